@@ -1,0 +1,99 @@
+/**
+ * Loads the demo data into an empty database: departments, clients, incidents (through `IncidentWriter`, like every
+ * other write), the measures register and training sessions, all in one transaction so a failure leaves nothing behind.
+ */
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client.server";
+import { incidents, measures, trainingSessions } from "../../../db/schema";
+import { todayInTokyo } from "../incidents/dates";
+import { IncidentWriter } from "../incidents/mutations.server";
+import {
+  countDemoIncidents,
+  DEMO_CLIENTS,
+  DEMO_DEPARTMENTS,
+  demoMeasures,
+  demoTraining,
+  incidentStream,
+  resolveDemoOptions,
+  type DemoOptions,
+} from "./generate";
+import type { Seed } from "./random";
+
+export interface SeedOptions {
+  seed?: Seed;
+  incidents?: number;
+  years?: number;
+  /** Last day of the data (`YYYY-MM-DD`); today in Tokyo by default. */
+  until?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SeedResult {
+  incidents: number;
+  departments: number;
+  clients: number;
+  training: number;
+}
+
+/** Progress is reported this often; more often only costs time on a million rows. */
+const PROGRESS_EVERY = 5_000;
+/** Negative: KiB, as SQLite reads it (128 MiB). */
+const SEED_CACHE_KIB = -131_072;
+
+export function seedDemo(db: Db, opts: SeedOptions = {}): SeedResult {
+  const options = resolveDemoOptions({ seed: opts.seed, incidents: opts.incidents, years: opts.years, until: opts.until ?? todayInTokyo() });
+  const total = opts.onProgress ? countDemoIncidents(options) : 0;
+  // Every incident updates a dozen indexes, some in random order (fingerprint); with SQLite's default 2 MB page cache
+  // that thrashes once the table outgrows it. A bigger cache for the duration of the seed roughly halves the time.
+  const sqlite = db.$client;
+  const cacheSize = sqlite.pragma("cache_size", { simple: true }) as number;
+  sqlite.pragma(`cache_size = ${SEED_CACHE_KIB}`);
+  try {
+    return writeDemo(db, options, total, opts.onProgress);
+  } finally {
+    sqlite.pragma(`cache_size = ${cacheSize}`);
+  }
+}
+
+function writeDemo(db: Db, options: DemoOptions, total: number, onProgress: SeedOptions["onProgress"]): SeedResult {
+  return db.transaction((tx) => {
+    if (tx.select({ id: incidents.id }).from(incidents).limit(1).get()) {
+      throw new Error("The database already has incidents: demo data is only loaded into an empty database.");
+    }
+    // The incidents' own dates are checked against `until`, so a demo ending in the past stays valid.
+    const writer = new IncidentWriter(tx, { today: options.until });
+    for (const d of DEMO_DEPARTMENTS) writer.departmentId(d.name, d.in_tokyo);
+    for (const c of DEMO_CLIENTS) writer.clientId(c.name, c.counterparty_type);
+
+    let done = 0;
+    for (const input of incidentStream(options)) {
+      writer.insert(input);
+      done++;
+      if (onProgress && (done % PROGRESS_EVERY === 0 || done === total)) onProgress(done, total);
+    }
+
+    for (const m of demoMeasures(options)) {
+      tx.update(measures)
+        .set({
+          status: m.status,
+          evidenceText: m.evidence_text,
+          evidenceUrl: m.evidence_url,
+          inPlaceOn: m.in_place_on,
+          reviewedOn: m.reviewed_on,
+          updatedBy: "demo",
+          updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`,
+        })
+        .where(eq(measures.code, m.code))
+        .run();
+    }
+
+    const training = demoTraining(options);
+    if (training.length > 0) {
+      tx.insert(trainingSessions)
+        .values(training.map((t) => ({ heldOn: t.held_on, title: t.title, invited: t.invited, attendees: t.attendees })))
+        .run();
+    }
+
+    return { incidents: done, departments: DEMO_DEPARTMENTS.length, clients: DEMO_CLIENTS.length, training: training.length };
+  });
+}

@@ -1,0 +1,176 @@
+/** Reading incidents: the filtered, sorted, paged list and one incident in full. */
+import { and, asc, desc, eq, exists, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../../db/client.server";
+import { clients, departments, incidentCodes, incidents, settings, type Settings } from "../../../db/schema";
+import { type IncidentFilters, type ListQuery, PAGE_SIZE } from "./filters";
+import { normalizeName } from "./normalize";
+import type { IncidentInput } from "./schema";
+import { MULTI_FIELDS, type MultiField } from "./taxonomy";
+
+/** `%`, `_` and `\` typed by a user are literal characters, not LIKE wildcards. */
+function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export function filterConditions(f: IncidentFilters): SQL[] {
+  const c: SQL[] = [];
+  if (f.period) c.push(gte(incidents.occurredOn, f.period.from), lte(incidents.occurredOn, f.period.to));
+  if (f.departmentId.length) c.push(inArray(incidents.departmentId, f.departmentId));
+  if (f.client) {
+    c.push(
+      inArray(
+        incidents.clientId,
+        sql`(select ${clients.id} from ${clients} where ${clients.normalizedName} like ${likeContains(normalizeName(f.client))} escape '\\')`,
+      ),
+    );
+  }
+  if (f.behaviour.length) {
+    c.push(
+      exists(
+        sql`(select 1 from ${incidentCodes} where ${incidentCodes.incidentId} = ${incidents.id} and ${incidentCodes.field} = 'behaviours' and ${inArray(incidentCodes.code, f.behaviour)})`,
+      ),
+    );
+  }
+  if (f.channel.length) c.push(inArray(incidents.channel, f.channel));
+  if (f.outcome.length) c.push(inArray(incidents.outcome, f.outcome));
+  if (f.severity.length) c.push(inArray(incidents.severity, f.severity));
+  if (f.status.length) c.push(inArray(incidents.status, f.status));
+  if (f.determination.length) c.push(inArray(incidents.determination, f.determination));
+  if (f.q) c.push(sql`${incidents.summary} like ${likeContains(f.q)} escape '\\'`);
+  return c;
+}
+
+const ORDER = {
+  occurred_desc: [desc(incidents.occurredAt), desc(incidents.id)],
+  occurred_asc: [asc(incidents.occurredAt), asc(incidents.id)],
+  severity_desc: [sql`${incidents.severity} is null`, desc(incidents.severity), desc(incidents.occurredAt), desc(incidents.id)],
+  ref_asc: [sql`${incidents.ref} is null`, asc(incidents.ref), asc(incidents.id)],
+  updated_desc: [desc(incidents.updatedAt), desc(incidents.id)],
+} as const;
+
+export interface IncidentListRow {
+  id: number;
+  ref: string | null;
+  occurredAt: string;
+  department: string | null;
+  client: string | null;
+  channel: string;
+  behaviours: string[];
+  severity: number | null;
+  determination: string | null;
+  outcome: string | null;
+  status: "open" | "closed";
+  summary: string | null;
+}
+
+export interface IncidentListPage {
+  rows: IncidentListRow[];
+  total: number;
+  page: number;
+  pages: number;
+  pageSize: number;
+}
+
+export function listIncidents(db: Db, query: ListQuery): IncidentListPage {
+  const where = and(...filterConditions(query.filters));
+  const total = db.select({ n: sql<number>`count(*)` }).from(incidents).where(where).get()!.n;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Math.min(query.page, pages);
+  const rows = db
+    .select({
+      id: incidents.id,
+      ref: incidents.ref,
+      occurredAt: incidents.occurredAt,
+      department: departments.name,
+      client: clients.name,
+      channel: incidents.channel,
+      behaviours: sql<string | null>`(select group_concat(${incidentCodes.code}, ',') from ${incidentCodes} where ${incidentCodes.incidentId} = ${incidents.id} and ${incidentCodes.field} = 'behaviours')`,
+      severity: incidents.severity,
+      determination: incidents.determination,
+      outcome: incidents.outcome,
+      status: incidents.status,
+      summary: sql<string | null>`substr(${incidents.summary}, 1, 80)`,
+    })
+    .from(incidents)
+    .leftJoin(departments, eq(departments.id, incidents.departmentId))
+    .leftJoin(clients, eq(clients.id, incidents.clientId))
+    .where(where)
+    .orderBy(...ORDER[query.sort])
+    .limit(PAGE_SIZE)
+    .offset((page - 1) * PAGE_SIZE)
+    .all();
+  return {
+    rows: rows.map((r) => ({ ...r, behaviours: r.behaviours ? r.behaviours.split(",").sort() : [] })),
+    total,
+    page,
+    pages,
+    pageSize: PAGE_SIZE,
+  };
+}
+
+export interface IncidentDetail extends IncidentInput {
+  id: number;
+  departmentId: number | null;
+  clientId: number | null;
+  batchId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function getIncident(db: Db, id: number): IncidentDetail | null {
+  const r = db
+    .select({ i: incidents, department: departments.name, client: clients.name })
+    .from(incidents)
+    .leftJoin(departments, eq(departments.id, incidents.departmentId))
+    .leftJoin(clients, eq(clients.id, incidents.clientId))
+    .where(eq(incidents.id, id))
+    .get();
+  if (!r) return null;
+  const codes = db
+    .select({ field: incidentCodes.field, code: incidentCodes.code })
+    .from(incidentCodes)
+    .where(eq(incidentCodes.incidentId, id))
+    .orderBy(asc(incidentCodes.code))
+    .all();
+  const lists = Object.fromEntries(MULTI_FIELDS.map((f) => [f, [] as string[]])) as Record<MultiField, string[]>;
+  for (const c of codes) lists[c.field].push(c.code);
+  const i = r.i;
+  return {
+    id: i.id, ref: i.ref, occurred_at: i.occurredAt, reported_at: i.reportedAt, department: r.department,
+    departmentId: i.departmentId, in_tokyo: i.inTokyo, channel: i.channel, client: r.client, clientId: i.clientId,
+    counterparty_type: i.counterpartyType, customer_identified: i.customerIdentified, validity: i.validity,
+    behaviours: lists.behaviours, legal_flags: lists.legal_flags, severity: i.severity, duration_min: i.durationMin,
+    contact_count: i.contactCount, responders: i.responders, recorded: i.recorded, summary: i.summary,
+    verbatim: i.verbatim, determination: i.determination, responses: lists.responses, care: lists.care,
+    outcome: i.outcome, status: i.status, closed_at: i.closedAt, report_submitted_at: i.reportSubmittedAt,
+    prevention: i.prevention, batchId: i.batchId, createdAt: i.createdAt, updatedAt: i.updatedAt,
+  };
+}
+
+/** The typed input of a stored incident, e.g. to compare before and after an edit. */
+export function toInput(d: IncidentDetail): IncidentInput {
+  const { id: _i, departmentId: _d, clientId: _c, batchId: _b, createdAt: _ca, updatedAt: _u, ...input } = d;
+  return input;
+}
+
+export function listDepartments(db: Db): { id: number; name: string }[] {
+  return db.select({ id: departments.id, name: departments.name }).from(departments).orderBy(asc(departments.name)).all();
+}
+
+export function listClientNames(db: Db, limit = 500): string[] {
+  return db
+    .select({ name: clients.name })
+    .from(clients)
+    .orderBy(asc(clients.normalizedName))
+    .limit(limit)
+    .all()
+    .map((r) => r.name);
+}
+
+export function getSettings(db: Db): Settings {
+  return db.select().from(settings).where(eq(settings.id, 1)).get()!;
+}
+
+export function countIncidents(db: Db): number {
+  return db.select({ n: sql<number>`count(*)` }).from(incidents).get()!.n;
+}

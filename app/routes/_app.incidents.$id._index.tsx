@@ -1,0 +1,135 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { getDb } from "~/modules/db.server";
+import { Flash } from "~/components/ui/Flash";
+import { useT } from "~/i18n/use-t";
+import { fail, idParam } from "~/modules/http.server";
+import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
+import { getIncident } from "~/modules/incidents/queries.server";
+import type { IncidentField } from "~/modules/incidents/schema";
+import { type CodedField, fullLabelOf, labelOf } from "~/modules/incidents/taxonomy";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const id = idParam(params.id, "error.incidentNotFound");
+  const incident = getIncident(getDb(), id);
+  if (!incident) fail(404, "error.incidentNotFound");
+  return { incident };
+}
+
+export default function IncidentDetail() {
+  const { incident: i } = useLoaderData<typeof loader>();
+  const { t, lang } = useT();
+  const unknown = <span className="muted">{t("common.unknown")}</span>;
+  const none = <span className="muted">{t("common.none")}</span>;
+  const yesNo = (b: boolean | null) => (b === null ? unknown : b ? t("common.yes") : t("common.no"));
+  const code = (field: CodedField, v: string | number | null) =>
+    v === null || v === "" ? unknown : <><span className="code">{v}</span> {labelOf(field, String(v), lang)}</>;
+  const codes = (field: CodedField, list: string[]) =>
+    list.length === 0 ? none : (
+      <ul className="tags">
+        {list.map((c) => (
+          <li key={c}>
+            <span className="code">{c}</span> {fullLabelOf(field, c, lang)}
+          </li>
+        ))}
+      </ul>
+    );
+  const text = (v: string | null) => (v ? <p className="prose">{v}</p> : none);
+  const plain = (v: string | number | null, fmt?: (v: number) => string) =>
+    v === null || v === "" ? unknown : typeof v === "number" && fmt ? fmt(v) : String(v);
+  const row = (f: IncidentField, value: ReactNode) => (
+    <div key={f}>
+      <dt>{t(`field.${f}`)}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+
+  return (
+    <article className="incident-detail">
+      <Flash />
+      <header className="detail-header">
+        <h1>
+          {t("detail.title", { id: i.id })} <small>{i.ref ?? t("detail.noRef")}</small>
+        </h1>
+        <div className="actions">
+          <Link to="/incidents" className="button">
+            {t("common.back")}
+          </Link>
+          <Link to={`/incidents/${i.id}/edit`} className="button primary">
+            {t("common.edit")}
+          </Link>
+          <Link to={`/incidents/${i.id}/delete`} className="button danger">
+            {t("common.delete")}
+          </Link>
+        </div>
+      </header>
+
+      <section className="detail-section">
+        <h2>{t("section.basic")}</h2>
+        <dl className="facts">
+          {row("occurred_at", displayDateTime(i.occurred_at))}
+          {row("department", plain(i.department))}
+          {row("in_tokyo", yesNo(i.in_tokyo))}
+          {row("channel", code("channel", i.channel))}
+          {row("status", <span className={`status status-${i.status}`}>{labelOf("status", i.status, lang)}</span>)}
+        </dl>
+      </section>
+      <section className="detail-section">
+        <h2>{t("section.identify")}</h2>
+        <dl className="facts">
+          {row("client", plain(i.client))}
+          {row("counterparty_type", code("counterparty_type", i.counterparty_type))}
+          {row("customer_identified", yesNo(i.customer_identified))}
+        </dl>
+      </section>
+      <section className="detail-section">
+        <h2>{t("section.grasp")}</h2>
+        <dl className="facts wide">
+          {row("summary", text(i.summary))}
+          {row("verbatim", text(i.verbatim))}
+        </dl>
+        <dl className="facts">
+          {row("validity", code("validity", i.validity))}
+          {row("severity", code("severity", i.severity))}
+          {row("duration_min", plain(i.duration_min, (n) => t("common.minutes", { n })))}
+          {row("contact_count", plain(i.contact_count, (n) => t("common.times", { n })))}
+        </dl>
+        <dl className="facts wide">
+          {row("behaviours", codes("behaviours", i.behaviours))}
+          {row("legal_flags", codes("legal_flags", i.legal_flags))}
+        </dl>
+      </section>
+      <section className="detail-section">
+        <h2>{t("section.report")}</h2>
+        <dl className="facts">{row("reported_at", plain(displayDateTime(i.reported_at)))}</dl>
+      </section>
+      <section className="detail-section">
+        <h2>{t("section.respond")}</h2>
+        <dl className="facts">
+          {row("responders", plain(i.responders, (n) => t("common.people", { n })))}
+          {row("recorded", yesNo(i.recorded))}
+        </dl>
+        <dl className="facts wide">{row("responses", codes("responses", i.responses))}</dl>
+      </section>
+      <section className="detail-section">
+        <h2>{t("section.close")}</h2>
+        <dl className="facts">
+          {row("determination", code("determination", i.determination))}
+          {row("report_submitted_at", plain(i.report_submitted_at))}
+          {row("outcome", code("outcome", i.outcome))}
+          {row("closed_at", plain(i.closed_at))}
+        </dl>
+        <dl className="facts wide">{row("prevention", text(i.prevention))}</dl>
+      </section>
+      <section className="detail-section">
+        <h2>{t("section.care")}</h2>
+        <dl className="facts wide">{row("care", codes("care", i.care))}</dl>
+      </section>
+      <p className="muted small">
+        {t("detail.createdAt")}: {displayDateTime(toTokyoDateTime(new Date(i.createdAt)))} / {t("detail.updatedAt")}:{" "}
+        {displayDateTime(toTokyoDateTime(new Date(i.updatedAt)))}
+      </p>
+    </article>
+  );
+}

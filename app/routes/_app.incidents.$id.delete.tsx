@@ -1,0 +1,44 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/modules/db.server";
+import { useT } from "~/i18n/use-t";
+import { fail, idParam } from "~/modules/http.server";
+import { displayDateTime } from "~/modules/incidents/dates";
+import { deleteIncident } from "~/modules/incidents/mutations.server";
+import { getIncident } from "~/modules/incidents/queries.server";
+
+/** Deleting asks first: this page is the confirmation, and only its POST deletes. */
+export async function loader({ params }: LoaderFunctionArgs) {
+  const id = idParam(params.id, "error.incidentNotFound");
+  const incident = getIncident(getDb(), id);
+  if (!incident) fail(404, "error.incidentNotFound");
+  return { id, ref: incident.ref, occurredAt: incident.occurred_at, client: incident.client };
+}
+
+export async function action({ params }: ActionFunctionArgs) {
+  const id = idParam(params.id, "error.incidentNotFound");
+  if (!deleteIncident(getDb(), id)) fail(404, "error.incidentNotFound");
+  return redirect("/incidents?flash=deleted");
+}
+
+export default function DeleteIncident() {
+  const { id, ref, occurredAt, client } = useLoaderData<typeof loader>();
+  const { t } = useT();
+  return (
+    <section className="confirm">
+      <h1>{t("delete.title")}</h1>
+      <p>
+        #{id} {ref ?? t("detail.noRef")} / {displayDateTime(occurredAt)} {client ? `/ ${client}` : ""}
+      </p>
+      <p className="warning">{t("delete.confirm")}</p>
+      <Form method="post" className="form-actions">
+        <button type="submit" className="danger">
+          {t("delete.submit")}
+        </button>
+        <Link to={`/incidents/${id}`} className="button">
+          {t("common.cancel")}
+        </Link>
+      </Form>
+    </section>
+  );
+}

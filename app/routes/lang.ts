@@ -1,0 +1,15 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { safeReturnTo } from "~/modules/http.server";
+
+/** Switches the UI language (a year-long cookie) and goes back to where the user was. */
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const lang = form.get("lang") === "en" ? "en" : "ja";
+  return redirect(safeReturnTo(form.get("returnTo"), "/incidents"), {
+    headers: { "Set-Cookie": `lang=${lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly` },
+  });
+}
+
+export async function loader() {
+  return redirect("/incidents");
+}

@@ -1,0 +1,179 @@
+/**
+ * The database schema: the source of truth for every table. `npm run db:generate` writes the migration SQL
+ * into db/migrations, which is read, committed and applied at start (never `push`).
+ *
+ * Conventions
+ * - Dates are ISO text. A date-time is stored normalised to Asia/Tokyo with its offset
+ *   (`2025-04-01T10:30:00+09:00`) so that text order is time order; a date alone is `YYYY-MM-DD`.
+ * - `occurred_on` is the Asia/Tokyo calendar day of `occurred_at`, kept beside it so that periods, filters and
+ *   month buckets use an index instead of parsing every row.
+ * - Yes/no fields are nullable integers: null is "unknown", which reports count as `unknown`.
+ */
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
+
+export const departments = sqliteTable("departments", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  /** NFKC + trim + case fold: the key that makes "東京本店" typed twice one department. */
+  normalizedName: text("normalized_name").notNull().unique("departments_normalized_name_unique"),
+  inTokyo: integer("in_tokyo", { mode: "boolean" }),
+  createdAt: text("created_at").notNull().default(now),
+});
+
+export const clients = sqliteTable("clients", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** The name as first entered, for display. */
+  name: text("name").notNull(),
+  /** NFKC + trim + case fold, so "ＡＢＣ商事" = "ABC商事" = "abc商事". */
+  normalizedName: text("normalized_name").notNull().unique("clients_normalized_name_unique"),
+  counterpartyType: text("counterparty_type"),
+  createdAt: text("created_at").notNull().default(now),
+});
+
+export const importBatches = sqliteTable(
+  "import_batches",
+  {
+    id: text("id").primaryKey(),
+    fileName: text("file_name").notNull(),
+    sha256: text("sha256").notNull(),
+    encoding: text("encoding").notNull(),
+    delimiter: text("delimiter"),
+    rows: integer("rows").notNull().default(0),
+    imported: integer("imported").notNull().default(0),
+    updated: integer("updated").notNull().default(0),
+    duplicates: integer("duplicates").notNull().default(0),
+    invalid: integer("invalid").notNull().default(0),
+    importedBy: text("imported_by"),
+    createdAt: text("created_at").notNull().default(now),
+    undoneAt: text("undone_at"),
+    undoneBy: text("undone_by"),
+  },
+  (t) => [index("import_batches_sha256_idx").on(t.sha256), index("import_batches_created_at_idx").on(t.createdAt)],
+);
+
+export const incidents = sqliteTable(
+  "incidents",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ref: text("ref").unique("incidents_ref_unique"),
+    occurredAt: text("occurred_at").notNull(),
+    occurredOn: text("occurred_on").notNull(),
+    reportedAt: text("reported_at"),
+    departmentId: integer("department_id").references(() => departments.id, { onDelete: "restrict" }),
+    inTokyo: integer("in_tokyo", { mode: "boolean" }),
+    channel: text("channel").notNull(),
+    clientId: integer("client_id").references(() => clients.id, { onDelete: "restrict" }),
+    counterpartyType: text("counterparty_type"),
+    customerIdentified: integer("customer_identified", { mode: "boolean" }),
+    validity: text("validity"),
+    severity: integer("severity"),
+    durationMin: integer("duration_min"),
+    contactCount: integer("contact_count"),
+    responders: integer("responders"),
+    recorded: integer("recorded", { mode: "boolean" }),
+    summary: text("summary"),
+    verbatim: text("verbatim"),
+    determination: text("determination"),
+    outcome: text("outcome"),
+    status: text("status", { enum: ["open", "closed"] }).notNull().default("open"),
+    closedAt: text("closed_at"),
+    reportSubmittedAt: text("report_submitted_at"),
+    prevention: text("prevention"),
+    /** Duplicate key for rows without a ref: occurred_at, client, department, channel and summary, normalised. */
+    fingerprint: text("fingerprint").notNull(),
+    batchId: text("batch_id").references(() => importBatches.id, { onDelete: "set null" }),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [
+    index("incidents_occurred_idx").on(t.occurredAt, t.id),
+    index("incidents_occurred_on_idx").on(t.occurredOn),
+    index("incidents_department_idx").on(t.departmentId, t.occurredAt),
+    index("incidents_client_idx").on(t.clientId, t.occurredAt),
+    index("incidents_channel_idx").on(t.channel, t.occurredAt),
+    index("incidents_outcome_idx").on(t.outcome, t.occurredAt),
+    index("incidents_severity_idx").on(t.severity, t.occurredAt),
+    index("incidents_status_idx").on(t.status, t.occurredAt),
+    index("incidents_determination_idx").on(t.determination, t.occurredAt),
+    index("incidents_fingerprint_idx").on(t.fingerprint),
+    index("incidents_batch_idx").on(t.batchId),
+    check("incidents_status_check", sql`${t.status} in ('open','closed')`),
+    check("incidents_severity_check", sql`${t.severity} is null or ${t.severity} between 1 and 4`),
+    check("incidents_responders_check", sql`${t.responders} is null or ${t.responders} >= 1`),
+    check("incidents_contact_count_check", sql`${t.contactCount} is null or ${t.contactCount} >= 1`),
+    check("incidents_duration_check", sql`${t.durationMin} is null or ${t.durationMin} >= 0`),
+    check("incidents_closed_at_check", sql`${t.status} = 'open' or ${t.closedAt} is not null`),
+  ],
+);
+
+/**
+ * The multi-valued coded fields (behaviours, legal_flags, responses, care), one row per incident and code.
+ * `occurred_on` is copied from the incident so a breakdown by code over a period reads one covering index
+ * without touching the incidents table.
+ */
+export const incidentCodes = sqliteTable(
+  "incident_codes",
+  {
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    field: text("field", { enum: ["behaviours", "legal_flags", "responses", "care"] }).notNull(),
+    code: text("code").notNull(),
+    occurredOn: text("occurred_on").notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "incident_codes_pk", columns: [t.incidentId, t.field, t.code] }),
+    index("incident_codes_field_code_idx").on(t.field, t.code, t.occurredOn, t.incidentId),
+    index("incident_codes_field_occurred_idx").on(t.field, t.occurredOn, t.code),
+  ],
+);
+
+export const measures = sqliteTable("measures", {
+  code: text("code").primaryKey(),
+  status: text("status", { enum: ["in_place", "partial", "not_yet"] }).notNull().default("not_yet"),
+  evidenceText: text("evidence_text"),
+  evidenceUrl: text("evidence_url"),
+  inPlaceOn: text("in_place_on"),
+  reviewedOn: text("reviewed_on"),
+  updatedBy: text("updated_by"),
+  updatedAt: text("updated_at").notNull().default(now),
+});
+
+export const trainingSessions = sqliteTable(
+  "training_sessions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    heldOn: text("held_on").notNull(),
+    title: text("title").notNull(),
+    attendees: integer("attendees").notNull().default(0),
+    invited: integer("invited").notNull().default(0),
+    notes: text("notes"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("training_sessions_held_on_idx").on(t.heldOn)],
+);
+
+/** One row (id = 1) of typed settings. */
+export const settings = sqliteTable(
+  "settings",
+  {
+    id: integer("id").primaryKey(),
+    fiscalYearStartMonth: integer("fiscal_year_start_month").notNull().default(4),
+    suppressionThreshold: integer("suppression_threshold").notNull().default(3),
+    nationalObligationDate: text("national_obligation_date").notNull().default("2026-10-01"),
+    writtenReportDeadlineDays: integer("written_report_deadline_days").notNull().default(7),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [
+    check("settings_single_row", sql`${t.id} = 1`),
+    check("settings_fy_month", sql`${t.fiscalYearStartMonth} between 1 and 12`),
+    check("settings_threshold", sql`${t.suppressionThreshold} >= 1`),
+    check("settings_deadline", sql`${t.writtenReportDeadlineDays} >= 0`),
+  ],
+);
+
+export type Incident = typeof incidents.$inferSelect;
+export type Settings = typeof settings.$inferSelect;
