@@ -452,7 +452,10 @@ function ordinaryProfile(rng: Rng): Profile {
   const channel = rng.weighted(CHANNELS_BY_KIND[department.kind]);
   const counterparty = rng.weighted(COUNTERPARTY_BY_KIND[department.kind]);
   const candidates = CLIENT_WEIGHTS[counterparty];
-  const client = candidates && rng.chance(0.8) ? rng.weighted(candidates) : null;
+  // Companies come back; most individual complainants are one-off and go unnamed in the client register, so a
+  // named individual with dozens of incidents is one of the escalating offenders, not noise.
+  const namedShare = counterparty === "P2" || counterparty === "P3" ? 0.9 : 0.1;
+  const client = candidates && rng.chance(namedShare) ? rng.weighted(candidates) : null;
   const legitimate = rng.chance(0.07);
   const severity = legitimate ? 1 : rng.weighted(SEVERITY);
   return {
@@ -460,7 +463,7 @@ function ordinaryProfile(rng: Rng): Profile {
     channel,
     client,
     counterparty,
-    identified: client ? rng.chance(0.97) : rng.chance(0.25),
+    identified: client ? rng.chance(0.97) : rng.chance(0.55),
     legitimate,
     severity,
     behaviours: legitimate ? legitimateBehaviours(rng) : harassingBehaviours(rng, channel, severity),

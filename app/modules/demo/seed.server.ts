@@ -15,7 +15,6 @@ import {
   demoTraining,
   incidentStream,
   resolveDemoOptions,
-  type DemoOptions,
 } from "./generate";
 import type { Seed } from "./random";
 
@@ -37,25 +36,10 @@ export interface SeedResult {
 
 /** Progress is reported this often; more often only costs time on a million rows. */
 const PROGRESS_EVERY = 5_000;
-/** Negative: KiB, as SQLite reads it (128 MiB). */
-const SEED_CACHE_KIB = -131_072;
 
 export function seedDemo(db: Db, opts: SeedOptions = {}): SeedResult {
   const options = resolveDemoOptions({ seed: opts.seed, incidents: opts.incidents, years: opts.years, until: opts.until ?? todayInTokyo() });
   const total = opts.onProgress ? countDemoIncidents(options) : 0;
-  // Every incident updates a dozen indexes, some in random order (fingerprint); with SQLite's default 2 MB page cache
-  // that thrashes once the table outgrows it. A bigger cache for the duration of the seed roughly halves the time.
-  const sqlite = db.$client;
-  const cacheSize = sqlite.pragma("cache_size", { simple: true }) as number;
-  sqlite.pragma(`cache_size = ${SEED_CACHE_KIB}`);
-  try {
-    return writeDemo(db, options, total, opts.onProgress);
-  } finally {
-    sqlite.pragma(`cache_size = ${cacheSize}`);
-  }
-}
-
-function writeDemo(db: Db, options: DemoOptions, total: number, onProgress: SeedOptions["onProgress"]): SeedResult {
   return db.transaction((tx) => {
     if (tx.select({ id: incidents.id }).from(incidents).limit(1).get()) {
       throw new Error("The database already has incidents: demo data is only loaded into an empty database.");
@@ -69,7 +53,7 @@ function writeDemo(db: Db, options: DemoOptions, total: number, onProgress: Seed
     for (const input of incidentStream(options)) {
       writer.insert(input);
       done++;
-      if (onProgress && (done % PROGRESS_EVERY === 0 || done === total)) onProgress(done, total);
+      if (opts.onProgress && (done % PROGRESS_EVERY === 0 || done === total)) opts.onProgress(done, total);
     }
 
     for (const m of demoMeasures(options)) {

@@ -41,6 +41,7 @@ export class IncidentWriter {
   private readonly clientIds = new Map<string, number>();
   private readonly insertIncident;
   private readonly insertCode;
+  private readonly findRef;
   private readonly today: string;
 
   constructor(
@@ -66,6 +67,13 @@ export class IncidentWriter {
       .insert(incidentCodes)
       .values({ incidentId: P("incidentId"), field: P("field"), code: P("code"), occurredOn: P("occurredOn") })
       .prepare();
+    this.findRef = tx.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, P("ref"))).prepare();
+  }
+
+  /** Whether another incident already has this ref. */
+  private refTaken(ref: string, exceptId?: number): boolean {
+    const hit = this.findRef.get({ ref });
+    return hit !== undefined && hit.id !== exceptId;
   }
 
   departmentId(name: string | null, inTokyo: boolean | null = null): number | null {
@@ -128,7 +136,7 @@ export class IncidentWriter {
   /** Validates and inserts one incident; returns its id. */
   insert(input: IncidentInput, batchId: string | null = null): number {
     const v = this.validate(input);
-    if (v.ref && refTaken(this.tx, v.ref)) throw new ValidationFailed({ ref: { key: "errors.refTaken" } });
+    if (v.ref && this.refTaken(v.ref)) throw new ValidationFailed({ ref: { key: "errors.refTaken" } });
     const { id } = this.insertIncident.get(this.row(v, batchId))!;
     this.writeCodes(id, v);
     return id;
@@ -137,7 +145,7 @@ export class IncidentWriter {
   /** Validates and replaces every field of an incident; returns the fields whose value changed. */
   update(id: number, input: IncidentInput, before: IncidentInput): IncidentField[] {
     const v = this.validate(input);
-    if (v.ref && refTaken(this.tx, v.ref, id)) throw new ValidationFailed({ ref: { key: "errors.refTaken" } });
+    if (v.ref && this.refTaken(v.ref, id)) throw new ValidationFailed({ ref: { key: "errors.refTaken" } });
     const { batchId: _keep, ...row } = this.row(v);
     this.tx
       .update(incidents)
@@ -148,11 +156,6 @@ export class IncidentWriter {
     this.writeCodes(id, v);
     return INCIDENT_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(v[f]));
   }
-}
-
-function refTaken(conn: Conn, ref: string, exceptId?: number): boolean {
-  const hit = conn.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, ref)).get();
-  return hit !== undefined && hit.id !== exceptId;
 }
 
 export function createIncident(db: Db, input: IncidentInput, opts: { today?: string } = {}): number {

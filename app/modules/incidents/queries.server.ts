@@ -1,11 +1,17 @@
 /** Reading incidents: the filtered, sorted, paged list and one incident in full. */
-import { and, asc, desc, eq, exists, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents, settings, type Settings } from "../../../db/schema";
 import { type IncidentFilters, type ListQuery, PAGE_SIZE } from "./filters";
 import { normalizeName } from "./normalize";
 import type { IncidentInput } from "./schema";
 import { MULTI_FIELDS, type MultiField } from "./taxonomy";
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
 
 /** `%`, `_` and `\` typed by a user are literal characters, not LIKE wildcards. */
 function likeContains(text: string): string {
@@ -14,7 +20,9 @@ function likeContains(text: string): string {
 
 export function filterConditions(f: IncidentFilters): SQL[] {
   const c: SQL[] = [];
-  if (f.period) c.push(gte(incidents.occurredOn, f.period.from), lte(incidents.occurredOn, f.period.to));
+  // On occurred_at, the list's sort key, so the first page is read from one index in order. Stored values start with
+  // the Tokyo day, so every value of the last day sorts below the next day's bare date.
+  if (f.period) c.push(gte(incidents.occurredAt, f.period.from), lt(incidents.occurredAt, nextDay(f.period.to)));
   if (f.departmentId.length) c.push(inArray(incidents.departmentId, f.departmentId));
   if (f.client) {
     c.push(
@@ -25,9 +33,11 @@ export function filterConditions(f: IncidentFilters): SQL[] {
     );
   }
   if (f.behaviour.length) {
+    // The codes index yields the matching ids directly; a correlated EXISTS would visit every incident.
     c.push(
-      exists(
-        sql`(select 1 from ${incidentCodes} where ${incidentCodes.incidentId} = ${incidents.id} and ${incidentCodes.field} = 'behaviours' and ${inArray(incidentCodes.code, f.behaviour)})`,
+      inArray(
+        incidents.id,
+        sql`(select ${incidentCodes.incidentId} from ${incidentCodes} where ${incidentCodes.field} = 'behaviours' and ${inArray(incidentCodes.code, f.behaviour)})`,
       ),
     );
   }
@@ -43,7 +53,8 @@ export function filterConditions(f: IncidentFilters): SQL[] {
 const ORDER = {
   occurred_desc: [desc(incidents.occurredAt), desc(incidents.id)],
   occurred_asc: [asc(incidents.occurredAt), asc(incidents.id)],
-  severity_desc: [sql`${incidents.severity} is null`, desc(incidents.severity), desc(incidents.occurredAt), desc(incidents.id)],
+  // SQLite sorts NULL lowest, so unknown severity comes last here and the (severity, occurred_at) index serves the order.
+  severity_desc: [desc(incidents.severity), desc(incidents.occurredAt), desc(incidents.id)],
   ref_asc: [sql`${incidents.ref} is null`, asc(incidents.ref), asc(incidents.id)],
   updated_desc: [desc(incidents.updatedAt), desc(incidents.id)],
 } as const;

@@ -151,12 +151,21 @@ export function crossFieldErrors(v: Partial<IncidentInput>, today: string): Fiel
   return errors;
 }
 
-export function incidentInputSchema(today: string) {
+function buildInputSchema(today: string) {
   return z.object(typedShape).superRefine((v, ctx) => {
     for (const [field, m] of Object.entries(crossFieldErrors(v, today))) {
       ctx.addIssue({ code: "custom", path: [field], message: msg(m.key, m.params) });
     }
   });
+}
+
+// zod compiles an object schema on its first parse; building one per row made every write ~0.5 ms slower.
+let cachedSchema: { today: string; schema: ReturnType<typeof buildInputSchema> } | undefined;
+
+/** The typed schema with "today" fixed (one instance per day, reused across rows). */
+export function incidentInputSchema(today: string) {
+  if (cachedSchema?.today !== today) cachedSchema = { today, schema: buildInputSchema(today) };
+  return cachedSchema.schema;
 }
 
 export function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {

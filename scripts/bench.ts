@@ -1,0 +1,82 @@
+/**
+ * `npm run bench -- list [--incidents N]`: seeds a throw-away database with N demo incidents (default 100,000) and
+ * prints the median and p95 server time of the incident list's first page, unfiltered and with each kind of filter.
+ * Timings are of the query functions the list route calls (`listIncidents`), the server's share of a page.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { openDatabase } from "../db/client.server";
+import { seedDemo } from "../app/modules/demo/seed.server";
+import { parseListQuery } from "../app/modules/incidents/filters";
+import { getSettings, listClientNames, listDepartments, listIncidents } from "../app/modules/incidents/queries.server";
+import { fiscalYearOf } from "../app/modules/reports/periods";
+import { todayInTokyo } from "../app/modules/incidents/dates";
+
+const RUNS = 30;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function benchList(n: number): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kasuhara-bench-"));
+  const file = path.join(dir, "bench.db");
+  try {
+    const db = openDatabase(file);
+    let t = performance.now();
+    const seeded = seedDemo(db, { incidents: n, seed: "bench" });
+    console.log(`seeded ${seeded.incidents.toLocaleString()} incidents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const fy = fiscalYearOf(todayInTokyo());
+    const dept = listDepartments(db)[0].id;
+    const client = listClientNames(db)[0].slice(0, 4);
+    const cases: [string, string][] = [
+      ["first page, no filter", ""],
+      ["fiscal year", `period=FY${fy - 1}`],
+      ["month", `period=${fy}-06`],
+      ["department + channel", `department=${dept}&channel=C2`],
+      ["behaviour", "behaviour=MA07"],
+      ["client (part of name)", `client=${encodeURIComponent(client)}`],
+      ["status open, severity 4", "status=open&severity=4"],
+      ["summary search", `q=${encodeURIComponent("土下座")}`],
+      ["composed: FY + dept + behaviour + search", `period=FY${fy - 1}&department=${dept}&behaviour=MA05&q=${encodeURIComponent("電話")}`],
+      ["sorted by severity, page 20", "sort=severity_desc&page=20"],
+    ];
+    const { fiscalYearStartMonth } = getSettings(db);
+    console.log(`\nlist page (${RUNS} runs each)            median ms   p95 ms   matches`);
+    for (const [name, search] of cases) {
+      const query = parseListQuery(new URLSearchParams(search), fiscalYearStartMonth);
+      const times: number[] = [];
+      let total = 0;
+      for (let i = 0; i < RUNS; i++) {
+        t = performance.now();
+        total = listIncidents(db, query).total;
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      console.log(
+        `${name.padEnd(42)} ${percentile(times, 50).toFixed(1).padStart(8)} ${percentile(times, 95).toFixed(1).padStart(8)} ${String(total).padStart(9)}`,
+      );
+    }
+    db.$client.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { incidents: { type: "string", default: "100000" } },
+});
+const which = positionals[0] ?? "list";
+const n = Number(values.incidents);
+if (!Number.isInteger(n) || n < 1) {
+  console.error("usage: npm run bench -- list [--incidents N]");
+  process.exit(2);
+}
+if (which !== "list") {
+  console.error(`unknown benchmark "${which}"; available: list`);
+  process.exit(2);
+}
+benchList(n);
