@@ -1,16 +1,9 @@
 /** Helpers shared by routes for answers that are not pages. */
 import type { MessageKey } from "~/i18n/ja";
-import { AppError } from "./errors";
 
 /** Throws an HTTP error whose body is the message key the error boundary shows. */
 export function fail(status: number, key: MessageKey): never {
   throw new Response(key, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-}
-
-/** An AppError from a module becomes the same kind of answer; anything else is rethrown (a 500). */
-export function rethrowAsResponse(error: unknown): never {
-  if (error instanceof AppError) fail(error.status, error.userMessage);
-  throw error;
 }
 
 /** A positive integer id from a URL parameter, or a 404. */

@@ -64,19 +64,9 @@ function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
-/** The Tokyo calendar day of a stored date or date-time. */
-export function dayOf(stored: string): string {
-  return stored.slice(0, 10);
-}
-
 /** Whole days from one calendar day to another (b − a). */
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b.slice(0, 10)}T00:00:00Z`) - Date.parse(`${a.slice(0, 10)}T00:00:00Z`)) / 86_400_000);
-}
-
-/** Milliseconds since the epoch of a stored value; a date alone counts as 00:00 Tokyo. */
-export function instantOf(stored: string): number {
-  return Date.parse(stored.length === 10 ? `${stored}T00:00:00+09:00` : stored);
 }
 
 /** For <input type="datetime-local">: `YYYY-MM-DDTHH:mm` in Tokyo, or a date alone as 00:00. */

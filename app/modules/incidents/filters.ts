@@ -30,11 +30,6 @@ export interface ListQuery {
   page: number;
 }
 
-/** URL keys of the filters, in the order they appear in the URL. */
-export const FILTER_KEYS = [
-  "period", "department", "client", "behaviour", "channel", "outcome", "severity", "status", "determination", "q",
-] as const;
-
 const codes = (field: Parameters<typeof codesOf>[0]) => {
   const allowed = new Set(codesOf(field));
   return z.array(z.string()).transform((a) => a.filter((c) => allowed.has(c)));

@@ -218,10 +218,6 @@ export function isCode(field: CodedField, code: string): boolean {
   return indexOf(field).has(code);
 }
 
-export function findCode(field: CodedField, code: string): CodeDef | undefined {
-  return indexOf(field).get(code);
-}
-
 /** The label of a code in a language; an unknown code is returned as it is, so nothing is hidden. */
 export function labelOf(field: CodedField, code: string | null | undefined, lang: Lang = "ja"): string {
   if (code == null || code === "") return "";
@@ -236,7 +232,3 @@ export function fullLabelOf(field: CodedField, code: string, lang: Lang = "ja"):
   return lang === "ja" && d.jaNote ? `${d.ja}(${d.jaNote})` : d[lang];
 }
 
-export function measureLabel(code: string, lang: Lang = "ja"): string {
-  const d = (MEASURES as readonly CodeDef[]).find((m) => m.code === code);
-  return d ? d[lang] : code;
-}

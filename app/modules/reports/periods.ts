@@ -121,11 +121,6 @@ export function periodLabel(p: Period, lang: Lang = "ja"): string {
   }
 }
 
-/** Short labels for the report contract: `2025年度` and `令和7年度`. */
-export function fiscalYearLabels(year: number): { western: string; era: string } {
-  return { western: `${year}年度`, era: `${eraYear(year)}年度` };
-}
-
 /** Common choices for a period picker around a given day: recent fiscal years, their halves and quarters, recent months. */
 export function periodChoices(today: string, fiscalStartMonth = 4, years = 3): string[] {
   const fy = fiscalYearOf(today, fiscalStartMonth);
