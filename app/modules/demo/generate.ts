@@ -14,6 +14,7 @@ import type {
   CounterpartyCode,
   LegalFlagCode,
   MeasureCode,
+  MeasureStatus,
   OutcomeCode,
   ResponseCode,
   ValidityCode,
@@ -44,11 +45,10 @@ export interface DemoClient {
   counterparty_type: CounterpartyCode;
 }
 /** Spelled out because the taxonomy's code types widen to string, and the measures column wants the literals. */
-export type DemoMeasureStatus = "in_place" | "partial" | "not_yet";
 
 export interface DemoMeasure {
   code: MeasureCode;
-  status: DemoMeasureStatus;
+  status: MeasureStatus;
   evidence_text: string | null;
   evidence_url: string | null;
   in_place_on: string | null;
@@ -212,7 +212,7 @@ const CLIENT_WEIGHTS = Object.fromEntries(
     type,
     names.filter((n) => !OFFENDER_NAMES.has(n)).map((n, i) => [n, 1 / (i + 1) ** 0.7] as const),
   ]),
-) as Record<CounterpartyCode, Weighted<string> | undefined>;
+) as Partial<Record<CounterpartyCode, Weighted<string>>>;
 
 // ---------- rhythms and mixes ----------
 
@@ -270,7 +270,8 @@ const BEHAVIOURS_BY_CHANNEL = Object.fromEntries(
       ([b, w]) => [b, b === "MA10" && ch === "C5" ? 60 : w] as const,
     ),
   ]),
-) as Record<ChannelCode, Weighted<BehaviourCode>>;
+  // Every channel is listed above, so no key is missing.
+) as Partial<Record<ChannelCode, Weighted<BehaviourCode>>> as Record<ChannelCode, Weighted<BehaviourCode>>;
 const LEGITIMATE_BEHAVIOURS: Weighted<BehaviourCode> = [["MB01", 5], ["MB03", 3], ["MB02", 2]];
 
 const CONTACTS_PERSISTENT: Weighted<number> = [
@@ -748,7 +749,7 @@ export function* incidentStream(options: DemoOptions): Generator<IncidentInput> 
 }
 
 interface MeasurePlan {
-  status: DemoMeasureStatus;
+  status: MeasureStatus;
   /** When it was (or is planned to be) put in place; a measure planned after `until` is not yet in place. */
   on: string | null;
   evidence: string;

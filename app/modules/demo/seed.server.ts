@@ -38,7 +38,8 @@ export interface SeedResult {
 const PROGRESS_EVERY = 5_000;
 
 export function seedDemo(db: Db, opts: SeedOptions = {}): SeedResult {
-  const options = resolveDemoOptions({ seed: opts.seed, incidents: opts.incidents, years: opts.years, until: opts.until ?? todayInTokyo() });
+  const { seed, incidents: count, years, until = todayInTokyo() } = opts;
+  const options = resolveDemoOptions({ seed, incidents: count, years, until });
   const total = opts.onProgress ? countDemoIncidents(options) : 0;
   return db.transaction((tx) => {
     if (tx.select({ id: incidents.id }).from(incidents).limit(1).get()) {

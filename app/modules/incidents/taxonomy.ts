@@ -16,7 +16,13 @@ export interface CodeDef {
   group?: string;
 }
 
-const def = (code: string, ja: string, en: string, extra: Partial<CodeDef> = {}): CodeDef => ({ code, ja, en, ...extra });
+// Generic in the code so each set's codes stay literal types (ChannelCode = "C1" | "C2" | …), not plain strings.
+const def = <C extends string>(code: C, ja: string, en: string, extra: Partial<Omit<CodeDef, "code">> = {}) => ({
+  code,
+  ja,
+  en,
+  ...extra,
+});
 
 export const CHANNELS = [
   def("C1", "対面", "In person"),
