@@ -11,6 +11,8 @@ import * as schema from "./schema";
 import { MEASURES } from "../app/modules/incidents/taxonomy";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** A connection or a transaction on it: what query and write helpers accept. */
+export type Conn = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export const DEFAULT_DATABASE_PATH = "data/kasuhara.db";
 

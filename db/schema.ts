@@ -131,6 +131,25 @@ export const incidentCodes = sqliteTable(
   ],
 );
 
+/**
+ * What an import with `--update` replaced: the incident as it was before, so undoing the batch can put it back.
+ * (Incidents the batch inserted carry its id in `incidents.batch_id` and are simply deleted on undo.)
+ */
+export const importBatchChanges = sqliteTable(
+  "import_batch_changes",
+  {
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => importBatches.id, { onDelete: "cascade" }),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    /** The incident's IncidentInput as JSON, before the batch replaced it. */
+    before: text("before").notNull(),
+  },
+  (t) => [primaryKey({ name: "import_batch_changes_pk", columns: [t.batchId, t.incidentId] })],
+);
+
 export const measures = sqliteTable("measures", {
   code: text("code").primaryKey(),
   status: text("status", { enum: ["in_place", "partial", "not_yet"] }).notNull().default("not_yet"),

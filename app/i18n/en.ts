@@ -134,4 +134,31 @@ export const en: Record<MessageKey, string> = {
   "errors.behavioursRequired": "Choose at least one behaviour.",
   "errors.tooLong": "At most {max} characters.",
   "errors.refTaken": "This reference is already used by another incident.",
+
+  // import: files and rows
+  "import.garbled": "Garbled text. Check the file's encoding (Shift_JIS / UTF-8 / UTF-16).",
+  "import.file.empty": "The file is empty.",
+  "import.file.binary": "Not a text CSV file. Save an Excel workbook (.xlsx) as CSV first.",
+  "import.file.unknownEncoding": "Cannot tell the file's encoding. Save it as UTF-8, Shift_JIS or UTF-16LE with BOM.",
+  "import.file.noHeader": "No header row. Put the column names (発生日時, 発生場面, 行為類型 …) on the first line.",
+  "import.file.missingColumns": "Required columns missing: {columns}",
+  "import.file.tooLarge": "The file is too large (limit {max}). Split it and import the parts.",
+  "import.file.notFound": "File not found: {file}",
+  "import.batch.notFound": "Import batch not found.",
+  "import.batch.alreadyUndone": "This batch has already been undone.",
+
+  // import: values and dates
+  "import.value.invalidDate": "Not a date: {value}. Write it like 2025-04-01, 2025/4/1, 2025年4月1日 10:30, 令和7年4月1日 or R7.4.1.",
+  "import.value.nonexistentDate": "No such date: {value}. Check the year, month and day.",
+  "import.value.beforeEra": "The {eraEn} era ({era}) begins on {startIso}, so {value} does not exist. Use the previous era or a Western-calendar year.",
+  "import.value.invalidTime": "Not a valid time: {value}. Use 0:00–23:59, written like 10:30 or 10時30分.",
+  "import.value.dateSerial": "A bare number is read only as an Excel date serial ({min}–{max}, years 1950–2100): {value}. Write the date like 2025-04-01.",
+  "import.value.unknownCode": "\"{value}\" is not one of the choices. Use a code ({codes}) or its label.",
+  "import.value.codeLabelMismatch": "\"{value}\": the code and the label disagree. The label of {code} is \"{labelEn}\" ({label}). Check which one is meant.",
+  "import.value.multipleValues": "This column takes a single value: {value}.",
+  "import.value.yesNo": "Write yes/no (はい/いいえ, 有/無, あり/なし, ○/×, true/false, 1/0, Y/N): {value}.",
+  "import.value.severity": "Severity is 1–4 or 軽微/中程度/重大/重篤: {value}.",
+  "import.value.status": "Status is open (対応中, 未完了) or closed (終了, 完了, 対応済): {value}.",
+  "import.value.wholeNumber": "Write a whole number of 0 or more (e.g. 3, 1,200); no decimals or minus signs: {value}.",
+  "import.value.minutes": "Write whole minutes (e.g. 30, 30分, 1時間30分); no decimals or minus signs: {value}.",
 };

@@ -132,6 +132,33 @@ export const ja = {
   "errors.behavioursRequired": "行為類型を1つ以上選択してください。",
   "errors.tooLong": "{max}文字以内で入力してください。",
   "errors.refTaken": "この管理番号は既に別の事案で使われています。",
+
+  // import: files and rows
+  "import.garbled": "文字化けしています。ファイルの文字コード(Shift_JIS / UTF-8 / UTF-16)を確認してください。",
+  "import.file.empty": "ファイルが空です。",
+  "import.file.binary": "テキスト形式のCSVではありません。Excel ブック(.xlsx)は「CSV」形式で保存し直してから取り込んでください。",
+  "import.file.unknownEncoding": "文字コードを判別できません。UTF-8、Shift_JIS、UTF-16LE(BOM付き)のいずれかで保存してください。",
+  "import.file.noHeader": "見出し行がありません。1行目に列名(発生日時、発生場面、行為類型など)を入れてください。",
+  "import.file.missingColumns": "必須の列がありません: {columns}",
+  "import.file.tooLarge": "ファイルが大きすぎます(上限 {max})。分割して取り込んでください。",
+  "import.file.notFound": "ファイルが見つかりません: {file}",
+  "import.batch.notFound": "取り込みバッチが見つかりません。",
+  "import.batch.alreadyUndone": "このバッチは既に取り消されています。",
+
+  // import: values and dates
+  "import.value.invalidDate": "日付として読み取れません(入力値: {value})。2025-04-01、2025/4/1、2025年4月1日 10:30、令和7年4月1日、R7.4.1 のように入力してください。",
+  "import.value.nonexistentDate": "存在しない日付です(入力値: {value})。年・月・日を確認してください。",
+  "import.value.beforeEra": "{era}は{start}からです(入力値: {value})。それより前の日付は前の元号か西暦で入力してください。",
+  "import.value.invalidTime": "時刻が正しくありません(入力値: {value})。0:00〜23:59 の範囲で、10:30 や 10時30分 のように入力してください。",
+  "import.value.dateSerial": "数字だけの日付は Excel のシリアル値({min}〜{max}、1950年〜2100年)としてのみ読み取れます(入力値: {value})。2025-04-01 のように入力してください。",
+  "import.value.unknownCode": "「{value}」に当てはまる選択肢がありません。コード({codes})か、その名称で入力してください。",
+  "import.value.codeLabelMismatch": "「{value}」はコードと名称が一致しません。{code} の名称は「{label}」です。どちらが正しいか確認してください。",
+  "import.value.multipleValues": "この列には値を1つだけ入力してください(入力値: {value})。",
+  "import.value.yesNo": "はい/いいえ、有/無、あり/なし、○/× のいずれかで入力してください(入力値: {value})。",
+  "import.value.severity": "深刻度は 1〜4 の数字か、軽微・中程度・重大・重篤 のいずれかで入力してください(入力値: {value})。",
+  "import.value.status": "状況は 対応中(未完了) か 終了(完了・対応済) のどちらかで入力してください(入力値: {value})。",
+  "import.value.wholeNumber": "0以上の整数で入力してください(例: 3、1,200)。小数やマイナスは使えません(入力値: {value})。",
+  "import.value.minutes": "分単位の整数で入力してください(例: 30、30分、1時間30分)。小数やマイナスは使えません(入力値: {value})。",
 } as const;
 
 export type MessageKey = keyof typeof ja;

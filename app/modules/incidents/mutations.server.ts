@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client.server";
+import type { Conn, Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents } from "../../../db/schema";
 import { AppError } from "../errors";
 import { normalizeName } from "./normalize";
@@ -13,8 +13,6 @@ import { type FieldErrors, type IncidentField, type IncidentInput, INCIDENT_FIEL
 import { MULTI_FIELDS } from "./taxonomy";
 import { todayInTokyo } from "./dates";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-type Conn = Db | Tx;
 
 export class ValidationFailed extends AppError {
   constructor(public readonly fieldErrors: FieldErrors) {
@@ -154,8 +152,13 @@ export class IncidentWriter {
       .run();
     this.tx.delete(incidentCodes).where(eq(incidentCodes.incidentId, id)).run();
     this.writeCodes(id, v);
-    return INCIDENT_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(v[f]));
+    return diffFields(before, v);
   }
+}
+
+/** The fields whose value differs between two versions of an incident. */
+export function diffFields(before: IncidentInput, after: IncidentInput): IncidentField[] {
+  return INCIDENT_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
 }
 
 export function createIncident(db: Db, input: IncidentInput, opts: { today?: string } = {}): number {

@@ -1,6 +1,6 @@
 /** Reading incidents: the filtered, sorted, paged list and one incident in full. */
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../../db/client.server";
+import type { Conn, Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents, settings, type Settings } from "../../../db/schema";
 import { type IncidentFilters, type ListQuery, PAGE_SIZE } from "./filters";
 import { normalizeName } from "./normalize";
@@ -128,7 +128,7 @@ export interface IncidentDetail extends IncidentInput {
   updatedAt: string;
 }
 
-export function getIncident(db: Db, id: number): IncidentDetail | null {
+export function getIncident(db: Conn, id: number): IncidentDetail | null {
   const r = db
     .select({ i: incidents, department: departments.name, client: clients.name })
     .from(incidents)

@@ -1,0 +1,353 @@
+/**
+ * Importing a CSV file: one pass, one transaction (docs/spec/csv-import.md).
+ *
+ * bytes → SHA-256 → decoder → papaparse → header mapping → each record read and validated → duplicate check
+ * (database and earlier in the file) → prepared insert through IncidentWriter. Nothing is held in memory but the
+ * duplicate keys of the file, so any size imports with flat memory.
+ *
+ * All or nothing: the batch runs inside `BEGIN IMMEDIATE … COMMIT` on the caller's connection (give it one of its
+ * own: the transaction stays open across the stream's reads). An invalid row, in the default mode, stops the writing
+ * but not the reading, so every error is reported; the transaction is then rolled back. A crash or kill leaves
+ * SQLite's journal to undo the batch.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import Papa from "papaparse";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client.server";
+import { importBatchChanges, importBatches, incidents } from "../../../db/schema";
+import { translate, type Message } from "~/i18n";
+import type { MessageKey } from "~/i18n/ja";
+import { todayInTokyo } from "../incidents/dates";
+import { diffFields, fingerprintOf, IncidentWriter } from "../incidents/mutations.server";
+import { getIncident, toInput } from "../incidents/queries.server";
+import type { IncidentField, IncidentInput } from "../incidents/schema";
+import { canonicalHeader, type ColumnMapping, mapColumns } from "./columns";
+import { decodingStream, type Detection, detectDelimiter, detectEncoding, type Encoding } from "./decode";
+import { type CellError, readRow, rowLayout } from "./rows";
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  skipInvalid?: boolean;
+  update?: boolean;
+  encoding?: Encoding | "auto";
+  /** Name recorded for the batch (the uploaded file's own name on the web); the path's base name by default. */
+  fileName?: string;
+  importedBy?: string | null;
+  /** Header text as in the file → field (or "" to ignore the column), chosen by the person importing. */
+  mappingOverrides?: Record<string, IncidentField | "">;
+  /** Where to write the rows that failed, with an `エラー` column; null for none. Default: beside the file. */
+  errorFilePath?: string | null;
+  /** How many converted rows to return for a preview. */
+  previewRows?: number;
+  /** At most this many errors are returned (all are counted, and all go to the error file). */
+  maxErrors?: number;
+  today?: string;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface ImportError {
+  row: number;
+  column: string;
+  value: string;
+  message: string;
+  /** The message as a dictionary key, for pages that show it in the user's language. */
+  messageKey: Message;
+}
+
+export interface ImportResult {
+  file: string;
+  encoding: Encoding;
+  rows: number;
+  imported: number;
+  updated: number;
+  duplicates: number;
+  invalid: number;
+  dryRun: boolean;
+  batchId: string | null;
+  errors: ImportError[];
+  // Beyond the contract's keys:
+  delimiter: "," | "\t";
+  sha256: string;
+  columns: { header: string; field: IncidentField | null }[];
+  warnings: { unknownColumns: string[]; repeatedColumns: string[] };
+  errorsTruncated: boolean;
+  errorFile: string | null;
+  /** The same file (by SHA-256) was committed before, in this batch. */
+  importedBefore: { batchId: string; at: string } | null;
+  preview: IncidentInput[];
+  committed: boolean;
+}
+
+/** A file the importer cannot read at all (exit status 2). */
+export class UnusableFile extends Error {
+  constructor(
+    public readonly reason: "notFound" | "empty" | "binary" | "unknownEncoding" | "noHeader" | "missingColumns",
+    public readonly detail: Message,
+    public readonly partial?: Partial<ImportResult>,
+  ) {
+    super(translate("ja", detail.key, detail.params));
+    this.name = "UnusableFile";
+  }
+}
+
+const SAMPLE_BYTES = 64 * 1024;
+const DEFAULT_MAX_ERRORS = 1_000;
+const ERROR_COLUMN = "エラー";
+
+function readSample(file: string): Uint8Array {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(SAMPLE_BYTES);
+    const n = fs.readSync(fd, buf, 0, SAMPLE_BYTES, 0);
+    return buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function defaultErrorFilePath(file: string): string {
+  const ext = path.extname(file);
+  return path.join(path.dirname(file), `${path.basename(file, ext)}.errors.csv`);
+}
+
+const fileMessage = (key: MessageKey, params?: Message["params"]): Message => ({ key, params });
+
+/** Writes failed rows as CSV (UTF-8 with BOM and CRLF, as Excel expects), opened on the first failure. */
+class ErrorFile {
+  private fd: number | null = null;
+  private written = false;
+  constructor(
+    private readonly target: string | null,
+    private readonly headers: readonly string[],
+    private readonly delimiter: string,
+  ) {}
+  write(cells: readonly string[], errors: CellError[]): void {
+    if (!this.target) return;
+    if (this.fd === null) {
+      this.fd = fs.openSync(this.target, "w");
+      fs.writeSync(this.fd, `\uFEFF${Papa.unparse([[...this.headers, ERROR_COLUMN]], { delimiter: this.delimiter, newline: "\r\n" })}\r\n`);
+    }
+    const padded = this.headers.map((_, i) => cells[i] ?? "");
+    const message = errors.map((e) => `${e.column}: ${translate("ja", e.message.key, e.message.params)}`).join(" / ");
+    fs.writeSync(this.fd, `${Papa.unparse([[...padded, message]], { delimiter: this.delimiter, newline: "\r\n" })}\r\n`);
+  }
+  /** Closes the file if one was written; safe to call again. Returns its path, or null when no row failed. */
+  close(): string | null {
+    if (this.fd === null) return this.written ? this.target : null;
+    fs.closeSync(this.fd);
+    this.fd = null;
+    this.written = true;
+    return this.target;
+  }
+}
+
+export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    throw new UnusableFile("notFound", fileMessage("import.file.notFound", { file }));
+  }
+  const totalBytes = fs.statSync(file).size;
+  const sample = readSample(file);
+  const detected: Detection =
+    opts.encoding && opts.encoding !== "auto" ? { ok: true, encoding: opts.encoding, bom: false } : detectEncoding(sample);
+  if (!detected.ok) {
+    const key = ({ empty: "import.file.empty", binary: "import.file.binary", unknownEncoding: "import.file.unknownEncoding" } as const)[detected.reason];
+    throw new UnusableFile(detected.reason, fileMessage(key));
+  }
+  const encoding = detected.encoding;
+  const today = opts.today ?? todayInTokyo();
+  const maxErrors = opts.maxErrors ?? DEFAULT_MAX_ERRORS;
+  const dryRun = opts.dryRun ?? false;
+  const fileName = opts.fileName ?? path.basename(file);
+
+  const hash = createHash("sha256");
+  let bytesRead = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      bytesRead += chunk.length;
+      opts.onProgress?.(bytesRead, totalBytes);
+      done(null, chunk);
+    },
+  });
+  const decoder = decodingStream(encoding);
+  // Comma or tab, from the header line of the sample (papaparse would guess per chunk).
+  const delimiter = detectDelimiter(new TextDecoder(encoding).decode(sample, { stream: true }));
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false, delimiter }) as unknown as NodeJS.ReadWriteStream;
+
+  const sqlite = db.$client;
+  const result: ImportResult = {
+    file: fileName, encoding, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun, batchId: null, errors: [],
+    delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, errorsTruncated: false,
+    errorFile: null, importedBefore: null, preview: [], committed: false,
+  };
+
+  const reading = pipeline(fs.createReadStream(file), tap, decoder, parser as unknown as NodeJS.WritableStream);
+  // A failed read (a file removed mid-way, a decoder error) must end the loop below; the rejection is rethrown after it.
+  let readError: unknown = null;
+  reading.catch((e: unknown) => {
+    readError = e;
+    (parser as unknown as { destroy(e?: unknown): void }).destroy(e);
+  });
+
+  let mapping: ColumnMapping | null = null;
+  let layout: ReturnType<typeof rowLayout> | null = null;
+  let headers: string[] = [];
+  let errorFile: ErrorFile | null = null;
+  let writer: IncidentWriter | null = null;
+  let findByRef: ReturnType<typeof prepareLookups>["findByRef"] | null = null;
+  let findByFingerprint: ReturnType<typeof prepareLookups>["findByFingerprint"] | null = null;
+  const seenRefs = new Set<string>();
+  const seenFingerprints = new Set<string>();
+  let blocked = false;
+  let record = 0;
+  let inTransaction = false;
+
+  try {
+    for await (const cells of parser as unknown as AsyncIterable<string[]>) {
+      record++;
+      if (mapping === null) {
+        headers = cells.map((c) => c.trim());
+        if (headers.every((h) => h === "")) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"));
+        mapping = mapColumns(headers, opts.mappingOverrides);
+        result.delimiter = delimiter;
+        result.columns = headers.map((header, i) => ({ header, field: mapping!.fields[i] }));
+        result.warnings = { unknownColumns: mapping.unknown, repeatedColumns: mapping.repeated };
+        if (mapping.missing.length) {
+          throw new UnusableFile(
+            "missingColumns",
+            fileMessage("import.file.missingColumns", { columns: mapping.missing.map(canonicalHeader).join("、") }),
+            { columns: result.columns, encoding, delimiter: result.delimiter },
+          );
+        }
+        layout = rowLayout(mapping, headers);
+        errorFile = new ErrorFile(
+          opts.errorFilePath === undefined ? defaultErrorFilePath(file) : opts.errorFilePath,
+          headers,
+          result.delimiter,
+        );
+        sqlite.exec("BEGIN IMMEDIATE");
+        inTransaction = true;
+        writer = new IncidentWriter(db, { today });
+        ({ findByRef, findByFingerprint } = prepareLookups(db));
+        if (!dryRun) {
+          result.batchId = randomUUID();
+          db.insert(importBatches)
+            .values({ id: result.batchId, fileName, sha256: "", encoding, delimiter: result.delimiter, importedBy: opts.importedBy ?? null })
+            .run();
+        }
+        continue;
+      }
+      if (cells.every((c) => c.trim() === "")) continue;
+      result.rows++;
+
+      const read = readRow(cells, layout!, today);
+      if (!read.ok) {
+        result.invalid++;
+        if (!opts.skipInvalid) blocked = true;
+        for (const e of read.errors) {
+          if (result.errors.length < maxErrors) {
+            result.errors.push({
+              row: record, column: e.column, value: e.value, message: translate("ja", e.message.key, e.message.params), messageKey: e.message,
+            });
+          } else result.errorsTruncated = true;
+        }
+        errorFile!.write(cells, read.errors);
+        continue;
+      }
+      const input = read.input;
+      if (result.preview.length < (opts.previewRows ?? 0)) result.preview.push(input);
+
+      // Duplicates: by ref when there is one, otherwise by the fingerprint; in the database or earlier in this file.
+      if (input.ref) {
+        if (seenRefs.has(input.ref)) {
+          result.duplicates++;
+          continue;
+        }
+        seenRefs.add(input.ref);
+        const existing = findByRef!.get({ ref: input.ref });
+        if (existing) {
+          if (!opts.update || !replace(db, writer!, existing.id, input, result, blocked)) result.duplicates++;
+          continue;
+        }
+      } else {
+        const fp = fingerprintOf(input);
+        if (seenFingerprints.has(fp) || findByFingerprint!.get({ fingerprint: fp })) {
+          result.duplicates++;
+          continue;
+        }
+        seenFingerprints.add(fp);
+      }
+      if (!blocked) writer!.insert(input, result.batchId);
+      result.imported++;
+    }
+    if (readError) throw readError;
+    if (mapping === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"));
+
+    result.sha256 = hash.digest("hex");
+    result.errorFile = errorFile?.close() ?? null;
+    result.importedBefore = previousImport(db, result.sha256, result.batchId);
+    if (blocked) {
+      // Nothing of a blocked batch is stored: the counts say what would have been.
+      result.batchId = null;
+    }
+    // A batch that adds or changes nothing (a file imported again) is not kept: re-importing stores nothing.
+    const commit = !dryRun && !blocked && result.imported + result.updated > 0;
+    if (commit) {
+      db.update(importBatches)
+        .set({
+          sha256: result.sha256, rows: result.rows, imported: result.imported, updated: result.updated,
+          duplicates: result.duplicates, invalid: result.invalid,
+        })
+        .where(eq(importBatches.id, result.batchId!))
+        .run();
+      sqlite.exec("COMMIT");
+    } else {
+      sqlite.exec("ROLLBACK");
+      result.batchId = null;
+    }
+    inTransaction = false;
+    result.committed = commit;
+    return result;
+  } finally {
+    if (inTransaction && sqlite.inTransaction) sqlite.exec("ROLLBACK");
+    errorFile?.close();
+  }
+}
+
+function prepareLookups(db: Db) {
+  return {
+    findByRef: db.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, sql.placeholder("ref"))).prepare(),
+    findByFingerprint: db
+      .select({ id: incidents.id })
+      .from(incidents)
+      .where(and(eq(incidents.fingerprint, sql.placeholder("fingerprint")), isNull(incidents.ref)))
+      .prepare(),
+  };
+}
+
+/** `--update`: replaces a stored incident by ref, keeping what it was so the batch can be undone. False if nothing differs. */
+function replace(db: Db, writer: IncidentWriter, id: number, input: IncidentInput, result: ImportResult, blocked: boolean): boolean {
+  const before = toInput(getIncident(db, id)!);
+  if (diffFields(before, input).length === 0) return false;
+  if (!blocked) {
+    writer.update(id, input, before);
+    if (result.batchId) db.insert(importBatchChanges).values({ batchId: result.batchId, incidentId: id, before: JSON.stringify(before) }).run();
+  }
+  result.updated++;
+  return true;
+}
+
+function previousImport(db: Db, sha256: string, exceptBatch: string | null): ImportResult["importedBefore"] {
+  const prior = db
+    .select({ id: importBatches.id, at: importBatches.createdAt })
+    .from(importBatches)
+    .where(and(eq(importBatches.sha256, sha256), isNull(importBatches.undoneAt)))
+    .orderBy(desc(importBatches.createdAt))
+    .all()
+    .find((b) => b.id !== exceptBatch);
+  return prior ? { batchId: prior.id, at: prior.at } : null;
+}

@@ -1,0 +1,71 @@
+/**
+ * Bytes → text for the importer. Excel in Japan saves "CSV" as Shift_JIS (CP932), "Unicode text" as UTF-16LE with a
+ * BOM, and newer versions UTF-8 with or without a BOM. The encoding is detected from the first bytes and can be
+ * overridden; decoding is incremental so a file of any size is never held in memory.
+ */
+import { Transform } from "node:stream";
+
+export const ENCODINGS = ["utf-8", "shift_jis", "utf-16le"] as const;
+export type Encoding = (typeof ENCODINGS)[number];
+
+export type Detection =
+  | { ok: true; encoding: Encoding; bom: boolean }
+  | { ok: false; reason: "binary" | "unknownEncoding" | "empty" };
+
+const startsWith = (b: Uint8Array, sig: number[]) => sig.every((v, i) => b[i] === v);
+
+function decodesCleanly(label: string, sample: Uint8Array): boolean {
+  try {
+    // `stream: true`: a character cut in two at the end of the sample is not an error.
+    new TextDecoder(label, { fatal: true }).decode(sample, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Looks at the first bytes of a file (64 KiB is plenty). */
+export function detectEncoding(sample: Uint8Array): Detection {
+  if (sample.length === 0) return { ok: false, reason: "empty" };
+  if (startsWith(sample, [0xef, 0xbb, 0xbf])) return { ok: true, encoding: "utf-8", bom: true };
+  if (startsWith(sample, [0xff, 0xfe])) return { ok: true, encoding: "utf-16le", bom: true };
+  // Text files never hold NUL outside UTF-16; a NUL here means a binary file (a spreadsheet saved as .xlsx, an image…).
+  if (sample.includes(0)) return { ok: false, reason: "binary" };
+  if (decodesCleanly("utf-8", sample)) return { ok: true, encoding: "utf-8", bom: false };
+  if (decodesCleanly("shift_jis", sample)) return { ok: true, encoding: "shift_jis", bom: false };
+  return { ok: false, reason: "unknownEncoding" };
+}
+
+/**
+ * A stream of bytes in → a stream of text out. Invalid sequences become U+FFFD rather than stopping mid-file;
+ * the importer reports the rows that contain one.
+ */
+export function decodingStream(encoding: Encoding): Transform {
+  const decoder = new TextDecoder(encoding, { ignoreBOM: false });
+  return new Transform({
+    readableObjectMode: false,
+    decodeStrings: true,
+    transform(chunk: Buffer, _enc, done) {
+      const text = decoder.decode(chunk, { stream: true });
+      done(null, text.length ? text : undefined);
+    },
+    flush(done) {
+      const text = decoder.decode();
+      done(null, text.length ? text : undefined);
+    },
+  });
+}
+
+/** Comma or tab: whichever the header line uses more, outside quotes. */
+export function detectDelimiter(firstText: string): "," | "\t" {
+  let commas = 0;
+  let tabs = 0;
+  let quoted = false;
+  for (const ch of firstText) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === "\n" || ch === "\r")) break;
+    else if (!quoted && ch === ",") commas++;
+    else if (!quoted && ch === "\t") tabs++;
+  }
+  return tabs > commas ? "\t" : ",";
+}

@@ -1,0 +1,113 @@
+/**
+ * One CSV record → a typed incident, or the errors of its cells. Each cell is read by the vocabulary of its field
+ * (values.ts, dates.ts); the result then passes the same validation gate as the web form.
+ */
+import type { Message } from "~/i18n";
+import { type FieldErrors, type IncidentField, type IncidentInput, validateIncident } from "../incidents/schema";
+import { canonicalHeader, type ColumnMapping } from "./columns";
+import { type Parsed, parseImportDate, parseImportDateTime } from "./dates";
+import { parseCode, parseCodes, parseSeverity, parseStatus, parseWholeNumber, parseYesNo } from "./values";
+
+export interface CellError {
+  /** The column's header as written in the file (or the canonical header when the file has no such column). */
+  column: string;
+  value: string;
+  message: Message;
+}
+
+export type RowResult = { ok: true; input: IncidentInput } | { ok: false; errors: CellError[] };
+
+const text = (s: string): Parsed<string | null> => {
+  const t = s.trim();
+  return { ok: true, value: t === "" ? null : t };
+};
+/** Refs are compared as typed in any width: ＫＨ－００１ and KH-001 are one ref. */
+const ref = (s: string): Parsed<string | null> => text(s.normalize("NFKC"));
+
+const READERS: { [F in IncidentField]: (cell: string) => Parsed<IncidentInput[F] | null> } = {
+  ref,
+  occurred_at: parseImportDateTime,
+  reported_at: parseImportDateTime,
+  department: text,
+  in_tokyo: parseYesNo,
+  channel: (s) => parseCode("channel", s),
+  client: text,
+  counterparty_type: (s) => parseCode("counterparty_type", s),
+  customer_identified: parseYesNo,
+  validity: (s) => parseCode("validity", s),
+  behaviours: (s) => parseCodes("behaviours", s),
+  legal_flags: (s) => parseCodes("legal_flags", s),
+  severity: parseSeverity,
+  duration_min: (s) => parseWholeNumber(s, { minutes: true }),
+  contact_count: (s) => parseWholeNumber(s),
+  responders: (s) => parseWholeNumber(s),
+  recorded: parseYesNo,
+  summary: text,
+  verbatim: text,
+  determination: (s) => parseCode("determination", s),
+  responses: (s) => parseCodes("responses", s),
+  care: (s) => parseCodes("care", s),
+  outcome: (s) => parseCode("outcome", s),
+  status: parseStatus,
+  closed_at: parseImportDate,
+  report_submitted_at: parseImportDate,
+  prevention: text,
+};
+
+const FIELDS = Object.keys(READERS) as IncidentField[];
+const LISTS = new Set<IncidentField>(["behaviours", "legal_flags", "responses", "care"]);
+
+/** Where each field sits in a record, and the header to name in its errors. */
+export interface RowLayout {
+  index: Partial<Record<IncidentField, number>>;
+  header: Record<IncidentField, string>;
+}
+
+export function rowLayout(mapping: ColumnMapping, headers: readonly string[]): RowLayout {
+  const index: Partial<Record<IncidentField, number>> = {};
+  mapping.fields.forEach((f, i) => {
+    if (f) index[f] = i;
+  });
+  const header = Object.fromEntries(
+    FIELDS.map((f) => [f, index[f] !== undefined ? headers[index[f]!] : canonicalHeader(f)]),
+  ) as Record<IncidentField, string>;
+  return { index, header };
+}
+
+/** Reads one record; `today` is the Tokyo day that "in the future" is measured against. */
+export function readRow(cells: readonly string[], layout: RowLayout, today: string): RowResult {
+  const errors: CellError[] = [];
+  const values: Record<string, unknown> = {};
+  for (const field of FIELDS) {
+    const i = layout.index[field];
+    const cell = i === undefined ? "" : (cells[i] ?? "");
+    if (cell.includes("\uFFFD")) {
+      // A replacement character means the bytes were not in the encoding used: say so rather than store mojibake.
+      errors.push({ column: layout.header[field], value: cell, message: { key: "import.garbled" } });
+      continue;
+    }
+    const r = READERS[field](cell);
+    if (r.ok) values[field] = r.value ?? (LISTS.has(field) ? [] : null);
+    else errors.push({ column: layout.header[field], value: cell, message: r.message });
+  }
+  if (values.occurred_at === null && !errors.some((e) => e.column === layout.header.occurred_at)) {
+    errors.push({ column: layout.header.occurred_at, value: "", message: { key: "errors.required" } });
+  }
+  if (values.channel === null && !errors.some((e) => e.column === layout.header.channel)) {
+    errors.push({ column: layout.header.channel, value: "", message: { key: "errors.required" } });
+  }
+  // An empty status follows the closed date: a row with a closing day is a closed case.
+  if (values.status === null) values.status = values.closed_at ? "closed" : "open";
+  if (errors.length) return { ok: false, errors };
+
+  const checked = validateIncident(values as unknown as IncidentInput, today);
+  if (checked.ok) return { ok: true, input: checked.value };
+  return { ok: false, errors: fieldErrorsToCells(checked.errors, layout, cells) };
+}
+
+function fieldErrorsToCells(errors: FieldErrors, layout: RowLayout, cells: readonly string[]): CellError[] {
+  return (Object.entries(errors) as [IncidentField, Message][]).map(([field, message]) => {
+    const i = layout.index[field];
+    return { column: layout.header[field], value: i === undefined ? "" : (cells[i] ?? ""), message };
+  });
+}
