@@ -48,6 +48,7 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
               {t("nav.incidents")}
             </NavLink>
             <NavLink to="/incidents/new">{t("nav.newIncident")}</NavLink>
+            <NavLink to="/import">{t("nav.import")}</NavLink>
           </nav>
           <Form method="post" action="/lang" className="lang-switch">
             <input type="hidden" name="lang" value={lang === "ja" ? "en" : "ja"} />

@@ -1,3 +1,3 @@
 // Routes reach the database through this module: the classic compiler keeps `.server` files out of the browser
 // bundle only inside app/, and the database layer lives in db/ at the top level.
-export { getDb, type Db } from "../../db/client.server";
+export { getDb, openDatabase, type Db } from "../../db/client.server";

@@ -26,7 +26,8 @@ import { diffFields, fingerprintOf, IncidentWriter } from "../incidents/mutation
 import { getIncident, toInput } from "../incidents/queries.server";
 import type { IncidentField, IncidentInput } from "../incidents/schema";
 import { canonicalHeader, type ColumnMapping, mapColumns } from "./columns";
-import { decodingStream, type Detection, detectDelimiter, detectEncoding, type Encoding } from "./decode";
+import { type Detection, detectDelimiter, detectEncoding, type Encoding } from "./decode";
+import { decodingStream } from "./decode-stream.server";
 import { type CellError, readRow, rowLayout } from "./rows";
 
 export interface ImportOptions {

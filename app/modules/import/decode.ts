@@ -1,10 +1,8 @@
 /**
  * Bytes → text for the importer. Excel in Japan saves "CSV" as Shift_JIS (CP932), "Unicode text" as UTF-16LE with a
  * BOM, and newer versions UTF-8 with or without a BOM. The encoding is detected from the first bytes and can be
- * overridden; decoding is incremental so a file of any size is never held in memory.
+ * overridden; decoding is incremental (decode-stream.server.ts) so a file of any size is never held in memory.
  */
-import { Transform } from "node:stream";
-
 export const ENCODINGS = ["utf-8", "shift_jis", "utf-16le"] as const;
 export type Encoding = (typeof ENCODINGS)[number];
 
@@ -34,26 +32,6 @@ export function detectEncoding(sample: Uint8Array): Detection {
   if (decodesCleanly("utf-8", sample)) return { ok: true, encoding: "utf-8", bom: false };
   if (decodesCleanly("shift_jis", sample)) return { ok: true, encoding: "shift_jis", bom: false };
   return { ok: false, reason: "unknownEncoding" };
-}
-
-/**
- * A stream of bytes in → a stream of text out. Invalid sequences become U+FFFD rather than stopping mid-file;
- * the importer reports the rows that contain one.
- */
-export function decodingStream(encoding: Encoding): Transform {
-  const decoder = new TextDecoder(encoding, { ignoreBOM: false });
-  return new Transform({
-    readableObjectMode: false,
-    decodeStrings: true,
-    transform(chunk: Buffer, _enc, done) {
-      const text = decoder.decode(chunk, { stream: true });
-      done(null, text.length ? text : undefined);
-    },
-    flush(done) {
-      const text = decoder.decode();
-      done(null, text.length ? text : undefined);
-    },
-  });
 }
 
 /** Comma or tab: whichever the header line uses more, outside quotes. */

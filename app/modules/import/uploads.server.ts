@@ -1,0 +1,51 @@
+/**
+ * Files uploaded on the import page wait here between "check" and "commit", under the data folder (never served).
+ * A random token names each; the page only ever passes the token, never a path.
+ */
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { DEFAULT_DATABASE_PATH } from "../../../db/client.server";
+
+/** Uploads larger than this are refused with a message; bigger histories go through `npm run import`. */
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+const KEEP_MS = 24 * 60 * 60 * 1000;
+const TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function uploadDir(): string {
+  const dir = path.join(path.dirname(path.resolve(process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH)), "uploads");
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export interface Upload {
+  token: string;
+  /** The name the file had on the user's machine (for the batch record and the error file's name). */
+  name: string;
+  file: string;
+  errorFile: string;
+}
+
+export function uploadFor(token: string): Upload | null {
+  if (!TOKEN.test(token)) return null;
+  const dir = uploadDir();
+  const meta = path.join(dir, `${token}.json`);
+  if (!fs.existsSync(meta)) return null;
+  const { name } = JSON.parse(fs.readFileSync(meta, "utf8")) as { name: string };
+  return { token, name, file: path.join(dir, `${token}.csv`), errorFile: path.join(dir, `${token}.errors.csv`) };
+}
+
+/** Keeps an uploaded file under a new token; clears uploads older than a day while at it. */
+export async function keepUpload(data: File): Promise<Upload> {
+  const dir = uploadDir();
+  const now = Date.now();
+  for (const f of fs.readdirSync(dir)) {
+    const p = path.join(dir, f);
+    if (now - fs.statSync(p).mtimeMs > KEEP_MS) fs.rmSync(p, { force: true });
+  }
+  const token = randomUUID();
+  const name = path.basename(data.name || "upload.csv");
+  fs.writeFileSync(path.join(dir, `${token}.csv`), Buffer.from(await data.arrayBuffer()));
+  fs.writeFileSync(path.join(dir, `${token}.json`), JSON.stringify({ name }));
+  return uploadFor(token)!;
+}

@@ -1,0 +1,380 @@
+import {
+  data,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type ActionFunctionArgs,
+  MaxPartSizeExceededError,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useT } from "~/i18n/use-t";
+import type { MessageKey } from "~/i18n/ja";
+import { getDb, openDatabase } from "~/modules/db.server";
+import { AppError } from "~/modules/errors";
+import { listBatches, undoBatch } from "~/modules/import/batches.server";
+import { importFile, type ImportResult, UnusableFile } from "~/modules/import/commit.server";
+import { ENCODINGS, type Encoding } from "~/modules/import/decode";
+import { keepUpload, MAX_UPLOAD_BYTES, uploadFor } from "~/modules/import/uploads.server";
+import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
+import { INCIDENT_FIELDS, type IncidentField } from "~/modules/incidents/schema";
+import { labelOf } from "~/modules/incidents/taxonomy";
+
+const PREVIEW_ROWS = 20;
+const MAX_SHOWN_ERRORS = 500;
+const LIMIT_TEXT = `${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
+
+export async function loader() {
+  return { batches: listBatches(getDb(), 50), limit: LIMIT_TEXT };
+}
+
+type Problem = { key: MessageKey; params?: Record<string, string | number> };
+type ActionData =
+  | { kind: "checked" | "committed"; token: string; name: string; result: Omit<ImportResult, "errors"> & { errors: ImportResult["errors"] }; encodingChoice: string }
+  | { kind: "problem"; problem: Problem; token?: string; columns?: ImportResult["columns"]; encodingChoice?: string }
+  | { kind: "undone"; deleted: number; restored: number };
+
+/** Runs the importer on an uploaded file, on a connection of its own: the batch's transaction spans the whole file. */
+async function runImport(token: string, name: string, form: FormData, commit: boolean): Promise<ActionData> {
+  const upload = uploadFor(token);
+  if (!upload) return { kind: "problem", problem: { key: "importPage.expired" } };
+  const encodingChoice = String(form.get("encoding") ?? "auto");
+  const encoding = (ENCODINGS as readonly string[]).includes(encodingChoice) ? (encodingChoice as Encoding) : "auto";
+  const overrides: Record<string, IncidentField | ""> = {};
+  for (const [key, value] of form.entries()) {
+    if (!key.startsWith("map:")) continue;
+    const field = String(value);
+    overrides[key.slice(4)] = (INCIDENT_FIELDS as readonly string[]).includes(field) ? (field as IncidentField) : "";
+  }
+  const db = openDatabase();
+  try {
+    const result = await importFile(db, upload.file, {
+      dryRun: !commit,
+      skipInvalid: form.get("skipInvalid") === "on",
+      update: form.get("update") === "on",
+      encoding,
+      fileName: name,
+      mappingOverrides: Object.keys(overrides).length ? overrides : undefined,
+      errorFilePath: upload.errorFile,
+      previewRows: PREVIEW_ROWS,
+      maxErrors: MAX_SHOWN_ERRORS,
+      importedBy: "web",
+    });
+    return { kind: commit ? "committed" : "checked", token, name, result, encodingChoice };
+  } catch (e) {
+    // A required column that was not recognised: the page offers the mapping so the user can point it out.
+    if (e instanceof UnusableFile) return { kind: "problem", problem: e.detail as Problem, token, columns: e.partial?.columns, encodingChoice };
+    throw e;
+  } finally {
+    db.$client.close();
+  }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    let form: FormData;
+    try {
+      form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+    } catch (e) {
+      if (e instanceof MaxPartSizeExceededError) {
+        return data<ActionData>({ kind: "problem", problem: { key: "importPage.tooLarge", params: { max: LIMIT_TEXT } } }, { status: 413 });
+      }
+      throw e;
+    }
+    const file = form.get("file");
+    if (!(file instanceof File) || file.size === 0 && file.name === "") {
+      return data<ActionData>({ kind: "problem", problem: { key: "importPage.noFile" } }, { status: 400 });
+    }
+    const upload = await keepUpload(file);
+    return runImport(upload.token, upload.name, form, false);
+  }
+
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "undo") {
+    try {
+      return { kind: "undone", ...undoBatch(getDb(), String(form.get("batchId") ?? ""), "web") } satisfies ActionData;
+    } catch (e) {
+      if (e instanceof AppError) return data<ActionData>({ kind: "problem", problem: { key: e.userMessage } }, { status: e.status });
+      throw e;
+    }
+  }
+  const token = String(form.get("token") ?? "");
+  const upload = uploadFor(token);
+  if (!upload) return data<ActionData>({ kind: "problem", problem: { key: "importPage.expired" } }, { status: 410 });
+  return runImport(token, upload.name, form, intent === "commit");
+}
+
+export default function ImportPage() {
+  const { batches, limit } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t, lang } = useT();
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle";
+  const checked = result && (result.kind === "checked" || result.kind === "committed") ? result : null;
+  const r = checked?.result;
+  const when = (iso: string) => displayDateTime(toTokyoDateTime(new Date(iso)));
+
+  return (
+    <section className="import-page">
+      <h1>{t("importPage.title")}</h1>
+      <p className="lead">{t("importPage.intro")}</p>
+      <p className="muted">
+        {t("importPage.limit", { max: limit })}{" "}
+        <a href="/import/template.csv" download>
+          {t("importPage.template")}
+        </a>
+      </p>
+
+      <Form method="post" encType="multipart/form-data" className="card upload-form">
+        <div className="field">
+          <label htmlFor="file">{t("importPage.file")}</label>
+          <input id="file" name="file" type="file" accept=".csv,.tsv,.txt,text/csv" required />
+        </div>
+        <div className="field">
+          <label htmlFor="encoding">{t("importPage.encoding")}</label>
+          <select id="encoding" name="encoding" defaultValue="auto">
+            <option value="auto">{t("importPage.encodingAuto")}</option>
+            {ENCODINGS.map((e) => (
+              <option key={e} value={e}>
+                {e}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="primary" disabled={busy}>
+          {t("importPage.check")}
+        </button>
+      </Form>
+
+      {result?.kind === "problem" ? (
+        <p className="error-summary" role="alert">
+          {t(result.problem.key, result.problem.params)}
+        </p>
+      ) : null}
+      {result?.kind === "problem" && result.token && result.columns ? (
+        <MappingForm token={result.token} encodingChoice={result.encodingChoice ?? "auto"} columns={result.columns} canCommit={false} busy={busy} />
+      ) : null}
+      {result?.kind === "undone" ? (
+        <p className="flash" role="status">
+          {t("importPage.undoneMessage", { deleted: result.deleted, restored: result.restored })}
+        </p>
+      ) : null}
+
+      {checked && r ? (
+        <>
+          {checked.kind === "committed" ? (
+            <p className={r.committed ? "flash" : "error-summary"} role="status">
+              {r.committed
+                ? t("importPage.done", { imported: r.imported, updated: r.updated })
+                : r.invalid > 0
+                  ? t("importPage.blocked")
+                  : t("importPage.nothing")}
+            </p>
+          ) : null}
+
+          <div className="card">
+            <h2>{t("importPage.summary")}: {checked.name}</h2>
+            <p>{t("importPage.detected", { encoding: r.encoding, delimiter: r.delimiter === "\t" ? t("importPage.tab") : t("importPage.comma") })}</p>
+            <p className="counts">
+              <strong>{t("importPage.counts", { rows: r.rows, imported: r.imported, updated: r.updated, duplicates: r.duplicates, invalid: r.invalid })}</strong>
+            </p>
+            {r.importedBefore ? <p className="warning">{t("importPage.importedBefore", { at: when(r.importedBefore.at) })}</p> : null}
+          </div>
+
+          {checked.kind === "checked" ? (
+            <MappingForm token={checked.token} encodingChoice={checked.encodingChoice} columns={r.columns} canCommit busy={busy} />
+          ) : null}
+
+          {r.errors.length > 0 ? (
+            <div className="card">
+              <h2>{t("importPage.errors", { n: r.invalid })}</h2>
+              {r.errorFile ? (
+                <p>
+                  <a href={`/import/errors/${checked.token}`} download>
+                    {t("importPage.errorFile")}
+                  </a>
+                </p>
+              ) : null}
+              {r.errorsTruncated ? <p className="hint">{t("importPage.errorsTruncated", { n: r.errors.length })}</p> : null}
+              <div className="table-wrap">
+                <table className="grid-table errors">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("importPage.row")}</th>
+                      <th scope="col">{t("importPage.column")}</th>
+                      <th scope="col">{t("importPage.value")}</th>
+                      <th scope="col">{t("importPage.message")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {r.errors.map((e, i) => (
+                      <tr key={i}>
+                        <td className="num">{e.row}</td>
+                        <td>{e.column}</td>
+                        <td>{e.value}</td>
+                        <td>{t(e.messageKey.key, e.messageKey.params)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+          ) : null}
+
+          {checked.kind === "checked" && r.preview.length > 0 ? (
+            <div className="card">
+              <h2>{t("importPage.preview", { n: r.preview.length })}</h2>
+              <div className="table-wrap">
+                <table className="grid-table preview">
+                  <thead>
+                    <tr>
+                      {(["ref", "occurred_at", "department", "channel", "client", "behaviours", "severity", "determination", "status", "summary"] as const).map((f) => (
+                        <th key={f} scope="col">
+                          {t(`field.${f}`)}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {r.preview.map((p, i) => (
+                      <tr key={i}>
+                        <td>{p.ref ?? ""}</td>
+                        <td className="nowrap">{displayDateTime(p.occurred_at)}</td>
+                        <td>{p.department ?? ""}</td>
+                        <td>{labelOf("channel", p.channel, lang)}</td>
+                        <td>{p.client ?? ""}</td>
+                        <td>{p.behaviours.map((b) => labelOf("behaviours", b, lang)).join("、")}</td>
+                        <td>{p.severity ? labelOf("severity", String(p.severity), lang) : ""}</td>
+                        <td>{labelOf("determination", p.determination, lang)}</td>
+                        <td>{labelOf("status", p.status, lang)}</td>
+                        <td className="summary">{p.summary ?? ""}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </div>
+          ) : null}
+        </>
+      ) : null}
+
+      <div className="card">
+        <h2>{t("importPage.history")}</h2>
+        {batches.length === 0 ? (
+          <p className="muted">{t("importPage.noHistory")}</p>
+        ) : (
+          <table className="grid-table history">
+            <thead>
+              <tr>
+                <th scope="col">{t("importPage.when")}</th>
+                <th scope="col">{t("importPage.fileName")}</th>
+                <th scope="col">{t("importPage.result")}</th>
+                <th scope="col">{t("importPage.stored")}</th>
+                <th scope="col">{t("importPage.by")}</th>
+                <th scope="col" />
+              </tr>
+            </thead>
+            <tbody>
+              {batches.map((b) => (
+                <tr key={b.id}>
+                  <td className="nowrap">{when(b.createdAt)}</td>
+                  <td>{b.fileName}</td>
+                  <td>{t("importPage.counts", { rows: b.rows, imported: b.imported, updated: b.updated, duplicates: b.duplicates, invalid: b.invalid })}</td>
+                  <td className="num">{b.undoneAt ? <span className="muted">{t("importPage.undone")}</span> : b.stored}</td>
+                  <td>{b.importedBy ?? ""}</td>
+                  <td>
+                    {b.undoneAt ? null : (
+                      <Form
+                        method="post"
+                        onSubmit={(e) => {
+                          if (!window.confirm(t("importPage.undoConfirm"))) e.preventDefault();
+                        }}
+                      >
+                        <input type="hidden" name="batchId" value={b.id} />
+                        <button type="submit" name="intent" value="undo" className="danger small" disabled={busy}>
+                          {t("importPage.undo")}
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <p>
+        <Link to="/incidents">{t("common.back")}</Link>
+      </p>
+    </section>
+  );
+}
+
+/** The header → field table (correctable), re-check, and the commit options. */
+function MappingForm(props: {
+  token: string;
+  encodingChoice: string;
+  columns: ImportResult["columns"];
+  canCommit: boolean;
+  busy: boolean;
+}) {
+  const { t } = useT();
+  const { token, encodingChoice, columns, canCommit, busy } = props;
+  return (
+    <Form method="post" className="card">
+      <input type="hidden" name="token" value={token} />
+      <input type="hidden" name="encoding" value={encodingChoice} />
+      <h2>{t("importPage.mapping")}</h2>
+      <p className="hint">{t("importPage.mappingHint")}</p>
+      <table className="grid-table mapping">
+        <thead>
+          <tr>
+            <th scope="col">{t("importPage.header")}</th>
+            <th scope="col">{t("importPage.field")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {columns.map((c, i) => (
+            <tr key={`${i}-${c.header}`} className={c.field ? "" : "unmatched"}>
+              <td>
+                {c.header} {c.field ? null : <span className="status status-open">{t("importPage.unmatched")}</span>}
+              </td>
+              <td>
+                <select name={`map:${c.header}`} defaultValue={c.field ?? ""} aria-label={c.header}>
+                  <option value="">{t("importPage.ignore")}</option>
+                  {INCIDENT_FIELDS.map((f) => (
+                    <option key={f} value={f}>
+                      {t(`field.${f}`)}
+                    </option>
+                  ))}
+                </select>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="form-actions">
+        <button type="submit" name="intent" value="recheck" disabled={busy}>
+          {t("importPage.recheck")}
+        </button>
+      </div>
+      {canCommit ? (
+        <>
+          <h2>{t("importPage.commitTitle")}</h2>
+          <div className="choices">
+            <label>
+              <input type="checkbox" name="skipInvalid" /> {t("importPage.skipInvalid")}
+            </label>
+            <label>
+              <input type="checkbox" name="update" /> {t("importPage.update")}
+            </label>
+          </div>
+          <div className="form-actions">
+            <button type="submit" name="intent" value="commit" className="primary" disabled={busy}>
+              {t("importPage.commit")}
+            </button>
+          </div>
+        </>
+      ) : null}
+    </Form>
+  );
+}
