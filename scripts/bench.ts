@@ -13,6 +13,7 @@ import { parseListQuery } from "../app/modules/incidents/filters";
 import { getSettings, listClientNames, listDepartments, listIncidents } from "../app/modules/incidents/queries.server";
 import { fiscalYearOf } from "../app/modules/reports/periods";
 import { todayInTokyo } from "../app/modules/incidents/dates";
+import { benchImport } from "./bench-import";
 
 const RUNS = 30;
 
@@ -65,18 +66,23 @@ function benchList(n: number): void {
   }
 }
 
+const USAGE = "usage: npm run bench -- list [--incidents N] | import [--rows N]";
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { incidents: { type: "string", default: "100000" } },
+  options: { incidents: { type: "string", default: "100000" }, rows: { type: "string", default: "1000000" } },
 });
 const which = positionals[0] ?? "list";
-const n = Number(values.incidents);
-if (!Number.isInteger(n) || n < 1) {
-  console.error("usage: npm run bench -- list [--incidents N]");
+const count = (text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  return n;
+};
+if (which === "list") benchList(count(values.incidents));
+else if (which === "import") benchImport(count(values.rows));
+else {
+  console.error(`unknown benchmark "${which}"\n${USAGE}`);
   process.exit(2);
 }
-if (which !== "list") {
-  console.error(`unknown benchmark "${which}"; available: list`);
-  process.exit(2);
-}
-benchList(n);

@@ -104,6 +104,7 @@ function report(r: ImportResult): void {
     console.log(`  ${e.row}行目 ${e.column}${e.value ? `「${e.value}」` : ""}: ${e.message}`);
   }
   if (r.invalid && r.errors.length > SHOWN_ERRORS) console.log(`  …ほか ${r.errors.length - SHOWN_ERRORS}件以上のエラー`);
+  if (r.errorFileFailure) console.log(`注意: エラーファイルを書き出せませんでした: ${r.errorFileFailure}`);
   if (r.errorFile) console.log(`エラーのあった行を書き出しました: ${r.errorFile}(修正して再度取り込めます)`);
   if (r.importedBefore) console.log(`同じ内容のファイルを ${r.importedBefore.at} に取り込み済みです(バッチ ${r.importedBefore.batchId})。`);
   if (r.dryRun) console.log(r.invalid ? "確認のみ(--dry-run): エラーがあります。何も保存していません。" : "確認のみ(--dry-run): 問題はありません。何も保存していません。");
@@ -121,6 +122,10 @@ try {
     encoding: opts.encoding as Encoding | "auto",
     importedBy: who,
     onProgress: progressBar(),
+    // The spec's error file belongs to --skip-invalid: then it holds the rows left out, to fix and import again.
+    errorFilePath: opts["skip-invalid"] ? undefined : null,
+    // Every error is reported (the JSON stays bounded on a file where every row fails; errorsTruncated says so).
+    maxErrors: 100_000,
   });
   // The JSON keeps the contract's shape: errors carry row, column, value and the Japanese message.
   if (json) print({ ...result, errors: result.errors.map(({ messageKey: _k, ...e }) => e), preview: undefined });
@@ -129,7 +134,7 @@ try {
   process.exit(result.invalid > 0 && (result.dryRun || !opts["skip-invalid"]) ? 1 : 0);
 } catch (e) {
   if (!(e instanceof UnusableFile)) throw e;
-  if (json) print({ file, ...e.partial, error: e.message, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun: opts["dry-run"], batchId: null, errors: [] });
+  if (json) print({ file, encoding: null, ...e.partial, error: e.message, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun: opts["dry-run"], batchId: null, errors: [] });
   else console.error(`取り込めません: ${e.message}`);
   process.exit(2);
 }

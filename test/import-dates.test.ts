@@ -154,7 +154,6 @@ describe("parseImportDateTime: errors", () => {
     "2025-04-01 10:3",
     "2025-04-01T",
     "2025年4月",
-    "2025年4月1日(火)",
     "X7.4.1",
     "令和100年1月1日",
     "明日",
@@ -192,5 +191,20 @@ describe("parseImportDate", () => {
     expect(parseImportDate("2025-02-30")).toEqual(err("import.value.nonexistentDate"));
     expect(parseImportDate("令和元年4月1日")).toEqual(err("import.value.beforeEra", { era: "令和" }));
     expect(parseImportDate("2025-04-01 24:00")).toEqual(err("import.value.invalidTime"));
+  });
+});
+
+describe("weekdays printed after the date", () => {
+  it("accepts a matching weekday in the forms Excel prints and ignores it", () => {
+    expect(parseImportDateTime("2025年4月1日(火)")).toEqual({ ok: true, value: "2025-04-01" });
+    expect(parseImportDateTime("2025/4/1(火) 10:30")).toEqual({ ok: true, value: "2025-04-01T10:30:00+09:00" });
+    expect(parseImportDateTime("令和7年4月1日（火）10時30分")).toEqual({ ok: true, value: "2025-04-01T10:30:00+09:00" });
+    expect(parseImportDateTime("令和7年4月1日 火曜日")).toEqual({ ok: true, value: "2025-04-01" });
+    expect(parseImportDate("2025-04-01(火曜)")).toEqual({ ok: true, value: "2025-04-01" });
+  });
+
+  it("refuses a weekday that does not match the date, naming the right one", () => {
+    const r = parseImportDateTime("2025年4月1日(水)");
+    expect(r).toEqual({ ok: false, message: { key: "import.value.weekdayMismatch", params: { value: "2025年4月1日(水)", weekday: "火" } } });
   });
 });

@@ -136,6 +136,7 @@ export const en: Record<MessageKey, string> = {
   "errors.refTaken": "This reference is already used by another incident.",
 
   // import: files and rows
+  "import.row.quotes": "A quote (\") is never closed, so the rest of the file was read as one cell. Check the quotes in this row.",
   "import.garbled": "Garbled text. Check the file's encoding (Shift_JIS / UTF-8 / UTF-16).",
   "import.file.empty": "The file is empty.",
   "import.file.binary": "Not a text CSV file. Save an Excel workbook (.xlsx) as CSV first.",
@@ -199,6 +200,7 @@ export const en: Record<MessageKey, string> = {
   "importPage.undoneMessage": "Batch undone ({deleted} deleted, {restored} restored).",
 
   // import: values and dates
+  "import.value.weekdayMismatch": "The weekday does not match the date ({value}: that day is a {weekday}). Check the date.",
   "import.value.invalidDate": "Not a date: {value}. Write it like 2025-04-01, 2025/4/1, 2025年4月1日 10:30, 令和7年4月1日 or R7.4.1.",
   "import.value.nonexistentDate": "No such date: {value}. Check the year, month and day.",
   "import.value.beforeEra": "The {eraEn} era ({era}) begins on {startIso}, so {value} does not exist. Use the previous era or a Western-calendar year.",

@@ -134,6 +134,7 @@ export const ja = {
   "errors.refTaken": "この管理番号は既に別の事案で使われています。",
 
   // import: files and rows
+  "import.row.quotes": "引用符(\")が閉じられていないため、この行以降が1つのセルとして読み込まれています。引用符の対応を確認してください。",
   "import.garbled": "文字化けしています。ファイルの文字コード(Shift_JIS / UTF-8 / UTF-16)を確認してください。",
   "import.file.empty": "ファイルが空です。",
   "import.file.binary": "テキスト形式のCSVではありません。Excel ブック(.xlsx)は「CSV」形式で保存し直してから取り込んでください。",
@@ -197,6 +198,7 @@ export const ja = {
   "importPage.undoneMessage": "バッチを取り消しました(削除 {deleted}件、復元 {restored}件)。",
 
   // import: values and dates
+  "import.value.weekdayMismatch": "曜日が日付と合いません(入力値: {value}、この日は{weekday}曜日です)。日付を確認してください。",
   "import.value.invalidDate": "日付として読み取れません(入力値: {value})。2025-04-01、2025/4/1、2025年4月1日 10:30、令和7年4月1日、R7.4.1 のように入力してください。",
   "import.value.nonexistentDate": "存在しない日付です(入力値: {value})。年・月・日を確認してください。",
   "import.value.beforeEra": "{era}は{start}からです(入力値: {value})。それより前の日付は前の元号か西暦で入力してください。",

@@ -46,7 +46,7 @@ export function seedDemo(db: Db, opts: SeedOptions = {}): SeedResult {
       throw new Error("The database already has incidents: demo data is only loaded into an empty database.");
     }
     // The incidents' own dates are checked against `until`, so a demo ending in the past stays valid.
-    const writer = new IncidentWriter(tx, { today: options.until });
+    const writer = new IncidentWriter(db, { today: options.until });
     for (const d of DEMO_DEPARTMENTS) writer.departmentId(d.name, d.in_tokyo);
     for (const c of DEMO_CLIENTS) writer.clientId(c.name, c.counterparty_type);
 

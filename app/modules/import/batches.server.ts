@@ -42,7 +42,7 @@ export function undoBatch(db: Db, id: string, by: string | null = null): { delet
     const batch = tx.select().from(importBatches).where(eq(importBatches.id, id)).get();
     if (!batch) throw new AppError(404, "import.batch.notFound");
     if (batch.undoneAt) throw new AppError(409, "import.batch.alreadyUndone");
-    const writer = new IncidentWriter(tx, { today: todayInTokyo() });
+    const writer = new IncidentWriter(db, { today: todayInTokyo() });
     const changes = tx.select().from(importBatchChanges).where(eq(importBatchChanges.batchId, id)).all();
     let restored = 0;
     for (const c of changes) {

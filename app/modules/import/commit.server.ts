@@ -14,7 +14,6 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import Papa from "papaparse";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
@@ -77,6 +76,8 @@ export interface ImportResult {
   warnings: { unknownColumns: string[]; repeatedColumns: string[] };
   errorsTruncated: boolean;
   errorFile: string | null;
+  /** The error file could not be written, and why. */
+  errorFileFailure: string | null;
   /** The same file (by SHA-256) was committed before, in this batch. */
   importedBefore: { batchId: string; at: string } | null;
   preview: IncidentInput[];
@@ -95,7 +96,9 @@ export class UnusableFile extends Error {
   }
 }
 
-const SAMPLE_BYTES = 64 * 1024;
+// Enough to meet the Japanese text of most files even when the first rows are plain ASCII (English headers, refs,
+// dates): a Shift_JIS file read as UTF-8 would otherwise fail on its first Japanese row.
+const SAMPLE_BYTES = 1024 * 1024;
 const DEFAULT_MAX_ERRORS = 1_000;
 const ERROR_COLUMN = "エラー";
 
@@ -121,20 +124,26 @@ const fileMessage = (key: MessageKey, params?: Message["params"]): Message => ({
 class ErrorFile {
   private fd: number | null = null;
   private written = false;
+  /** Why the file could not be written (a read-only folder, a full disk): the import goes on without it. */
+  failure: string | null = null;
   constructor(
     private readonly target: string | null,
     private readonly headers: readonly string[],
     private readonly delimiter: string,
   ) {}
   write(cells: readonly string[], errors: CellError[]): void {
-    if (!this.target) return;
-    if (this.fd === null) {
-      this.fd = fs.openSync(this.target, "w");
-      fs.writeSync(this.fd, `\uFEFF${Papa.unparse([[...this.headers, ERROR_COLUMN]], { delimiter: this.delimiter, newline: "\r\n" })}\r\n`);
-    }
+    if (!this.target || this.failure) return;
     const padded = this.headers.map((_, i) => cells[i] ?? "");
     const message = errors.map((e) => `${e.column}: ${translate("ja", e.message.key, e.message.params)}`).join(" / ");
-    fs.writeSync(this.fd, `${Papa.unparse([[...padded, message]], { delimiter: this.delimiter, newline: "\r\n" })}\r\n`);
+    try {
+      if (this.fd === null) {
+        this.fd = fs.openSync(this.target, "w");
+        fs.writeSync(this.fd, `\uFEFF${Papa.unparse([[...this.headers, ERROR_COLUMN]], { delimiter: this.delimiter, newline: "\r\n" })}\r\n`);
+      }
+      fs.writeSync(this.fd, `${Papa.unparse([[...padded, message]], { delimiter: this.delimiter, newline: "\r\n" })}\r\n`);
+    } catch (e) {
+      this.failure = `${this.target}: ${(e as Error).message}`;
+    }
   }
   /** Closes the file if one was written; safe to call again. Returns its path, or null when no row failed. */
   close(): string | null {
@@ -177,119 +186,137 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   const decoder = decodingStream(encoding);
   // Comma or tab, from the header line of the sample (papaparse would guess per chunk).
   const delimiter = detectDelimiter(new TextDecoder(encoding).decode(sample, { stream: true }));
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: false, delimiter }) as unknown as NodeJS.ReadWriteStream;
 
   const sqlite = db.$client;
   const result: ImportResult = {
     file: fileName, encoding, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun, batchId: null, errors: [],
     delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, errorsTruncated: false,
-    errorFile: null, importedBefore: null, preview: [], committed: false,
+    errorFile: null, errorFileFailure: null, importedBefore: null, preview: [], committed: false,
   };
 
-  const reading = pipeline(fs.createReadStream(file), tap, decoder, parser as unknown as NodeJS.WritableStream);
-  // A failed read (a file removed mid-way, a decoder error) must end the loop below; the rejection is rethrown after it.
-  let readError: unknown = null;
-  reading.catch((e: unknown) => {
-    readError = e;
-    (parser as unknown as { destroy(e?: unknown): void }).destroy(e);
-  });
-
-  let mapping: ColumnMapping | null = null;
+  // Assigned inside the record handler: typed so that the checks after parsing are not narrowed away.
+  let mapping = null as ColumnMapping | null;
   let layout: ReturnType<typeof rowLayout> | null = null;
   let headers: string[] = [];
-  let errorFile: ErrorFile | null = null;
+  let errorFile = null as ErrorFile | null;
   let writer: IncidentWriter | null = null;
   let findByRef: ReturnType<typeof prepareLookups>["findByRef"] | null = null;
   let findByFingerprint: ReturnType<typeof prepareLookups>["findByFingerprint"] | null = null;
-  const seenRefs = new Set<string>();
-  const seenFingerprints = new Set<string>();
   let blocked = false;
   let record = 0;
   let inTransaction = false;
 
-  try {
-    for await (const cells of parser as unknown as AsyncIterable<string[]>) {
-      record++;
-      if (mapping === null) {
-        headers = cells.map((c) => c.trim());
-        if (headers.every((h) => h === "")) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"));
-        mapping = mapColumns(headers, opts.mappingOverrides);
-        result.delimiter = delimiter;
-        result.columns = headers.map((header, i) => ({ header, field: mapping!.fields[i] }));
-        result.warnings = { unknownColumns: mapping.unknown, repeatedColumns: mapping.repeated };
-        if (mapping.missing.length) {
-          throw new UnusableFile(
-            "missingColumns",
-            fileMessage("import.file.missingColumns", { columns: mapping.missing.map(canonicalHeader).join("、") }),
-            { columns: result.columns, encoding, delimiter: result.delimiter },
-          );
-        }
-        layout = rowLayout(mapping, headers);
-        errorFile = new ErrorFile(
-          opts.errorFilePath === undefined ? defaultErrorFilePath(file) : opts.errorFilePath,
-          headers,
-          result.delimiter,
+  /** One record of the file, in order; the first is the header. */
+  const handle = (cells: string[], parseErrors: Papa.ParseError[]): void => {
+    record++;
+    if (mapping === null) {
+      // Blank lines before the header are skipped like any other blank line.
+      if (cells.every((c) => c.trim() === "")) return;
+      headers = cells.map((c) => c.trim());
+      mapping = mapColumns(headers, opts.mappingOverrides);
+      result.delimiter = delimiter;
+      result.columns = headers.map((header, i) => ({ header, field: mapping!.fields[i] }));
+      result.warnings = { unknownColumns: mapping.unknown, repeatedColumns: mapping.repeated };
+      if (mapping.missing.length) {
+        throw new UnusableFile(
+          "missingColumns",
+          fileMessage("import.file.missingColumns", { columns: mapping.missing.map(canonicalHeader).join("、") }),
+          { columns: result.columns, encoding, delimiter: result.delimiter },
         );
-        sqlite.exec("BEGIN IMMEDIATE");
-        inTransaction = true;
-        writer = new IncidentWriter(db, { today });
-        ({ findByRef, findByFingerprint } = prepareLookups(db));
-        if (!dryRun) {
-          result.batchId = randomUUID();
-          db.insert(importBatches)
-            .values({ id: result.batchId, fileName, sha256: "", encoding, delimiter: result.delimiter, importedBy: opts.importedBy ?? null })
-            .run();
-        }
-        continue;
       }
-      if (cells.every((c) => c.trim() === "")) continue;
-      result.rows++;
-
-      const read = readRow(cells, layout!, today);
-      if (!read.ok) {
-        result.invalid++;
-        if (!opts.skipInvalid) blocked = true;
-        for (const e of read.errors) {
-          if (result.errors.length < maxErrors) {
-            result.errors.push({
-              row: record, column: e.column, value: e.value, message: translate("ja", e.message.key, e.message.params), messageKey: e.message,
-            });
-          } else result.errorsTruncated = true;
-        }
-        errorFile!.write(cells, read.errors);
-        continue;
+      layout = rowLayout(mapping, headers);
+      errorFile = new ErrorFile(
+        opts.errorFilePath === undefined ? defaultErrorFilePath(file) : opts.errorFilePath,
+        headers,
+        result.delimiter,
+      );
+      sqlite.exec("BEGIN IMMEDIATE");
+      inTransaction = true;
+      writer = new IncidentWriter(db, { today });
+      ({ findByRef, findByFingerprint } = prepareLookups(db));
+      if (!dryRun) {
+        result.batchId = randomUUID();
+        db.insert(importBatches)
+          .values({ id: result.batchId, fileName, sha256: "", encoding, delimiter: result.delimiter, importedBy: opts.importedBy ?? null })
+          .run();
       }
-      const input = read.input;
-      if (result.preview.length < (opts.previewRows ?? 0)) result.preview.push(input);
-
-      // Duplicates: by ref when there is one, otherwise by the fingerprint; in the database or earlier in this file.
-      if (input.ref) {
-        if (seenRefs.has(input.ref)) {
-          result.duplicates++;
-          continue;
-        }
-        seenRefs.add(input.ref);
-        const existing = findByRef!.get({ ref: input.ref });
-        if (existing) {
-          if (!opts.update || !replace(db, writer!, existing.id, input, result, blocked)) result.duplicates++;
-          continue;
-        }
-      } else {
-        const fp = fingerprintOf(input);
-        if (seenFingerprints.has(fp) || findByFingerprint!.get({ fingerprint: fp })) {
-          result.duplicates++;
-          continue;
-        }
-        seenFingerprints.add(fp);
-      }
-      if (!blocked) writer!.insert(input, result.batchId);
-      result.imported++;
+      return;
     }
-    if (readError) throw readError;
+    if (cells.every((c) => c.trim() === "")) return;
+    result.rows++;
+
+    // papaparse reports a quote that is never closed (the rest of the file then lands in one cell) on the record.
+    const read: ReturnType<typeof readRow> = parseErrors.some((e) => e.type === "Quotes")
+      ? { ok: false, errors: [{ column: headers[0] ?? "", value: cells[0] ?? "", message: { key: "import.row.quotes" } }] }
+      : readRow(cells, layout!, today);
+    if (!read.ok) {
+      result.invalid++;
+      if (!opts.skipInvalid) blocked = true;
+      for (const e of read.errors) {
+        if (result.errors.length < maxErrors) {
+          result.errors.push({
+            row: record, column: e.column, value: e.value, message: translate("ja", e.message.key, e.message.params), messageKey: e.message,
+          });
+        } else result.errorsTruncated = true;
+      }
+      errorFile!.write(cells, read.errors);
+      return;
+    }
+    const input = read.input;
+    if (result.preview.length < (opts.previewRows ?? 0)) result.preview.push(input);
+
+    // Duplicates: by ref when there is one, otherwise by the fingerprint. Every valid row is written (a blocked batch
+    // or a dry run is rolled back at the end), so these lookups also see the rows written earlier from this file:
+    // duplicates within the file cost no memory, whatever its size.
+    if (input.ref) {
+      const existing = findByRef!.get({ ref: input.ref });
+      if (existing) {
+        if (!opts.update || !replace(db, writer!, existing.id, input, result)) result.duplicates++;
+        return;
+      }
+    } else if (findByFingerprint!.get({ fingerprint: fingerprintOf(input) })) {
+      result.duplicates++;
+      return;
+    }
+    // readRow validated it against the same day and the lookup above found its ref free.
+    writer!.insertChecked(input, result.batchId);
+    result.imported++;
+  };
+
+  // Once something fails, papaparse may still hand over the rest of the chunk it is in: those records are ignored.
+  let stopped = false;
+  const source = fs.createReadStream(file);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (e: unknown) => {
+        stopped = true;
+        source.destroy();
+        reject(e);
+      };
+      source.on("error", fail);
+      decoder.on("error", fail);
+      Papa.parse(source.pipe(tap).pipe(decoder) as unknown as File, {
+        delimiter,
+        skipEmptyLines: false,
+        step: (res: Papa.ParseStepResult<string[]>, parser: Papa.Parser) => {
+          if (stopped) return;
+          try {
+            handle(res.data, res.errors);
+          } catch (e) {
+            // Reject first: abort() calls `complete` at once, which would otherwise resolve.
+            fail(e);
+            parser.abort();
+          }
+        },
+        complete: () => resolve(),
+        error: (e: Error) => reject(e),
+      });
+    });
     if (mapping === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"));
 
     result.sha256 = hash.digest("hex");
     result.errorFile = errorFile?.close() ?? null;
+    result.errorFileFailure = errorFile?.failure ?? null;
     result.importedBefore = previousImport(db, result.sha256, result.batchId);
     if (blocked) {
       // Nothing of a blocked batch is stored: the counts say what would have been.
@@ -314,6 +341,8 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     result.committed = commit;
     return result;
   } finally {
+    stopped = true;
+    source.destroy();
     if (inTransaction && sqlite.inTransaction) sqlite.exec("ROLLBACK");
     errorFile?.close();
   }
@@ -330,13 +359,16 @@ function prepareLookups(db: Db) {
   };
 }
 
-/** `--update`: replaces a stored incident by ref, keeping what it was so the batch can be undone. False if nothing differs. */
-function replace(db: Db, writer: IncidentWriter, id: number, input: IncidentInput, result: ImportResult, blocked: boolean): boolean {
+/**
+ * `--update`: replaces a stored incident by ref, keeping what it was so the batch can be undone. False if nothing
+ * differs. A ref repeated in the file replaces again (the last row wins); undo restores the version before the batch.
+ */
+function replace(db: Db, writer: IncidentWriter, id: number, input: IncidentInput, result: ImportResult): boolean {
   const before = toInput(getIncident(db, id)!);
   if (diffFields(before, input).length === 0) return false;
-  if (!blocked) {
-    writer.update(id, input, before);
-    if (result.batchId) db.insert(importBatchChanges).values({ batchId: result.batchId, incidentId: id, before: JSON.stringify(before) }).run();
+  writer.update(id, input, before);
+  if (result.batchId) {
+    db.insert(importBatchChanges).values({ batchId: result.batchId, incidentId: id, before: JSON.stringify(before) }).onConflictDoNothing().run();
   }
   result.updated++;
   return true;

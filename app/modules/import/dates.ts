@@ -53,6 +53,9 @@ const SERIAL_MAX = excelSerial(2100, 12, 31);
 const TOKYO_OFFSET_MS = 9 * 3_600_000; // Japan has kept +09:00 without daylight saving since 1951
 
 /** Date or date-time → `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm:ss+09:00`; blank → null. */
+const WEEKDAYS = "日月火水木金土";
+const WEEKDAY = /^ ?(?:\(([日月火水木金土])(?:曜日?)?\)|([日月火水木金土])曜日)/;
+
 export function parseImportDateTime(text: string): Parsed<string | null> {
   const raw = text.trim();
   if (raw === "") return { ok: true, value: null };
@@ -83,6 +86,17 @@ export function parseImportDateTime(text: string): Parsed<string | null> {
   const day = `${pad4(y)}-${pad2(mo)}-${pad2(d)}`;
 
   let rest = m[9];
+  // Japanese Excel often prints the weekday: 2025年4月1日(火), 2025/4/1(火) 10:30, 令和7年4月1日 火曜日.
+  // It is checked, since a wrong weekday means the day was typed wrong.
+  const w = WEEKDAY.exec(rest);
+  if (w) {
+    const named = WEEKDAYS.indexOf(w[1] ?? w[2]);
+    if (named !== new Date(Date.UTC(y, mo - 1, d)).getUTCDay()) {
+      return { ok: false, message: { key: "import.value.weekdayMismatch", params: { value: raw, weekday: WEEKDAYS[new Date(Date.UTC(y, mo - 1, d)).getUTCDay()] } } };
+    }
+    rest = rest.slice(w[0].length);
+    if (rest !== "" && rest[0] !== " " && rest[0] !== "t") rest = ` ${rest}`;
+  }
   if (rest === "") return { ok: true, value: day };
   // After 2025/4/1 a separator is needed, or 2025/4/110:30 would read as the 11th at 0:30.
   if (rest[0] === " " || rest[0] === "t") rest = rest.slice(1);

@@ -41,7 +41,10 @@ export function detectDelimiter(firstText: string): "," | "\t" {
   let quoted = false;
   for (const ch of firstText) {
     if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === "\n" || ch === "\r")) break;
+    else if (!quoted && (ch === "\n" || ch === "\r")) {
+      // The header line decides; blank lines before it do not.
+      if (commas + tabs > 0) break;
+    }
     else if (!quoted && ch === ",") commas++;
     else if (!quoted && ch === "\t") tabs++;
   }
