@@ -3,15 +3,14 @@
  * and its exit status. Fixtures are copied to a temp dir first (the command writes error files beside the input),
  * and each test uses its own database under DATABASE_PATH, created beforehand so parallel runs never race to migrate.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.server";
+import { startImportCli } from "./cli";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("./fixtures/import/", import.meta.url));
 const CONTRACT_KEYS = ["file", "encoding", "rows", "imported", "updated", "duplicates", "invalid", "dryRun", "batchId", "errors"];
 
@@ -48,20 +47,10 @@ interface Run {
   stdout: string;
   stderr: string;
 }
-function cli(dbPath: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/import.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: dbPath },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+async function cli(dbPath: string, ...args: string[]): Promise<Run> {
+  const run = startImportCli(dbPath, args);
+  const { code } = await run.exited;
+  return { code, ...run.output };
 }
 /** stdout must be exactly one JSON value (JSON.parse refuses anything around it); returns it. */
 function json(r: Run): Record<string, unknown> {

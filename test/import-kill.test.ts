@@ -7,16 +7,14 @@
  * The command prints nothing before it has finished (it writes its JSON at the end and shows a progress bar only
  * on a TTY), so an empty stdout and a child still running at the kill prove the kill came mid-import.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.server";
+import { startImportCli } from "./cli";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ROWS = 300_000;
 const WAL_SIGNAL = 4 * 1024 * 1024;
 const DEADLINE_MS = 25_000;
@@ -65,31 +63,21 @@ describe("an import killed part-way", () => {
     const wal = `${dbPath}-wal`;
     expect(sizeOf(wal)).toBe(0);
 
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/import.ts", csv, "--json"], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: dbPath },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const run = startImportCli(dbPath, [csv, "--json"]);
     let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-    const closed = new Promise<void>((resolve) =>
-      child.on("exit", (code, signal) => {
-        exited = { code, signal };
-        resolve();
-      }),
-    );
+    const closed = run.exited.then((e) => {
+      exited = e;
+    });
+    const { child } = run;
 
     const started = Date.now();
     try {
       while (exited === null && sizeOf(wal) < WAL_SIGNAL && Date.now() - started < DEADLINE_MS) await sleep(50);
       const walAtKill = sizeOf(wal);
       // Still running, nothing printed, and the import's transaction is writing: this is mid-import.
-      expect(exited, `the import ended by itself before the kill:\n${stdout}\n${stderr}`).toBeNull();
+      expect(exited, `the import ended by itself before the kill:\n${run.output.stdout}\n${run.output.stderr}`).toBeNull();
       expect(walAtKill, "the import never started writing").toBeGreaterThanOrEqual(WAL_SIGNAL);
-      expect(stdout).toBe("");
+      expect(run.output.stdout).toBe("");
       expect(child.kill("SIGKILL")).toBe(true);
       await closed;
       expect(exited).toEqual({ code: null, signal: "SIGKILL" });

@@ -6,6 +6,7 @@ import {
   MaxPartSizeExceededError,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { TableHead } from "~/components/ui/TableHead";
 import { useT } from "~/i18n/use-t";
 import type { MessageKey } from "~/i18n/ja";
 import { getDb, openDatabase } from "~/modules/db.server";
@@ -19,6 +20,7 @@ import { INCIDENT_FIELDS, type IncidentField } from "~/modules/incidents/schema"
 import { labelOf } from "~/modules/incidents/taxonomy";
 
 const PREVIEW_ROWS = 20;
+const PREVIEW_FIELDS = ["ref", "occurred_at", "department", "channel", "client", "behaviours", "severity", "determination", "status", "summary"] as const;
 const MAX_SHOWN_ERRORS = 500;
 const LIMIT_TEXT = `${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
 
@@ -197,14 +199,7 @@ export default function ImportPage() {
               {r.errorsTruncated ? <p className="hint">{t("importPage.errorsTruncated", { n: r.errors.length })}</p> : null}
               <div className="table-wrap">
                 <table className="grid-table errors">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("importPage.row")}</th>
-                      <th scope="col">{t("importPage.column")}</th>
-                      <th scope="col">{t("importPage.value")}</th>
-                      <th scope="col">{t("importPage.message")}</th>
-                    </tr>
-                  </thead>
+                  <TableHead labels={[t("importPage.row"), t("importPage.column"), t("importPage.value"), t("importPage.message")]} />
                   <tbody>
                     {r.errors.map((e, i) => (
                       <tr key={i}>
@@ -225,15 +220,7 @@ export default function ImportPage() {
               <h2>{t("importPage.preview", { n: r.preview.length })}</h2>
               <div className="table-wrap">
                 <table className="grid-table preview">
-                  <thead>
-                    <tr>
-                      {(["ref", "occurred_at", "department", "channel", "client", "behaviours", "severity", "determination", "status", "summary"] as const).map((f) => (
-                        <th key={f} scope="col">
-                          {t(`field.${f}`)}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
+                  <TableHead labels={PREVIEW_FIELDS.map((f) => t(`field.${f}`))} />
                   <tbody>
                     {r.preview.map((p, i) => (
                       <tr key={i}>
@@ -263,16 +250,9 @@ export default function ImportPage() {
           <p className="muted">{t("importPage.noHistory")}</p>
         ) : (
           <table className="grid-table history">
-            <thead>
-              <tr>
-                <th scope="col">{t("importPage.when")}</th>
-                <th scope="col">{t("importPage.fileName")}</th>
-                <th scope="col">{t("importPage.result")}</th>
-                <th scope="col">{t("importPage.stored")}</th>
-                <th scope="col">{t("importPage.by")}</th>
-                <th scope="col" />
-              </tr>
-            </thead>
+            <TableHead
+              labels={[t("importPage.when"), t("importPage.fileName"), t("importPage.result"), t("importPage.stored"), t("importPage.by"), ""]}
+            />
             <tbody>
               {batches.map((b) => (
                 <tr key={b.id}>
@@ -326,12 +306,7 @@ function MappingForm(props: {
       <h2>{t("importPage.mapping")}</h2>
       <p className="hint">{t("importPage.mappingHint")}</p>
       <table className="grid-table mapping">
-        <thead>
-          <tr>
-            <th scope="col">{t("importPage.header")}</th>
-            <th scope="col">{t("importPage.field")}</th>
-          </tr>
-        </thead>
+        <TableHead labels={[t("importPage.header"), t("importPage.field")]} />
         <tbody>
           {columns.map((c, i) => (
             <tr key={`${i}-${c.header}`} className={c.field ? "" : "unmatched"}>

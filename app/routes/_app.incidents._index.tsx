@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { getDb } from "~/modules/db.server";
 import { Flash } from "~/components/ui/Flash";
+import { TableHead } from "~/components/ui/TableHead";
 import { useT } from "~/i18n/use-t";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
 import { listQueryToSearch, parseListQuery, SORTS } from "~/modules/incidents/filters";
@@ -9,6 +10,8 @@ import { optionsOf } from "~/modules/incidents/form-values";
 import { getSettings, listClientNames, listDepartments, listIncidents } from "~/modules/incidents/queries.server";
 import { labelOf } from "~/modules/incidents/taxonomy";
 import { periodChoices } from "~/modules/reports/periods";
+
+const LIST_COLUMNS = ["ref", "occurred_at", "department", "client", "channel", "behaviours", "severity", "determination", "status", "summary"] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
@@ -136,20 +139,7 @@ export default function IncidentList() {
       ) : (
         <div className={`table-wrap${loading ? " loading" : ""}`}>
           <table className="incidents">
-            <thead>
-              <tr>
-                <th scope="col">{t("field.ref")}</th>
-                <th scope="col">{t("field.occurred_at")}</th>
-                <th scope="col">{t("field.department")}</th>
-                <th scope="col">{t("field.client")}</th>
-                <th scope="col">{t("field.channel")}</th>
-                <th scope="col">{t("field.behaviours")}</th>
-                <th scope="col">{t("field.severity")}</th>
-                <th scope="col">{t("field.determination")}</th>
-                <th scope="col">{t("field.status")}</th>
-                <th scope="col">{t("field.summary")}</th>
-              </tr>
-            </thead>
+            <TableHead labels={LIST_COLUMNS.map((f) => t(`field.${f}`))} />
             <tbody>
               {page.rows.map((r) => (
                 <tr key={r.id}>
