@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import type { EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -6,6 +6,22 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * React 18's streaming renderer encodes into 2,048-byte buffers and, when a multi-byte character does not fit at the
+ * end of one, still sends the whole buffer: the unused tail goes out as NUL bytes (facebook/react#24985, fixed in
+ * #26228, not released for React 18, which Remix 2 needs). Japanese text (3-byte characters) meets this on most pages.
+ * A chunk ends in at most 3 such bytes (a 4-byte character not fitting); HTML never carries a real NUL.
+ */
+export function withoutTrailingNuls(): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let end = chunk.length;
+      while (end > 0 && chunk.length - end < 3 && chunk[end - 1] === 0) end--;
+      done(null, end === chunk.length ? chunk : chunk.subarray(0, end));
+    },
+  });
+}
 
 /** Streams the document; bots and browsers both get the whole page (no JS is needed to read or submit). */
 export default function handleRequest(
@@ -22,7 +38,7 @@ export default function handleRequest(
       {
         [readyEvent]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = withoutTrailingNuls();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(
             new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),

@@ -10,12 +10,18 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { isMessageKey, langFromCookie, translate, type Lang, type MessageKey } from "~/i18n";
 import stylesheet from "~/styles/app.css";
+
+/** What a route may declare in its `handle` export. */
+export interface PageHandle {
+  titleKey?: MessageKey;
+}
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
@@ -26,12 +32,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
   const t = (key: MessageKey) => translate(lang, key);
   const location = useLocation();
+  // A page names its title by dictionary key (`handle.titleKey`), so the tab reads in the user's language.
+  const titleKey = useMatches()
+    .map((m) => (m.handle as PageHandle | undefined)?.titleKey)
+    .filter(Boolean)
+    .pop();
+  const title = titleKey ? `${t(titleKey)} | ${t("app.name")}` : t("app.name");
   return (
     <html lang={lang}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{t("app.name")}</title>
+        <title>{title}</title>
         <Meta />
         <Links />
       </head>
@@ -43,7 +55,7 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
           <Link to="/incidents" className="brand">
             {t("app.name")}
           </Link>
-          <nav aria-label="main">
+          <nav aria-label={t("nav.main")}>
             <NavLink to="/incidents" end>
               {t("nav.incidents")}
             </NavLink>

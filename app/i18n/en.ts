@@ -9,6 +9,9 @@ export const en: Record<MessageKey, string> = {
   "nav.language": "Language",
   "nav.switchTo": "日本語",
   "nav.skip": "Skip to content",
+  "nav.main": "Main menu",
+  "list.pagination": "Pagination",
+  "common.listSeparator": ", ",
 
   "common.yes": "Yes",
   "common.no": "No",
@@ -94,6 +97,7 @@ export const en: Record<MessageKey, string> = {
   "list.range": "{from}–{to}",
 
   "detail.title": "Incident {id}",
+  "detail.pageTitle": "Incident details",
   "detail.noRef": "No reference",
   "detail.createdAt": "Created",
   "detail.updatedAt": "Updated",

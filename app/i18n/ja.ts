@@ -7,6 +7,9 @@ export const ja = {
   "nav.language": "言語",
   "nav.switchTo": "English",
   "nav.skip": "本文へ移動",
+  "nav.main": "メインメニュー",
+  "list.pagination": "ページ送り",
+  "common.listSeparator": "、",
 
   "common.yes": "はい",
   "common.no": "いいえ",
@@ -92,6 +95,7 @@ export const ja = {
   "list.range": "{from}〜{to}件目",
 
   "detail.title": "事案 {id}",
+  "detail.pageTitle": "事案の詳細",
   "detail.noRef": "管理番号なし",
   "detail.createdAt": "登録日時",
   "detail.updatedAt": "更新日時",

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TableHead } from "~/components/ui/TableHead";
 import { useT } from "~/i18n/use-t";
+import type { PageHandle } from "~/root";
 import type { MessageKey } from "~/i18n/ja";
 import { getDb, openDatabase } from "~/modules/db.server";
 import { AppError } from "~/modules/errors";
@@ -18,6 +19,8 @@ import { keepUpload, MAX_UPLOAD_BYTES, uploadFor } from "~/modules/import/upload
 import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
 import { INCIDENT_FIELDS, type IncidentField } from "~/modules/incidents/schema";
 import { labelOf } from "~/modules/incidents/taxonomy";
+
+export const handle: PageHandle = { titleKey: "importPage.title" };
 
 const PREVIEW_ROWS = 20;
 const PREVIEW_FIELDS = ["ref", "occurred_at", "department", "channel", "client", "behaviours", "severity", "determination", "status", "summary"] as const;
@@ -229,7 +232,7 @@ export default function ImportPage() {
                         <td>{p.department ?? ""}</td>
                         <td>{labelOf("channel", p.channel, lang)}</td>
                         <td>{p.client ?? ""}</td>
-                        <td>{p.behaviours.map((b) => labelOf("behaviours", b, lang)).join("、")}</td>
+                        <td>{p.behaviours.map((b) => labelOf("behaviours", b, lang)).join(t("common.listSeparator"))}</td>
                         <td>{p.severity ? labelOf("severity", String(p.severity), lang) : ""}</td>
                         <td>{labelOf("determination", p.determination, lang)}</td>
                         <td>{labelOf("status", p.status, lang)}</td>

@@ -4,11 +4,14 @@ import type { ReactNode } from "react";
 import { getDb } from "~/modules/db.server";
 import { Flash } from "~/components/ui/Flash";
 import { useT } from "~/i18n/use-t";
+import type { PageHandle } from "~/root";
 import { fail, idParam } from "~/modules/http.server";
 import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
 import { getIncident } from "~/modules/incidents/queries.server";
 import type { IncidentField } from "~/modules/incidents/schema";
 import { type CodedField, fullLabelOf, labelOf } from "~/modules/incidents/taxonomy";
+
+export const handle: PageHandle = { titleKey: "detail.pageTitle" };
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const id = idParam(params.id, "error.incidentNotFound");

@@ -2,10 +2,13 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/modules/db.server";
 import { useT } from "~/i18n/use-t";
+import type { PageHandle } from "~/root";
 import { fail, idParam } from "~/modules/http.server";
 import { displayDateTime } from "~/modules/incidents/dates";
 import { deleteIncident } from "~/modules/incidents/mutations.server";
 import { getIncident } from "~/modules/incidents/queries.server";
+
+export const handle: PageHandle = { titleKey: "delete.title" };
 
 /** Deleting asks first: this page is the confirmation, and only its POST deletes. */
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -3,11 +3,14 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/modules/db.server";
 import { IncidentForm } from "~/components/incidents/IncidentForm";
 import { useT } from "~/i18n/use-t";
+import type { PageHandle } from "~/root";
 import { fail, idParam } from "~/modules/http.server";
 import { formChoices, submitIncidentForm } from "~/modules/incidents/form-actions.server";
 import { toFormValues } from "~/modules/incidents/form-values";
 import { updateIncident } from "~/modules/incidents/mutations.server";
 import { getIncident, toInput } from "~/modules/incidents/queries.server";
+
+export const handle: PageHandle = { titleKey: "form.editTitle" };
 
 function load(idText: string | undefined) {
   const db = getDb();

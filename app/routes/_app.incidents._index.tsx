@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { getDb } from "~/modules/db.server";
 import { Flash } from "~/components/ui/Flash";
 import { TableHead } from "~/components/ui/TableHead";
+import type { PageHandle } from "~/root";
 import { useT } from "~/i18n/use-t";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
 import { listQueryToSearch, parseListQuery, SORTS } from "~/modules/incidents/filters";
@@ -10,6 +11,8 @@ import { optionsOf } from "~/modules/incidents/form-values";
 import { getSettings, listClientNames, listDepartments, listIncidents } from "~/modules/incidents/queries.server";
 import { labelOf } from "~/modules/incidents/taxonomy";
 import { periodChoices } from "~/modules/reports/periods";
+
+export const handle: PageHandle = { titleKey: "list.title" };
 
 const LIST_COLUMNS = ["ref", "occurred_at", "department", "client", "channel", "behaviours", "severity", "determination", "status", "summary"] as const;
 
@@ -171,7 +174,7 @@ export default function IncidentList() {
       )}
 
       {page.pages > 1 ? (
-        <nav className="pager" aria-label="pagination">
+        <nav className="pager" aria-label={t("list.pagination")}>
           {page.page > 1 ? <Link to={pageLink(page.page - 1)} rel="prev">{t("list.prev")}</Link> : <span />}
           <span>{t("list.page", { page: page.page, pages: page.pages })}</span>
           {page.page < page.pages ? <Link to={pageLink(page.page + 1)} rel="next">{t("list.next")}</Link> : <span />}

@@ -1,4 +1,5 @@
-import { data, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs } from "@remix-run/node";
+import type { PageHandle } from "~/root";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/modules/db.server";
 import { IncidentForm } from "~/components/incidents/IncidentForm";
@@ -7,7 +8,7 @@ import { formChoices, submitIncidentForm } from "~/modules/incidents/form-action
 import { EMPTY_FORM } from "~/modules/incidents/form-values";
 import { createIncident } from "~/modules/incidents/mutations.server";
 
-export const meta: MetaFunction = () => [{ title: "事案を登録" }];
+export const handle: PageHandle = { titleKey: "form.newTitle" };
 
 export async function loader() {
   return formChoices(getDb());

@@ -123,6 +123,14 @@ describe("incident records in the browser", () => {
     await page.getByText("条件に一致する事案はありません。").waitFor();
   });
 
+  it("serves pages without stray NUL bytes (React 18 pads multi-byte text at its 2 KiB buffer ends)", async () => {
+    for (const url of ["/incidents", "/incidents/new", "/incidents?sort=severity_desc", "/import"]) {
+      const bytes = await (await page.request.get(`${baseURL}${url}`)).body();
+      expect(bytes.length, url).toBeGreaterThan(5_000);
+      expect(bytes.indexOf(0), url).toBe(-1);
+    }
+  });
+
   it("switches the interface to English and back", async () => {
     await page.goto(`${baseURL}/incidents`);
     await page.getByRole("button", { name: "言語" }).click();
