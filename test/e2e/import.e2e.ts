@@ -44,6 +44,15 @@ describe("importing a Shift_JIS file on the import page", () => {
     await shot("import-start");
   });
 
+  it("refuses a file over the limit with a message, not a crash", async () => {
+    const res = await page.request.post(`${baseURL}/import?index`, {
+      headers: { Origin: baseURL },
+      multipart: { file: { name: "big.csv", mimeType: "text/csv", buffer: Buffer.alloc(51 * 1024 * 1024, 0x61) }, encoding: "auto" },
+    });
+    expect(res.status()).toBe(413);
+    expect(await res.text()).toContain("ファイルが大きすぎます(上限 50 MB)");
+  });
+
   it("shows an unrecognised required column and lets the user map it", async () => {
     await upload("with-error.sjis.csv");
     await page.getByText("必須の列がありません: 発生場面").waitFor();
