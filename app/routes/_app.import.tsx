@@ -15,7 +15,7 @@ import { AppError } from "~/modules/errors";
 import { listBatches, undoBatch } from "~/modules/import/batches.server";
 import { importFile, type ImportResult, UnusableFile } from "~/modules/import/commit.server";
 import { ENCODINGS, type Encoding } from "~/modules/import/decode";
-import { keepUpload, MAX_UPLOAD_BYTES, uploadFor } from "~/modules/import/uploads.server";
+import { keepUpload, MAX_UPLOAD_BYTES, type Upload, uploadFor } from "~/modules/import/uploads.server";
 import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
 import { INCIDENT_FIELDS, type IncidentField } from "~/modules/incidents/schema";
 import { labelOf } from "~/modules/incidents/taxonomy";
@@ -33,14 +33,13 @@ export async function loader() {
 
 type Problem = { key: MessageKey; params?: Record<string, string | number> };
 type ActionData =
-  | { kind: "checked" | "committed"; token: string; name: string; result: Omit<ImportResult, "errors"> & { errors: ImportResult["errors"] }; encodingChoice: string }
+  | { kind: "checked" | "committed"; token: string; name: string; result: ImportResult; encodingChoice: string }
   | { kind: "problem"; problem: Problem; token?: string; columns?: ImportResult["columns"]; encodingChoice?: string }
   | { kind: "undone"; deleted: number; restored: number };
 
 /** Runs the importer on an uploaded file, on a connection of its own: the batch's transaction spans the whole file. */
-async function runImport(token: string, name: string, form: FormData, commit: boolean): Promise<ActionData> {
-  const upload = uploadFor(token);
-  if (!upload) return { kind: "problem", problem: { key: "importPage.expired" } };
+async function runImport(upload: Upload, form: FormData, commit: boolean): Promise<ActionData> {
+  const { token, name } = upload;
   const encodingChoice = String(form.get("encoding") ?? "auto");
   const encoding = (ENCODINGS as readonly string[]).includes(encodingChoice) ? (encodingChoice as Encoding) : "auto";
   const overrides: Record<string, IncidentField | ""> = {};
@@ -85,11 +84,10 @@ export async function action({ request }: ActionFunctionArgs) {
       throw e;
     }
     const file = form.get("file");
-    if (!(file instanceof File) || file.size === 0 && file.name === "") {
+    if (!(file instanceof File) || (file.size === 0 && file.name === "")) {
       return data<ActionData>({ kind: "problem", problem: { key: "importPage.noFile" } }, { status: 400 });
     }
-    const upload = await keepUpload(file);
-    return runImport(upload.token, upload.name, form, false);
+    return runImport(await keepUpload(file), form, false);
   }
 
   const form = await request.formData();
@@ -102,10 +100,9 @@ export async function action({ request }: ActionFunctionArgs) {
       throw e;
     }
   }
-  const token = String(form.get("token") ?? "");
-  const upload = uploadFor(token);
+  const upload = uploadFor(String(form.get("token") ?? ""));
   if (!upload) return data<ActionData>({ kind: "problem", problem: { key: "importPage.expired" } }, { status: 410 });
-  return runImport(token, upload.name, form, intent === "commit");
+  return runImport(upload, form, intent === "commit");
 }
 
 export default function ImportPage() {

@@ -1,14 +1,14 @@
 /**
  * Importing a CSV file: one pass, one transaction (docs/spec/csv-import.md).
  *
- * bytes → SHA-256 → decoder → papaparse → header mapping → each record read and validated → duplicate check
- * (database and earlier in the file) → prepared insert through IncidentWriter. Nothing is held in memory but the
- * duplicate keys of the file, so any size imports with flat memory.
+ * bytes → SHA-256 → decoder → papaparse (step) → header mapping → each record read and validated → duplicate check
+ * → prepared insert through IncidentWriter. Every valid row is written as it is read, so the duplicate look-ups also
+ * see earlier rows of the same file and nothing grows in memory with the file's size (docs/decisions/0004).
  *
  * All or nothing: the batch runs inside `BEGIN IMMEDIATE … COMMIT` on the caller's connection (give it one of its
- * own: the transaction stays open across the stream's reads). An invalid row, in the default mode, stops the writing
- * but not the reading, so every error is reported; the transaction is then rolled back. A crash or kill leaves
- * SQLite's journal to undo the batch.
+ * own: the transaction stays open across the stream's reads). An invalid row, in the default mode, blocks the batch:
+ * reading goes on so every error is reported, and the transaction is rolled back at the end, as is a dry run. A crash
+ * or kill leaves SQLite's journal to undo the batch.
  */
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -200,8 +200,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   let headers: string[] = [];
   let errorFile = null as ErrorFile | null;
   let writer: IncidentWriter | null = null;
-  let findByRef: ReturnType<typeof prepareLookups>["findByRef"] | null = null;
-  let findByFingerprint: ReturnType<typeof prepareLookups>["findByFingerprint"] | null = null;
+  let findByFingerprint: ReturnType<typeof prepareFingerprintLookup> | null = null;
   let blocked = false;
   let record = 0;
   let inTransaction = false;
@@ -233,7 +232,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       sqlite.exec("BEGIN IMMEDIATE");
       inTransaction = true;
       writer = new IncidentWriter(db, { today });
-      ({ findByRef, findByFingerprint } = prepareLookups(db));
+      findByFingerprint = prepareFingerprintLookup(db);
       if (!dryRun) {
         result.batchId = randomUUID();
         db.insert(importBatches)
@@ -269,9 +268,9 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     // or a dry run is rolled back at the end), so these lookups also see the rows written earlier from this file:
     // duplicates within the file cost no memory, whatever its size.
     if (input.ref) {
-      const existing = findByRef!.get({ ref: input.ref });
-      if (existing) {
-        if (!opts.update || !replace(db, writer!, existing.id, input, result)) result.duplicates++;
+      const existing = writer!.idByRef(input.ref);
+      if (existing !== undefined) {
+        if (!opts.update || !replace(db, writer!, existing, input, result)) result.duplicates++;
         return;
       }
     } else if (findByFingerprint!.get({ fingerprint: fingerprintOf(input) })) {
@@ -318,11 +317,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     result.errorFile = errorFile?.close() ?? null;
     result.errorFileFailure = errorFile?.failure ?? null;
     result.importedBefore = previousImport(db, result.sha256, result.batchId);
-    if (blocked) {
-      // Nothing of a blocked batch is stored: the counts say what would have been.
-      result.batchId = null;
-    }
-    // A batch that adds or changes nothing (a file imported again) is not kept: re-importing stores nothing.
+    // A blocked batch or a dry run stores nothing (its counts say what a real run would do). A batch that adds or changes nothing (a file imported again) is not kept: re-importing stores nothing.
     const commit = !dryRun && !blocked && result.imported + result.updated > 0;
     if (commit) {
       db.update(importBatches)
@@ -348,15 +343,13 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   }
 }
 
-function prepareLookups(db: Db) {
-  return {
-    findByRef: db.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, sql.placeholder("ref"))).prepare(),
-    findByFingerprint: db
-      .select({ id: incidents.id })
-      .from(incidents)
-      .where(and(eq(incidents.fingerprint, sql.placeholder("fingerprint")), isNull(incidents.ref)))
-      .prepare(),
-  };
+/** Rows without a ref are duplicates of a stored row without a ref that has the same fingerprint. */
+function prepareFingerprintLookup(db: Db) {
+  return db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(and(eq(incidents.fingerprint, sql.placeholder("fingerprint")), isNull(incidents.ref)))
+    .prepare();
 }
 
 /**

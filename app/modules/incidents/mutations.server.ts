@@ -14,7 +14,6 @@ import { type FieldErrors, type IncidentField, type IncidentInput, INCIDENT_FIEL
 import { MULTI_FIELDS } from "./taxonomy";
 import { todayInTokyo } from "./dates";
 
-
 export class ValidationFailed extends AppError {
   constructor(public readonly fieldErrors: FieldErrors) {
     super(422, "error.badRequest", "incident failed validation");
@@ -60,33 +59,38 @@ export class IncidentWriter {
   private readonly insertCode: Statement;
   private readonly findRef;
   private readonly today: string;
-  private readonly tx: Db;
+  private readonly db: Db;
 
   constructor(db: Db, opts: { today?: string } = {}) {
-    this.tx = db;
+    this.db = db;
     this.today = opts.today ?? todayInTokyo();
     this.insertIncident = db.$client.prepare(INSERT_INCIDENT_SQL);
     this.insertCode = db.$client.prepare(INSERT_CODE_SQL);
     this.findRef = db.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, P("ref"))).prepare();
   }
 
+  /** The id of the incident with this ref, if one is stored (the importer's duplicate check uses it too). */
+  idByRef(ref: string): number | undefined {
+    return this.findRef.get({ ref })?.id;
+  }
+
   /** Whether another incident already has this ref. */
   private refTaken(ref: string, exceptId?: number): boolean {
-    const hit = this.findRef.get({ ref });
-    return hit !== undefined && hit.id !== exceptId;
+    const id = this.idByRef(ref);
+    return id !== undefined && id !== exceptId;
   }
 
   departmentId(name: string | null, inTokyo: boolean | null = null): number | null {
     return this.idFor(this.departmentIds, name, (key) => {
-      this.tx.insert(departments).values({ name: name!.trim(), normalizedName: key, inTokyo }).onConflictDoNothing().run();
-      return this.tx.select({ id: departments.id }).from(departments).where(eq(departments.normalizedName, key)).get()!.id;
+      this.db.insert(departments).values({ name: name!.trim(), normalizedName: key, inTokyo }).onConflictDoNothing().run();
+      return this.db.select({ id: departments.id }).from(departments).where(eq(departments.normalizedName, key)).get()!.id;
     });
   }
 
   clientId(name: string | null, counterpartyType: string | null = null): number | null {
     return this.idFor(this.clientIds, name, (key) => {
-      this.tx.insert(clients).values({ name: name!.trim(), normalizedName: key, counterpartyType }).onConflictDoNothing().run();
-      return this.tx.select({ id: clients.id }).from(clients).where(eq(clients.normalizedName, key)).get()!.id;
+      this.db.insert(clients).values({ name: name!.trim(), normalizedName: key, counterpartyType }).onConflictDoNothing().run();
+      return this.db.select({ id: clients.id }).from(clients).where(eq(clients.normalizedName, key)).get()!.id;
     });
   }
 
@@ -161,12 +165,12 @@ export class IncidentWriter {
     const v = this.validate(input);
     if (v.ref && this.refTaken(v.ref, id)) throw new ValidationFailed({ ref: { key: "errors.refTaken" } });
     const { batchId: _keep, ...row } = this.row(v);
-    this.tx
+    this.db
       .update(incidents)
       .set({ ...row, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))` })
       .where(eq(incidents.id, id))
       .run();
-    this.tx.delete(incidentCodes).where(eq(incidentCodes.incidentId, id)).run();
+    this.db.delete(incidentCodes).where(eq(incidentCodes.incidentId, id)).run();
     this.writeCodes(id, v);
     return diffFields(before, v);
   }
