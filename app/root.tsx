@@ -15,7 +15,10 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useNonce } from "~/components/ui/nonce";
 import { isMessageKey, langFromCookie, translate, type Lang, type MessageKey } from "~/i18n";
+import { can, type Permission, type Role } from "~/modules/auth/permissions";
+import { currentUser } from "~/modules/auth/guard.server";
 import stylesheet from "~/styles/app.css";
 
 /** What a route may declare in its `handle` export. */
@@ -23,15 +26,46 @@ export interface PageHandle {
   titleKey?: MessageKey;
 }
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+// An empty icon: browsers stop asking for /favicon.ico (a 404 on every first page).
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }, { rel: "icon", href: "data:," }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return { lang: langFromCookie(request.headers.get("Cookie")) };
+/** What the header shows of the signed-in user. */
+interface HeaderUser {
+  email: string;
+  displayName: string | null;
+  role: Role;
+  department: string | null;
+  departmentId: number | null;
+  mustChangePassword: boolean;
 }
 
-function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await currentUser(request);
+  const header: HeaderUser | null = user && {
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    department: user.department,
+    departmentId: user.departmentId,
+    mustChangePassword: user.mustChangePassword,
+  };
+  return { lang: langFromCookie(request.headers.get("Cookie")), user: header };
+}
+
+const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean }[] = [
+  { to: "/", key: "nav.overview", permission: "dashboard.view", end: true },
+  { to: "/incidents", key: "nav.incidents", permission: "incidents.read", end: true },
+  { to: "/incidents/new", key: "nav.newIncident", permission: "incidents.write" },
+  { to: "/import", key: "nav.import", permission: "incidents.import" },
+  { to: "/admin/users", key: "nav.users", permission: "users.manage" },
+  { to: "/admin/audit", key: "nav.audit", permission: "audit.read" },
+  { to: "/admin/settings", key: "nav.settings", permission: "settings.manage" },
+];
+
+function Document({ lang, user, children }: { lang: Lang; user: HeaderUser | null; children: ReactNode }) {
   const t = (key: MessageKey) => translate(lang, key);
   const location = useLocation();
+  const nonce = useNonce();
   // A page names its title by dictionary key (`handle.titleKey`), so the tab reads in the user's language.
   const titleKey = useMatches()
     .map((m) => (m.handle as PageHandle | undefined)?.titleKey)
@@ -52,16 +86,36 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
           {t("nav.skip")}
         </a>
         <header className="topbar">
-          <Link to="/incidents" className="brand">
+          <Link to="/" className="brand">
             {t("app.name")}
           </Link>
-          <nav aria-label={t("nav.main")}>
-            <NavLink to="/incidents" end>
-              {t("nav.incidents")}
-            </NavLink>
-            <NavLink to="/incidents/new">{t("nav.newIncident")}</NavLink>
-            <NavLink to="/import">{t("nav.import")}</NavLink>
-          </nav>
+          {user && !user.mustChangePassword ? (
+            <nav aria-label={t("nav.main")}>
+              {NAV.filter((n) => can(user, n.permission)).map((n) => (
+                <NavLink key={n.to} to={n.to} end={n.end}>
+                  {t(n.key)}
+                </NavLink>
+              ))}
+            </nav>
+          ) : (
+            <span className="nav-spacer" />
+          )}
+          {user ? (
+            <div className="account">
+              <Link to="/account/password" className="who" title={user.email}>
+                {user.displayName ?? user.email}
+                <small>
+                  {t(`role.${user.role}`)}
+                  {user.department ? ` · ${user.department}` : ""}
+                </small>
+              </Link>
+              <Form method="post" action="/logout">
+                <button type="submit" className="link-button">
+                  {t("nav.signOut")}
+                </button>
+              </Form>
+            </div>
+          ) : null}
           <Form method="post" action="/lang" className="lang-switch">
             <input type="hidden" name="lang" value={lang === "ja" ? "en" : "ja"} />
             <input type="hidden" name="returnTo" value={location.pathname + location.search} />
@@ -71,8 +125,8 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
           </Form>
         </header>
         <main id="main">{children}</main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -81,7 +135,7 @@ function Document({ lang, children }: { lang: Lang; children: ReactNode }) {
 export default function App() {
   const data = useRouteLoaderData<typeof loader>("root");
   return (
-    <Document lang={data?.lang ?? "ja"}>
+    <Document lang={data?.lang ?? "ja"} user={data?.user ?? null}>
       <Outlet />
     </Document>
   );
@@ -100,16 +154,17 @@ export function ErrorBoundary() {
     if (isMessageKey(wanted)) key = wanted;
     else if (status === 404) key = "error.notFound";
     else if (status === 400) key = "error.badRequest";
+    else if (status === 403) key = "error.forbidden";
   }
   return (
-    <Document lang={lang}>
+    <Document lang={lang} user={data?.user ?? null}>
       <section className="error-page">
         <h1>
           {translate(lang, "error.title")} <small>({status})</small>
         </h1>
         <p>{translate(lang, key)}</p>
         <p>
-          <Link to="/incidents">{translate(lang, "error.home")}</Link>
+          <Link to="/">{translate(lang, "error.home")}</Link>
         </p>
       </section>
     </Document>

@@ -196,3 +196,89 @@ export const settings = sqliteTable(
 
 export type Incident = typeof incidents.$inferSelect;
 export type Settings = typeof settings.$inferSelect;
+
+/** Who may sign in. Users are never deleted (the audit trail names them); they are disabled. */
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Lower-cased and NFKC-normalised, so the sign-in matches however it is typed. */
+    email: text("email").notNull(),
+    displayName: text("display_name"),
+    role: text("role", { enum: ["admin", "hr", "supervisor", "executive"] }).notNull(),
+    /** The department a supervisor records and sees; other roles may have one for information. */
+    departmentId: integer("department_id").references(() => departments.id, { onDelete: "restrict" }),
+    /** `scrypt$N$r$p$salt$hash` (base64). */
+    passwordHash: text("password_hash").notNull(),
+    /** Set for one-time passwords (first admin, new users, resets): the next sign-in must choose a new one. */
+    mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
+    passwordChangedAt: text("password_changed_at").notNull().default(now),
+    disabledAt: text("disabled_at"),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email),
+    check("users_role", sql`${t.role} in ('admin', 'hr', 'supervisor', 'executive')`),
+    check("users_supervisor_department", sql`${t.role} <> 'supervisor' or ${t.departmentId} is not null`),
+  ],
+);
+
+/**
+ * Server-side sessions: the cookie holds a random token, the table only its SHA-256, so a copy of the database
+ * cannot be used to sign in. Signing out deletes the row.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: text("created_at").notNull(),
+    lastSeenAt: text("last_seen_at").notNull(),
+    /** The absolute end, however active the session is. */
+    expiresAt: text("expires_at").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+/** Failed sign-ins per account (`account:<email>`) and per address (`address:<ip>`), for slowing down and locking. */
+export const loginThrottle = sqliteTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStartedAt: text("window_started_at").notNull(),
+  lockedUntil: text("locked_until"),
+});
+
+/**
+ * The append-only audit trail: triggers (migration 0003) refuse UPDATE and DELETE. No foreign key to users, so an
+ * entry outlives anything it names; `actor` keeps the e-mail as it was.
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** UTC, ISO 8601 with milliseconds. */
+    at: text("at").notNull().default(now),
+    userId: integer("user_id"),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    /** JSON: which fields, counts, reasons. Never free text or names of the incident. */
+    detail: text("detail"),
+    ip: text("ip"),
+  },
+  (t) => [
+    index("audit_log_at").on(t.at),
+    index("audit_log_actor_at").on(t.actor, t.at),
+    index("audit_log_action_at").on(t.action, t.at),
+    index("audit_log_target").on(t.targetType, t.targetId),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;

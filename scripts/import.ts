@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "../db/client.server";
 import { translate } from "../app/i18n";
 import { AppError } from "../app/modules/errors";
+import type { Actor } from "../app/modules/auth/audit.server";
 import { listBatches, undoBatch } from "../app/modules/import/batches.server";
 import { importFile, type ImportResult, UnusableFile } from "../app/modules/import/commit.server";
 import { ENCODINGS, type Encoding } from "../app/modules/import/decode";
@@ -46,7 +47,8 @@ try {
 const { values: opts, positionals } = args;
 const json = opts.json;
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-const who = `${os.userInfo().username} (cli)`;
+/** The command line acts as the operating-system user; its imports and undos are audited under that name. */
+const actor: Actor = { userId: null, name: `${os.userInfo().username} (cli)`, ip: null };
 
 if (opts.batches || opts.undo !== undefined) {
   const db = openDatabase();
@@ -63,7 +65,7 @@ if (opts.batches || opts.undo !== undefined) {
     process.exit(0);
   }
   try {
-    const r = undoBatch(db, opts.undo!, who);
+    const r = undoBatch(db, opts.undo!, actor);
     if (json) print({ batchId: opts.undo, ...r });
     else console.log(`バッチ ${opts.undo} を取り消しました: 削除 ${r.deleted}件、復元 ${r.restored}件`);
     process.exit(0);
@@ -120,7 +122,7 @@ try {
     skipInvalid: opts["skip-invalid"],
     update: opts.update,
     encoding: opts.encoding as Encoding | "auto",
-    importedBy: who,
+    actor,
     onProgress: progressBar(),
     // The spec's error file belongs to --skip-invalid: then it holds the rows left out, to fix and import again.
     errorFilePath: opts["skip-invalid"] ? undefined : null,

@@ -1,13 +1,13 @@
 /**
  * `npm start`: builds the app when the build is missing or older than its sources, migrates the database, loads the
- * demo data into an empty database, then serves on PORT (default 3000).
+ * demo data into an empty database, creates the first admin on a database without users (printing the e-mail and a
+ * one-time password), then serves on PORT (default 3000).
  *
  * Environment: PORT, HOST, DATABASE_PATH (default data/kasuhara.db), DEMO_INCIDENTS (size of the demo data, default 3000;
- * 0 starts with an empty database).
+ * 0 starts with an empty database), FIRST_ADMIN_EMAIL (default admin@example.com), TRUST_PROXY, ALLOWED_ORIGINS,
+ * SESSION_IDLE_MINUTES (default 30), SESSION_MAX_HOURS (default 12).
  */
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import express from "express";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -16,6 +16,9 @@ import { pathToFileURL } from "node:url";
 import { openDatabase } from "../db/client.server";
 import { countIncidents } from "../app/modules/incidents/queries.server";
 import { seedDemo } from "../app/modules/demo/seed.server";
+import { purgeExpiredSessions } from "../app/modules/auth/session.server";
+import { ensureFirstAdmin, FIRST_ADMIN_EMAIL } from "../app/modules/auth/users.server";
+import { createApp } from "./server";
 
 const root = process.cwd();
 const BUILD_FILE = path.join(root, "build/index.js");
@@ -42,9 +45,26 @@ function buildIfStale(): void {
   }
 }
 
-function prepareDatabase(): void {
+/** Printed once, when the first admin is created: the only way to learn the one-time password. */
+function announceFirstAdmin(email: string, password: string): void {
+  const line = "=".repeat(72);
+  console.log(
+    [
+      line,
+      "最初の管理者を作成しました (first admin created)",
+      `  メールアドレス (e-mail):             ${email}`,
+      `  ワンタイムパスワード (one-time password): ${password}`,
+      "  このパスワードは一度だけ表示されます。最初のサインインで新しいパスワードに変更してください。",
+      "  (shown only now; you will be asked to choose a new password at first sign-in)",
+      line,
+    ].join("\n"),
+  );
+}
+
+async function prepareDatabase(): Promise<void> {
   const db = openDatabase();
   try {
+    purgeExpiredSessions(db);
     if (countIncidents(db) === 0) {
       const n = Number(process.env.DEMO_INCIDENTS ?? 3000);
       if (Number.isInteger(n) && n > 0) {
@@ -53,6 +73,8 @@ function prepareDatabase(): void {
         console.log(`デモデータを投入しました: 事案 ${r.incidents}件 (demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
       }
     }
+    const admin = await ensureFirstAdmin(db, process.env.FIRST_ADMIN_EMAIL ?? FIRST_ADMIN_EMAIL);
+    if (admin) announceFirstAdmin(admin.email, admin.oneTimePassword);
   } finally {
     db.$client.close();
   }
@@ -60,11 +82,7 @@ function prepareDatabase(): void {
 
 async function serve(): Promise<void> {
   const build = (await import(pathToFileURL(BUILD_FILE).href)) as ServerBuild;
-  const app = express();
-  app.disable("x-powered-by");
-  app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: "production" }));
+  const app = createApp(build, root);
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? "0.0.0.0";
   const server = app.listen(port, host, () => {
@@ -80,5 +98,5 @@ async function serve(): Promise<void> {
 const { values } = parseArgs({ options: { "no-build": { type: "boolean", default: false } } });
 process.env.NODE_ENV ??= "production";
 if (!values["no-build"]) buildIfStale();
-prepareDatabase();
+await prepareDatabase();
 await serve();

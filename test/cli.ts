@@ -1,4 +1,4 @@
-/** Runs the import command as a real process, the way scripts and users call it. */
+/** Runs the project's commands as real processes, the way scripts and users call them. */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,11 +14,17 @@ export interface CliProcess {
 }
 
 export function startImportCli(dbPath: string, args: string[]): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/import.ts", ...args], {
+  return startCli("scripts/import.ts", dbPath, args);
+}
+
+/** Runs `scripts/<name>` on a database; `stdin` is written to the process and closed. */
+export function startCli(script: string, dbPath: string, args: string[], stdin?: string): CliProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_PATH: dbPath },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   const output = { stdout: "", stderr: "" };
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (output.stdout += d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (output.stderr += d));

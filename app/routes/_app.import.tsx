@@ -3,6 +3,7 @@ import {
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
   type ActionFunctionArgs,
+  type LoaderFunctionArgs,
   MaxPartSizeExceededError,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -12,6 +13,8 @@ import type { PageHandle } from "~/root";
 import type { MessageKey } from "~/i18n/ja";
 import { getDb, openDatabase } from "~/modules/db.server";
 import { AppError } from "~/modules/errors";
+import type { Actor } from "~/modules/auth/audit.server";
+import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { listBatches, undoBatch } from "~/modules/import/batches.server";
 import { importFile, type ImportResult, UnusableFile } from "~/modules/import/commit.server";
 import { ENCODINGS, type Encoding } from "~/modules/import/decode";
@@ -27,7 +30,8 @@ const PREVIEW_FIELDS = ["ref", "occurred_at", "department", "channel", "client",
 const MAX_SHOWN_ERRORS = 500;
 const LIMIT_TEXT = `${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
 
-export async function loader() {
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, "incidents.import");
   return { batches: listBatches(getDb(), 50), limit: LIMIT_TEXT };
 }
 
@@ -38,7 +42,7 @@ type ActionData =
   | { kind: "undone"; deleted: number; restored: number };
 
 /** Runs the importer on an uploaded file, on a connection of its own: the batch's transaction spans the whole file. */
-async function runImport(upload: Upload, form: FormData, commit: boolean): Promise<ActionData> {
+async function runImport(upload: Upload, form: FormData, commit: boolean, actor: Actor): Promise<ActionData> {
   const { token, name } = upload;
   const encodingChoice = String(form.get("encoding") ?? "auto");
   const encoding = (ENCODINGS as readonly string[]).includes(encodingChoice) ? (encodingChoice as Encoding) : "auto";
@@ -60,7 +64,7 @@ async function runImport(upload: Upload, form: FormData, commit: boolean): Promi
       errorFilePath: upload.errorFile,
       previewRows: PREVIEW_ROWS,
       maxErrors: MAX_SHOWN_ERRORS,
-      importedBy: "web",
+      actor,
     });
     return { kind: commit ? "committed" : "checked", token, name, result, encodingChoice };
   } catch (e) {
@@ -72,7 +76,9 @@ async function runImport(upload: Upload, form: FormData, commit: boolean): Promi
   }
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, "incidents.import");
+  const actor = actorOf(user, context);
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     let form: FormData;
     try {
@@ -87,14 +93,14 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!(file instanceof File) || (file.size === 0 && file.name === "")) {
       return data<ActionData>({ kind: "problem", problem: { key: "importPage.noFile" } }, { status: 400 });
     }
-    return runImport(await keepUpload(file), form, false);
+    return runImport(await keepUpload(file), form, false, actor);
   }
 
   const form = await request.formData();
   const intent = form.get("intent");
   if (intent === "undo") {
     try {
-      return { kind: "undone", ...undoBatch(getDb(), String(form.get("batchId") ?? ""), "web") } satisfies ActionData;
+      return { kind: "undone", ...undoBatch(getDb(), String(form.get("batchId") ?? ""), actor) } satisfies ActionData;
     } catch (e) {
       if (e instanceof AppError) return data<ActionData>({ kind: "problem", problem: { key: e.userMessage } }, { status: e.status });
       throw e;
@@ -102,7 +108,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const upload = uploadFor(String(form.get("token") ?? ""));
   if (!upload) return data<ActionData>({ kind: "problem", problem: { key: "importPage.expired" } }, { status: 410 });
-  return runImport(upload, form, intent === "commit");
+  return runImport(upload, form, intent === "commit", actor);
 }
 
 export default function ImportPage() {

@@ -1,7 +1,10 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireUser } from "~/modules/auth/guard.server";
 import { templateCsv } from "~/modules/import/template";
 
 /** The import template: UTF-8 with BOM so Excel shows the Japanese headers correctly. */
-export async function loader() {
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request, "incidents.import");
   return new Response(templateCsv(), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

@@ -5,23 +5,25 @@ import { getDb } from "~/modules/db.server";
 import { Flash } from "~/components/ui/Flash";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
-import { fail, idParam } from "~/modules/http.server";
+import { audit } from "~/modules/auth/audit.server";
+import { actorOf } from "~/modules/auth/guard.server";
+import { can } from "~/modules/auth/permissions";
+import { loadIncidentFor } from "~/modules/incidents/access.server";
 import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
-import { getIncident } from "~/modules/incidents/queries.server";
 import type { IncidentField } from "~/modules/incidents/schema";
 import { type CodedField, fullLabelOf, labelOf } from "~/modules/incidents/taxonomy";
 
 export const handle: PageHandle = { titleKey: "detail.pageTitle" };
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  const id = idParam(params.id, "error.incidentNotFound");
-  const incident = getIncident(getDb(), id);
-  if (!incident) fail(404, "error.incidentNotFound");
-  return { incident };
+/** Opening an incident shows personal detail, so each view is audited. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.read");
+  audit(getDb(), actorOf(user, context), "incident.viewed", { type: "incident", id });
+  return { incident, canEdit: can(user, "incidents.write"), canDelete: can(user, "incidents.delete") };
 }
 
 export default function IncidentDetail() {
-  const { incident: i } = useLoaderData<typeof loader>();
+  const { incident: i, canEdit, canDelete } = useLoaderData<typeof loader>();
   const { t, lang } = useT();
   const unknown = <span className="muted">{t("common.unknown")}</span>;
   const none = <span className="muted">{t("common.none")}</span>;
@@ -59,12 +61,16 @@ export default function IncidentDetail() {
           <Link to="/incidents" className="button">
             {t("common.back")}
           </Link>
-          <Link to={`/incidents/${i.id}/edit`} className="button primary">
-            {t("common.edit")}
-          </Link>
-          <Link to={`/incidents/${i.id}/delete`} className="button danger">
-            {t("common.delete")}
-          </Link>
+          {canEdit ? (
+            <Link to={`/incidents/${i.id}/edit`} className="button primary">
+              {t("common.edit")}
+            </Link>
+          ) : null}
+          {canDelete ? (
+            <Link to={`/incidents/${i.id}/delete`} className="button danger">
+              {t("common.delete")}
+            </Link>
+          ) : null}
         </div>
       </header>
 

@@ -3,24 +3,23 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/modules/db.server";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
-import { fail, idParam } from "~/modules/http.server";
+import { fail } from "~/modules/http.server";
+import { actorOf } from "~/modules/auth/guard.server";
+import { loadIncidentFor } from "~/modules/incidents/access.server";
 import { displayDateTime } from "~/modules/incidents/dates";
 import { deleteIncident } from "~/modules/incidents/mutations.server";
-import { getIncident } from "~/modules/incidents/queries.server";
 
 export const handle: PageHandle = { titleKey: "delete.title" };
 
 /** Deleting asks first: this page is the confirmation, and only its POST deletes. */
-export async function loader({ params }: LoaderFunctionArgs) {
-  const id = idParam(params.id, "error.incidentNotFound");
-  const incident = getIncident(getDb(), id);
-  if (!incident) fail(404, "error.incidentNotFound");
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { id, incident } = await loadIncidentFor(request, params.id, "incidents.delete");
   return { id, ref: incident.ref, occurredAt: incident.occurred_at, client: incident.client };
 }
 
-export async function action({ params }: ActionFunctionArgs) {
-  const id = idParam(params.id, "error.incidentNotFound");
-  if (!deleteIncident(getDb(), id)) fail(404, "error.incidentNotFound");
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, id } = await loadIncidentFor(request, params.id, "incidents.delete");
+  if (!deleteIncident(getDb(), id, actorOf(user, context))) fail(404, "error.incidentNotFound");
   return redirect("/incidents?flash=deleted");
 }
 

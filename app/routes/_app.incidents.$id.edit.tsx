@@ -4,38 +4,32 @@ import { getDb } from "~/modules/db.server";
 import { IncidentForm } from "~/components/incidents/IncidentForm";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
-import { fail, idParam } from "~/modules/http.server";
+import { actorOf } from "~/modules/auth/guard.server";
+import { loadIncidentFor } from "~/modules/incidents/access.server";
 import { formChoices, submitIncidentForm } from "~/modules/incidents/form-actions.server";
 import { toFormValues } from "~/modules/incidents/form-values";
 import { updateIncident } from "~/modules/incidents/mutations.server";
-import { getIncident, toInput } from "~/modules/incidents/queries.server";
+import { toInput } from "~/modules/incidents/queries.server";
 
 export const handle: PageHandle = { titleKey: "form.editTitle" };
 
-function load(idText: string | undefined) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
+  return { id, values: toFormValues(incident), ...formChoices(getDb(), user) };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
   const db = getDb();
-  const id = idParam(idText, "error.incidentNotFound");
-  const incident = getIncident(db, id);
-  if (!incident) fail(404, "error.incidentNotFound");
-  return { db, id, incident };
-}
-
-export async function loader({ params }: LoaderFunctionArgs) {
-  const { db, id, incident } = load(params.id);
-  return { id, values: toFormValues(incident), ...formChoices(db) };
-}
-
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { db, id, incident } = load(params.id);
-  const result = submitIncidentForm(await request.formData(), (input, today) =>
-    updateIncident(db, id, input, toInput(incident), { today }),
+  const result = submitIncidentForm(await request.formData(), user, (input, today) =>
+    updateIncident(db, id, input, toInput(incident), { today, actor: actorOf(user, context) }),
   );
   if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 422 });
   return redirect(`/incidents/${id}?flash=updated`);
 }
 
 export default function EditIncident() {
-  const { id, values, departments, clients } = useLoaderData<typeof loader>();
+  const { id, values, departments, clients, lockedDepartment } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const { t } = useT();
   return (
@@ -48,6 +42,7 @@ export default function EditIncident() {
         errors={failed?.errors}
         departments={departments}
         clients={clients}
+        lockedDepartment={lockedDepartment}
         cancelTo={`/incidents/${id}`}
       />
     </>

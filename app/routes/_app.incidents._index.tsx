@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { getDb } from "~/modules/db.server";
 import { Flash } from "~/components/ui/Flash";
+import { Pager } from "~/components/ui/Pager";
 import { TableHead } from "~/components/ui/TableHead";
 import type { PageHandle } from "~/root";
 import { useT } from "~/i18n/use-t";
@@ -11,30 +12,38 @@ import { optionsOf } from "~/modules/incidents/form-values";
 import { getSettings, listClientNames, listDepartments, listIncidents } from "~/modules/incidents/queries.server";
 import { labelOf } from "~/modules/incidents/taxonomy";
 import { periodChoices } from "~/modules/reports/periods";
+import { requireUser } from "~/modules/auth/guard.server";
+import { can, incidentScope } from "~/modules/auth/permissions";
 
 export const handle: PageHandle = { titleKey: "list.title" };
 
 const LIST_COLUMNS = ["ref", "occurred_at", "department", "client", "channel", "behaviours", "severity", "determination", "status", "summary"] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, "incidents.read");
   const db = getDb();
   const url = new URL(request.url);
   const { fiscalYearStartMonth } = getSettings(db);
   const query = parseListQuery(url.searchParams, fiscalYearStartMonth);
+  // A supervisor's list is their department's, whatever the URL asks for.
+  const scope = incidentScope(user);
+  const ownDepartment = scope.kind === "department" ? scope.departmentId : null;
+  if (ownDepartment !== null) query.filters.departmentId = [ownDepartment];
   const page = listIncidents(db, query);
   return {
     page,
     query: { ...query, search: url.search },
     // The raw text of each filter as typed, so the form shows exactly what is in the URL.
     raw: Object.fromEntries(url.searchParams),
-    departments: listDepartments(db),
-    clients: listClientNames(db),
+    departments: ownDepartment === null ? listDepartments(db) : listDepartments(db).filter((d) => d.id === ownDepartment),
+    clients: listClientNames(db, 500, ownDepartment),
     periods: periodChoices(todayInTokyo(), fiscalYearStartMonth),
+    canCreate: can(user, "incidents.write"),
   };
 }
 
 export default function IncidentList() {
-  const { page, query, raw, departments, clients, periods } = useLoaderData<typeof loader>();
+  const { page, query, raw, departments, clients, periods, canCreate } = useLoaderData<typeof loader>();
   const { t, lang } = useT();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/incidents";
@@ -60,9 +69,11 @@ export default function IncidentList() {
       <Flash />
       <div className="list-header">
         <h1>{t("list.title")}</h1>
-        <Link to="/incidents/new" className="button primary">
-          {t("nav.newIncident")}
-        </Link>
+        {canCreate ? (
+          <Link to="/incidents/new" className="button primary">
+            {t("nav.newIncident")}
+          </Link>
+        ) : null}
       </div>
 
       {/* key: a new URL resets the uncontrolled inputs to what the URL says (back/forward, clear). */}
@@ -173,13 +184,7 @@ export default function IncidentList() {
         </div>
       )}
 
-      {page.pages > 1 ? (
-        <nav className="pager" aria-label={t("list.pagination")}>
-          {page.page > 1 ? <Link to={pageLink(page.page - 1)} rel="prev">{t("list.prev")}</Link> : <span />}
-          <span>{t("list.page", { page: page.page, pages: page.pages })}</span>
-          {page.page < page.pages ? <Link to={pageLink(page.page + 1)} rel="next">{t("list.next")}</Link> : <span />}
-        </nav>
-      ) : null}
+      <Pager page={page.page} pages={page.pages} linkTo={pageLink} />
     </>
   );
 }

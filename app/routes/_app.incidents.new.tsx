@@ -1,28 +1,33 @@
-import { data, redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import type { PageHandle } from "~/root";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/modules/db.server";
 import { IncidentForm } from "~/components/incidents/IncidentForm";
 import { useT } from "~/i18n/use-t";
+import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formChoices, submitIncidentForm } from "~/modules/incidents/form-actions.server";
 import { EMPTY_FORM } from "~/modules/incidents/form-values";
 import { createIncident } from "~/modules/incidents/mutations.server";
 
 export const handle: PageHandle = { titleKey: "form.newTitle" };
 
-export async function loader() {
-  return formChoices(getDb());
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request, "incidents.write");
+  return formChoices(getDb(), user);
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, "incidents.write");
   const db = getDb();
-  const result = submitIncidentForm(await request.formData(), (input, today) => createIncident(db, input, { today }));
+  const result = submitIncidentForm(await request.formData(), user, (input, today) =>
+    createIncident(db, input, { today, actor: actorOf(user, context) }),
+  );
   if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 422 });
   return redirect(`/incidents/${result.value}?flash=created`);
 }
 
 export default function NewIncident() {
-  const { departments, clients } = useLoaderData<typeof loader>();
+  const { departments, clients, lockedDepartment } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const { t } = useT();
   return (
@@ -33,6 +38,7 @@ export default function NewIncident() {
         errors={failed?.errors}
         departments={departments}
         clients={clients}
+        lockedDepartment={lockedDepartment}
         cancelTo="/incidents"
       />
     </>

@@ -5,11 +5,11 @@ import { safeReturnTo } from "~/modules/http.server";
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const lang = form.get("lang") === "en" ? "en" : "ja";
-  return redirect(safeReturnTo(form.get("returnTo"), "/incidents"), {
+  return redirect(safeReturnTo(form.get("returnTo"), "/"), {
     headers: { "Set-Cookie": `lang=${lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly` },
   });
 }
 
 export async function loader() {
-  return redirect("/incidents");
+  return redirect("/");
 }

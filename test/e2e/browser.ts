@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 export const SCREENSHOT_DIR = path.resolve("test-results/screenshots");
 
@@ -29,4 +29,26 @@ export async function openBrowser(): Promise<{ context: BrowserContext; close: (
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs in through the form, as a user does, and waits for the start page (or wherever returnTo leads). */
+export async function signIn(page: Page, baseURL: string, user: { email: string; password: string }, to = "/"): Promise<void> {
+  await page.context().clearCookies(); // whoever was signed in before
+  await page.goto(`${baseURL}/login?returnTo=${encodeURIComponent(to)}`);
+  await page.fill("#email", user.email);
+  await page.fill("#password", user.password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click("form button.primary")]);
+}
+
+/** Collects what the browser reports about the page: Content-Security-Policy refusals and script errors. */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    // A 4xx answer to a form (422 for invalid input) is logged by Chromium as a failed load: not a problem.
+    if (m.type() === "error" && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) {
+      problems.push(m.text());
+    }
+  });
+  page.on("pageerror", (e) => problems.push(e.message));
+  return problems;
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { openBrowser, SCREENSHOT_DIR } from "./browser";
+import { openBrowser, SCREENSHOT_DIR, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
 const FIXTURES = path.resolve("test/fixtures/e2e");
@@ -26,6 +26,7 @@ beforeAll(async () => {
   ({ context, close } = await openBrowser());
   page = await context.newPage();
   page.on("dialog", (d) => void d.accept());
+  await signIn(page, baseURL, inject("users").hr);
 });
 afterAll(async () => close?.());
 

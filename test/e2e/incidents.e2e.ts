@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { todayInTokyo } from "~/modules/incidents/dates";
-import { openBrowser, SCREENSHOT_DIR } from "./browser";
+import { openBrowser, SCREENSHOT_DIR, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
 let context: BrowserContext;
@@ -29,6 +29,7 @@ function futureDateTime(): string {
 beforeAll(async () => {
   ({ context, close } = await openBrowser());
   page = await context.newPage();
+  await signIn(page, baseURL, inject("users").hr);
 });
 afterAll(async () => close?.());
 

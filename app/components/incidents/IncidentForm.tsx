@@ -17,9 +17,11 @@ interface Props {
   departments: string[];
   clients: string[];
   cancelTo: string;
+  /** A supervisor records for their own department only: the field is shown, fixed (the server enforces it too). */
+  lockedDepartment?: string | null;
 }
 
-export function IncidentForm({ values, errors = {}, departments, clients, cancelTo }: Props) {
+export function IncidentForm({ values, errors = {}, departments, clients, cancelTo, lockedDepartment }: Props) {
   const { t, lang } = useT();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -61,7 +63,17 @@ export function IncidentForm({ values, errors = {}, departments, clients, cancel
         <div className="grid">
           <TextField {...common("ref")} value={str("ref")} hint={t("hint.ref")} maxLength={TEXT_LIMITS.short} />
           <TextField {...common("occurred_at")} type="datetime-local" value={str("occurred_at")} required hint={t("hint.occurred_at")} />
-          <TextField {...common("department")} value={str("department")} list="department-options" maxLength={TEXT_LIMITS.short} />
+          {lockedDepartment ? (
+            <div className="field">
+              <label htmlFor="department">{t("field.department")}</label>
+              <input id="department" name="department" value={lockedDepartment} readOnly aria-describedby="department-hint" />
+              <p className="hint" id="department-hint">
+                {t("form.departmentLocked")}
+              </p>
+            </div>
+          ) : (
+            <TextField {...common("department")} value={str("department")} list="department-options" maxLength={TEXT_LIMITS.short} />
+          )}
           <YesNoField {...common("in_tokyo")} value={str("in_tokyo")} labels={yn} />
           <SelectField {...common("channel")} value={str("channel")} options={optionsOf("channel", lang)} emptyLabel={t("common.select")} required />
         </div>

@@ -1,7 +1,12 @@
 import { useSearchParams } from "@remix-run/react";
 import { useT } from "~/i18n/use-t";
 
-const FLASHES = { created: "flash.created", updated: "flash.updated", deleted: "flash.deleted" } as const;
+const FLASHES = {
+  created: "flash.created",
+  updated: "flash.updated",
+  deleted: "flash.deleted",
+  passwordChanged: "flash.passwordChanged",
+} as const;
 
 /** The one-line confirmation after a redirect (`?flash=created`). */
 export function Flash() {

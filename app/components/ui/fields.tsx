@@ -60,8 +60,19 @@ function Frame({ name, label, error, hint, required, requiredLabel, children, as
   );
 }
 
-export function TextField(props: Common & { value?: string; type?: string; maxLength?: number; list?: string; min?: number; max?: string; inputMode?: "numeric" }) {
-  const { name, value, type = "text", error, hint, required, maxLength, list, min, max, inputMode } = props;
+export function TextField(
+  props: Common & {
+    value?: string;
+    type?: string;
+    maxLength?: number;
+    list?: string;
+    min?: number;
+    max?: string;
+    inputMode?: "numeric";
+    autoComplete?: string;
+  },
+) {
+  const { name, value, type = "text", error, hint, required, maxLength, list, min, max, inputMode, autoComplete } = props;
   return (
     <Frame {...props}>
       <input
@@ -74,6 +85,7 @@ export function TextField(props: Common & { value?: string; type?: string; maxLe
         min={min}
         max={max}
         inputMode={inputMode}
+        autoComplete={autoComplete}
         required={required}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(name, hint, error)}

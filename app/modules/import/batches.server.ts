@@ -3,6 +3,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { importBatchChanges, importBatches, incidents } from "../../../db/schema";
 import { AppError } from "../errors";
+import { audit, type Actor } from "../auth/audit.server";
 import { todayInTokyo } from "../incidents/dates";
 import { IncidentWriter } from "../incidents/mutations.server";
 import { getIncident, toInput } from "../incidents/queries.server";
@@ -37,7 +38,7 @@ export function getBatch(db: Db, id: string): Batch | null {
  * Undoes a batch in one transaction: the incidents it added are deleted, the ones it replaced (`--update`) get their
  * earlier version back. Returns how many of each.
  */
-export function undoBatch(db: Db, id: string, by: string | null = null): { deleted: number; restored: number } {
+export function undoBatch(db: Db, id: string, actor?: Actor): { deleted: number; restored: number } {
   return db.transaction((tx) => {
     const batch = tx.select().from(importBatches).where(eq(importBatches.id, id)).get();
     if (!batch) throw new AppError(404, "import.batch.notFound");
@@ -53,9 +54,10 @@ export function undoBatch(db: Db, id: string, by: string | null = null): { delet
     }
     const deleted = tx.delete(incidents).where(eq(incidents.batchId, id)).run().changes;
     tx.update(importBatches)
-      .set({ undoneAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`, undoneBy: by })
+      .set({ undoneAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`, undoneBy: actor?.name ?? null })
       .where(eq(importBatches.id, id))
       .run();
+    if (actor) audit(tx, actor, "import.undone", { type: "import_batch", id }, { deleted, restored });
     return { deleted, restored };
   });
 }

@@ -24,6 +24,8 @@ import { todayInTokyo } from "../incidents/dates";
 import { diffFields, fingerprintOf, IncidentWriter } from "../incidents/mutations.server";
 import { getIncident, toInput } from "../incidents/queries.server";
 import type { IncidentField, IncidentInput } from "../incidents/schema";
+import { toCsv } from "../csv";
+import { audit, type Actor } from "../auth/audit.server";
 import { canonicalHeader, type ColumnMapping, mapColumns } from "./columns";
 import { type Detection, detectDelimiter, detectEncoding, type Encoding } from "./decode";
 import { decodingStream } from "./decode-stream.server";
@@ -37,6 +39,8 @@ export interface ImportOptions {
   /** Name recorded for the batch (the uploaded file's own name on the web); the path's base name by default. */
   fileName?: string;
   importedBy?: string | null;
+  /** Who imports: a committed batch gets an audit entry in its own transaction (and `importedBy` defaults to it). */
+  actor?: Actor;
   /** Header text as in the file → field (or "" to ignore the column), chosen by the person importing. */
   mappingOverrides?: Record<string, IncidentField | "">;
   /** Where to write the rows that failed, with an `エラー` column; null for none. Default: beside the file. */
@@ -138,9 +142,9 @@ class ErrorFile {
     try {
       if (this.fd === null) {
         this.fd = fs.openSync(this.target, "w");
-        fs.writeSync(this.fd, `\uFEFF${Papa.unparse([[...this.headers, ERROR_COLUMN]], { delimiter: this.delimiter, newline: "\r\n" })}\r\n`);
+        fs.writeSync(this.fd, `\uFEFF${toCsv([[...this.headers, ERROR_COLUMN]], { delimiter: this.delimiter })}\r\n`);
       }
-      fs.writeSync(this.fd, `${Papa.unparse([[...padded, message]], { delimiter: this.delimiter, newline: "\r\n" })}\r\n`);
+      fs.writeSync(this.fd, `${toCsv([[...padded, message]], { delimiter: this.delimiter })}\r\n`);
     } catch (e) {
       this.failure = `${this.target}: ${(e as Error).message}`;
     }
@@ -236,7 +240,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       if (!dryRun) {
         result.batchId = randomUUID();
         db.insert(importBatches)
-          .values({ id: result.batchId, fileName, sha256: "", encoding, delimiter: result.delimiter, importedBy: opts.importedBy ?? null })
+          .values({ id: result.batchId, fileName, sha256: "", encoding, delimiter: result.delimiter, importedBy: opts.importedBy ?? opts.actor?.name ?? null })
           .run();
       }
       return;
@@ -327,6 +331,12 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
         })
         .where(eq(importBatches.id, result.batchId!))
         .run();
+      if (opts.actor) {
+        audit(db, opts.actor, "import.committed", { type: "import_batch", id: result.batchId }, {
+          file: fileName, rows: result.rows, imported: result.imported, updated: result.updated,
+          duplicates: result.duplicates, invalid: result.invalid,
+        });
+      }
       sqlite.exec("COMMIT");
     } else {
       sqlite.exec("ROLLBACK");

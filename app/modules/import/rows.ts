@@ -4,6 +4,7 @@
  */
 import type { Message } from "~/i18n";
 import { type FieldErrors, type IncidentField, type IncidentInput, validateIncident } from "../incidents/schema";
+import { unescapeFormula } from "../csv";
 import { canonicalHeader, type ColumnMapping } from "./columns";
 import { type Parsed, parseImportDate, parseImportDateTime } from "./dates";
 import { parseCode, parseCodes, parseSeverity, parseStatus, parseWholeNumber, parseYesNo } from "./values";
@@ -80,7 +81,8 @@ export function readRow(cells: readonly string[], layout: RowLayout, today: stri
   const values: Record<string, unknown> = {};
   for (const field of FIELDS) {
     const i = layout.index[field];
-    const cell = i === undefined ? "" : (cells[i] ?? "");
+    // A file we wrote (the error file) carries formulas neutralised as '=…; read them back as typed.
+    const cell = i === undefined ? "" : unescapeFormula(cells[i] ?? "");
     if (cell.includes("\uFFFD")) {
       // A replacement character means the bytes were not in the encoding used: say so rather than store mojibake.
       errors.push({ column: layout.header[field], value: cell, message: { key: "import.garbled" } });

@@ -2,7 +2,7 @@
  * The template offered on the import page: every column under its canonical Japanese header and two example rows,
  * as UTF-8 with a BOM and CRLF so that Excel opens it with the Japanese intact.
  */
-import Papa from "papaparse";
+import { toCsv } from "../csv";
 import { INCIDENT_FIELDS } from "../incidents/schema";
 import { canonicalHeader } from "./columns";
 
@@ -28,5 +28,5 @@ const EXAMPLES: Record<string, string>[] = [
 export function templateCsv(): string {
   const headers = INCIDENT_FIELDS.map(canonicalHeader);
   const rows = EXAMPLES.map((e) => headers.map((h) => e[h] ?? ""));
-  return `\uFEFF${Papa.unparse([headers, ...rows], { newline: "\r\n" })}\r\n`;
+  return `\uFEFF${toCsv([headers, ...rows])}\r\n`;
 }

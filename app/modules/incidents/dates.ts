@@ -80,3 +80,10 @@ export function displayDateTime(stored: string | null | undefined): string {
   if (!stored) return "";
   return stored.length === 10 ? stored : `${stored.slice(0, 10)} ${stored.slice(11, 16)}`;
 }
+
+/** A stored UTC instant (audit trail, users, sessions) as Tokyo time "2025-04-01 10:30". */
+export function displayInstant(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? "" : displayDateTime(toTokyoDateTime(new Date(t)));
+}

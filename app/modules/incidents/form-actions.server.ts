@@ -5,16 +5,31 @@ import { type FieldErrors, formDataToRaw, type IncidentInput, parseIncidentForm 
 import { ValidationFailed } from "./mutations.server";
 import { listClientNames, listDepartments } from "./queries.server";
 import type { FormValues } from "./form-values";
+import { incidentScope } from "../auth/permissions";
+import type { SessionUser } from "../auth/session.server";
 
-export function formChoices(db: Db): { departments: string[]; clients: string[] } {
-  return { departments: listDepartments(db).map((d) => d.name), clients: listClientNames(db) };
+/** The form's suggestions; a supervisor's department is fixed, so they get no list of the others. */
+export function formChoices(db: Db, user: SessionUser): { departments: string[]; clients: string[]; lockedDepartment: string | null } {
+  const scope = incidentScope(user);
+  if (scope.kind === "department") {
+    return { departments: [], clients: listClientNames(db, 500, scope.departmentId), lockedDepartment: user.department };
+  }
+  return { departments: listDepartments(db).map((d) => d.name), clients: listClientNames(db), lockedDepartment: null };
 }
 
 export type SubmitResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; values: FormValues };
 
-/** Parses the form and runs `write` with the typed incident; validation failures come back as field errors. */
-export function submitIncidentForm<T>(form: FormData, write: (input: IncidentInput, today: string) => T): SubmitResult<T> {
+/**
+ * Parses the form and runs `write` with the typed incident; validation failures come back as field errors.
+ * A supervisor's incident is always their own department's, whatever the form says.
+ */
+export function submitIncidentForm<T>(
+  form: FormData,
+  user: SessionUser,
+  write: (input: IncidentInput, today: string) => T,
+): SubmitResult<T> {
   const raw = formDataToRaw(form);
+  if (incidentScope(user).kind === "department") raw.department = user.department ?? "";
   const values = raw as FormValues;
   const today = todayInTokyo();
   const parsed = parseIncidentForm(raw, today);

@@ -9,6 +9,7 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents } from "../../../db/schema";
 import { AppError } from "../errors";
+import { audit, type Actor } from "../auth/audit.server";
 import { normalizeName } from "./normalize";
 import { type FieldErrors, type IncidentField, type IncidentInput, INCIDENT_FIELDS, validateIncident } from "./schema";
 import { MULTI_FIELDS } from "./taxonomy";
@@ -181,21 +182,42 @@ export function diffFields(before: IncidentInput, after: IncidentInput): Inciden
   return INCIDENT_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
 }
 
-export function createIncident(db: Db, input: IncidentInput, opts: { today?: string } = {}): number {
-  return db.transaction(() => new IncidentWriter(db, opts).insert(input));
+/** Who is writing, for the audit entry written in the same transaction (none from the seed and tests that say so). */
+export interface WriteOptions {
+  today?: string;
+  actor?: Actor;
 }
 
+export function createIncident(db: Db, input: IncidentInput, opts: WriteOptions = {}): number {
+  return db.transaction(() => {
+    const id = new IncidentWriter(db, opts).insert(input);
+    if (opts.actor) audit(db, opts.actor, "incident.created", { type: "incident", id });
+    return id;
+  });
+}
+
+/** Saves an edit; returns the fields that changed (audited by name, never by value: values may be personal). */
 export function updateIncident(
   db: Db,
   id: number,
   input: IncidentInput,
   before: IncidentInput,
-  opts: { today?: string } = {},
+  opts: WriteOptions = {},
 ): IncidentField[] {
-  return db.transaction(() => new IncidentWriter(db, opts).update(id, input, before));
+  return db.transaction(() => {
+    const fields = new IncidentWriter(db, opts).update(id, input, before);
+    if (opts.actor && fields.length) audit(db, opts.actor, "incident.updated", { type: "incident", id }, { fields });
+    return fields;
+  });
 }
 
 /** Deletes an incident and (by cascade) its coded values; returns whether it existed. */
-export function deleteIncident(db: Db, id: number): boolean {
-  return db.delete(incidents).where(eq(incidents.id, id)).run().changes > 0;
+export function deleteIncident(db: Db, id: number, actor?: Actor): boolean {
+  return db.transaction(() => {
+    const ref = db.select({ ref: incidents.ref }).from(incidents).where(eq(incidents.id, id)).get();
+    if (!ref) return false;
+    db.delete(incidents).where(eq(incidents.id, id)).run();
+    if (actor) audit(db, actor, "incident.deleted", { type: "incident", id }, { ref: ref.ref });
+    return true;
+  });
 }

@@ -168,10 +168,19 @@ export function listDepartments(db: Db): { id: number; name: string }[] {
   return db.select({ id: departments.id, name: departments.name }).from(departments).orderBy(asc(departments.name)).all();
 }
 
-export function listClientNames(db: Db, limit = 500): string[] {
+/** Client names for suggestions: all of them, or (for a supervisor) those met in one department's incidents. */
+export function listClientNames(db: Db, limit = 500, departmentId: number | null = null): string[] {
+  const inDepartment =
+    departmentId === null
+      ? undefined
+      : inArray(
+          clients.id,
+          db.select({ id: incidents.clientId }).from(incidents).where(eq(incidents.departmentId, departmentId)),
+        );
   return db
     .select({ name: clients.name })
     .from(clients)
+    .where(inDepartment)
     .orderBy(asc(clients.normalizedName))
     .limit(limit)
     .all()

@@ -1,0 +1,73 @@
+/** What users type into the sign-in, password and user-admin forms, validated with zod; messages are dictionary keys. */
+import { z } from "zod";
+import type { Message } from "~/i18n";
+import { decodeMessage, msg } from "~/modules/incidents/schema";
+import { ROLES } from "./permissions";
+
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 200;
+
+/** NFKC (full-width letters typed by an IME become ASCII), trimmed, lower-cased: the key users are found by. */
+export function normalizeEmail(value: string): string {
+  return value.normalize("NFKC").trim().toLowerCase();
+}
+
+export const emailSchema = z
+  .string()
+  .transform(normalizeEmail)
+  .pipe(z.string().min(1, { message: msg("auth.errors.emailRequired") }).pipe(z.email({ message: msg("auth.errors.email") })));
+
+export const newPasswordSchema = z
+  .string()
+  .min(PASSWORD_MIN, { message: msg("auth.errors.passwordShort", { n: PASSWORD_MIN }) })
+  .max(PASSWORD_MAX, { message: msg("auth.errors.passwordLong", { n: PASSWORD_MAX }) });
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .transform((s) => s.normalize("NFKC").trim())
+    .pipe(z.string().max(max, { message: msg("auth.errors.tooLong", { n: max }) }))
+    .transform((s) => (s === "" ? null : s));
+
+const roleSchema = z.enum(ROLES, { message: msg("auth.errors.role") });
+
+/** A user as the admin form and `npm run user -- add` describe one; the department is a name. */
+export const userFieldsSchema = z
+  .object({
+    email: emailSchema,
+    displayName: optionalText(100),
+    role: roleSchema,
+    department: optionalText(100),
+  })
+  .refine((u) => u.role !== "supervisor" || u.department !== null, {
+    path: ["department"],
+    message: msg("auth.errors.supervisorDepartment"),
+  });
+export type UserFields = z.infer<typeof userFieldsSchema>;
+
+export const signInSchema = z.object({
+  email: z.string().transform(normalizeEmail),
+  password: z.string().max(PASSWORD_MAX),
+});
+
+export const changePasswordSchema = z
+  .object({ current: z.string().max(PASSWORD_MAX), next: newPasswordSchema, confirm: z.string() })
+  .refine((v) => v.next === v.confirm, { path: ["confirm"], message: msg("auth.errors.confirmMismatch") })
+  .refine((v) => v.next !== v.current, { path: ["next"], message: msg("auth.errors.sameAsCurrent") });
+
+export type FormErrors = Record<string, Message>;
+
+/** The first message per field, for showing under each input. */
+export function formErrors(error: z.ZodError): FormErrors {
+  const errors: FormErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "_form");
+    errors[field] ??= decodeMessage(issue.message);
+  }
+  return errors;
+}
+
+/** Form fields as strings (a missing field is ""), for zod. */
+export function formStrings<K extends string>(form: FormData, keys: readonly K[]): Record<K, string> {
+  return Object.fromEntries(keys.map((k) => [k, String(form.get(k) ?? "")])) as Record<K, string>;
+}

@@ -1,0 +1,20 @@
+/** The settings an admin may change (domain.md: fiscal-year start, suppression threshold; the national date). */
+import { z } from "zod";
+import { msg } from "../incidents/schema";
+
+const whole = (min: number, max: number, key: "settings.errors.month" | "settings.errors.threshold" | "settings.errors.deadline") =>
+  z.coerce.number({ message: msg(key) }).int({ message: msg(key) }).min(min, { message: msg(key) }).max(max, { message: msg(key) });
+
+export const settingsSchema = z.object({
+  fiscalYearStartMonth: whole(1, 12, "settings.errors.month"),
+  suppressionThreshold: whole(1, 20, "settings.errors.threshold"),
+  nationalObligationDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: msg("errors.invalidDate") })
+    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+      message: msg("errors.invalidDate"),
+    }),
+  writtenReportDeadlineDays: whole(0, 365, "settings.errors.deadline"),
+});
+export type SettingsInput = z.infer<typeof settingsSchema>;
+export const SETTINGS_FIELDS = ["fiscalYearStartMonth", "suppressionThreshold", "nationalObligationDate", "writtenReportDeadlineDays"] as const;

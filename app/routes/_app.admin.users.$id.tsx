@@ -1,0 +1,117 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { UserFields } from "~/components/UserFields";
+import { OneTimePassword } from "~/components/ui/OneTimePassword";
+import { useT } from "~/i18n/use-t";
+import { getDb } from "~/modules/db.server";
+import { fail, idParam } from "~/modules/http.server";
+import { actorOf, requireUser } from "~/modules/auth/guard.server";
+import { readUserForm, userErrorToForm } from "~/modules/auth/user-form.server";
+import { getUser, resetPassword, updateUser } from "~/modules/auth/users.server";
+import { displayInstant } from "~/modules/incidents/dates";
+import { listDepartments } from "~/modules/incidents/queries.server";
+import type { PageHandle } from "~/root";
+
+export const handle: PageHandle = { titleKey: "users.editTitle" };
+
+async function load(request: Request, idText: string | undefined) {
+  const me = await requireUser(request, "users.manage");
+  const id = idParam(idText, "auth.errors.userNotFound");
+  const user = getUser(getDb(), id);
+  if (!user) fail(404, "auth.errors.userNotFound");
+  return { me, id, user };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { me, user } = await load(request, params.id);
+  return { user, self: me.id === user.id, departments: listDepartments(getDb()).map((d) => d.name) };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { me, id, user } = await load(request, params.id);
+  const form = await request.formData();
+  const actor = actorOf(me, context);
+  if (form.get("intent") === "reset") {
+    return { kind: "reset" as const, email: user.email, oneTimePassword: await resetPassword(getDb(), id, actor) };
+  }
+  const read = readUserForm(form);
+  if (!read.ok) return data({ kind: "invalid" as const, errors: read.errors, values: read.values }, { status: 422 });
+  try {
+    const changed = updateUser(getDb(), id, { fields: read.fields, disabled: form.get("disabled") === "on" }, actor);
+    return { kind: "saved" as const, changed };
+  } catch (e) {
+    const errors = userErrorToForm(e);
+    if (errors) return data({ kind: "invalid" as const, errors, values: read.values }, { status: 422 });
+    throw e;
+  }
+}
+
+export default function EditUser() {
+  const { user, self, departments } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { t } = useT();
+  const invalid = result?.kind === "invalid" ? result : null;
+  return (
+    <section>
+      <p>
+        <Link to="/admin/users">← {t("users.back")}</Link>
+      </p>
+      <h1>
+        {t("users.editTitle")} <small>{user.email}</small>
+      </h1>
+      {result?.kind === "saved" ? (
+        <p className="flash" role="status">
+          {result.changed.length ? t("users.saved") : t("users.noChange")}
+        </p>
+      ) : null}
+      {result?.kind === "reset" ? <OneTimePassword email={result.email} password={result.oneTimePassword} intro={t("users.resetDone")} /> : null}
+      <dl className="facts compact">
+        <div>
+          <dt>{t("users.createdAt")}</dt>
+          <dd>{displayInstant(user.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>{t("users.passwordChangedAt")}</dt>
+          <dd>
+            {displayInstant(user.passwordChangedAt)}
+            {user.mustChangePassword ? ` (${t("users.awaitingChange")})` : ""}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("users.history")}</dt>
+          <dd>
+            <Link to={`/admin/audit?targetType=user&targetId=${user.id}`}>{t("users.historyLink")}</Link>
+          </dd>
+        </div>
+      </dl>
+      <Form method="post" className="card stack" noValidate>
+        {invalid?.errors._form ? (
+          <p className="error-summary" role="alert">
+            {t(invalid.errors._form.key)}
+          </p>
+        ) : null}
+        <UserFields
+          values={invalid?.values ?? { email: user.email, displayName: user.displayName ?? "", role: user.role, department: user.department ?? "" }}
+          errors={invalid?.errors}
+          departments={departments}
+        />
+        <label className="checkbox">
+          <input type="checkbox" name="disabled" defaultChecked={user.disabledAt !== null} disabled={self} /> {t("users.disableLabel")}
+        </label>
+        {self ? <p className="hint">{t("users.selfHint")}</p> : null}
+        <div className="form-actions">
+          <button type="submit" name="intent" value="save" className="primary">
+            {t("common.save")}
+          </button>
+        </div>
+      </Form>
+      <h2>{t("users.resetTitle")}</h2>
+      <Form method="post" className="card">
+        <p>{t("users.resetIntro")}</p>
+        <button type="submit" name="intent" value="reset" className="danger">
+          {t("users.resetSubmit")}
+        </button>
+      </Form>
+    </section>
+  );
+}

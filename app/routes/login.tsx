@@ -1,0 +1,89 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { TextField } from "~/components/ui/fields";
+import { useT } from "~/i18n/use-t";
+import { getDb } from "~/modules/db.server";
+import { safeReturnTo } from "~/modules/http.server";
+import { clientIpOf, currentUser } from "~/modules/auth/guard.server";
+import { signInSchema } from "~/modules/auth/schema";
+import { createSession, destroySession, sessionCookieHeader, sessionTokenOf } from "~/modules/auth/session.server";
+import { signIn } from "~/modules/auth/users.server";
+import { displayInstant } from "~/modules/incidents/dates";
+import type { PageHandle } from "~/root";
+
+export const handle: PageHandle = { titleKey: "login.title" };
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const returnTo = safeReturnTo(url.searchParams.get("returnTo"), "/");
+  if (await currentUser(request)) throw redirect(returnTo);
+  return { returnTo, signedOut: url.searchParams.get("signedOut") === "1" };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const returnTo = safeReturnTo(form.get("returnTo"), "/");
+  const parsed = signInSchema.safeParse({ email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") });
+  const email = parsed.success ? parsed.data.email : "";
+  if (!parsed.success || !email || !parsed.data.password) {
+    return data({ problem: "login.errors.missing" as const, until: null, email }, { status: 400 });
+  }
+  const db = getDb();
+  const ip = clientIpOf(context);
+  const result = await signIn(db, email, parsed.data.password, ip);
+  if (!result.ok) {
+    // Slowing down repeated failures: the answer waits (the throttle decides how long).
+    if (result.delayMs) await sleep(result.delayMs);
+    const until = result.lockedUntil;
+    return data(
+      { problem: result.reason === "locked" ? ("login.errors.locked" as const) : ("login.errors.invalid" as const), until, email },
+      { status: result.reason === "locked" ? 429 : 401 },
+    );
+  }
+  // A fresh session on every sign-in (no fixation); a session this browser still had is ended.
+  const previous = await sessionTokenOf(request);
+  if (previous) destroySession(db, previous);
+  const token = createSession(db, result.user.id, { ip, userAgent: request.headers.get("User-Agent") });
+  const target = result.user.mustChangePassword ? "/account/password" : returnTo;
+  return redirect(target, { headers: { "Set-Cookie": await sessionCookieHeader(token, request) } });
+}
+
+export default function Login() {
+  const { returnTo, signedOut } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const { t } = useT();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <section className="auth-card">
+      <h1>{t("login.title")}</h1>
+      <p className="muted">{t("app.tagline")}</p>
+      {signedOut ? (
+        <p className="flash" role="status">
+          {t("login.signedOut")}
+        </p>
+      ) : null}
+      {failed ? (
+        <div className="error-summary" role="alert">
+          <p>
+            {failed.problem === "login.errors.locked" && failed.until
+              ? t("login.errors.locked", { until: displayInstant(failed.until) })
+              : t(failed.problem)}
+          </p>
+        </div>
+      ) : null}
+      <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="returnTo" value={returnTo} />
+        <TextField name="email" type="email" label={t("login.email")} value={failed?.email ?? ""} autoComplete="username" required />
+        <TextField name="password" type="password" label={t("login.password")} autoComplete="current-password" required />
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {t("login.submit")}
+          </button>
+        </div>
+      </Form>
+      <p className="hint">{t("login.firstTime")}</p>
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * The HTTP server around the Remix build: security headers, the cross-site check on every state-changing request,
+ * request size limits, the client address for the audit trail, and an error page without stack traces.
+ */
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { crossSiteReason } from "../app/modules/auth/csrf";
+import type { RequestContext } from "../app/modules/auth/guard.server";
+import { MAX_UPLOAD_BYTES } from "../app/modules/import/uploads.server";
+
+/**
+ * Ordinary forms are small. Only the import page takes files: up to its own limit the page itself answers (with the
+ * form still there); far beyond it the request is cut off here, before anything is read.
+ */
+const FORM_LIMIT_BYTES = 1024 * 1024;
+const UPLOAD_PATHS = new Set(["/import", "/import.data"]);
+const UPLOAD_LIMIT_BYTES = MAX_UPLOAD_BYTES + 10 * 1024 * 1024;
+
+/** The app's built stylesheet (its name carries a content hash), so the pages below look like the app's. */
+let stylesheetHref = "";
+function findStylesheet(root: string): void {
+  const dir = path.join(root, "public/build/_assets");
+  const css = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => /^app-[\w-]+\.css$/.test(f)) : undefined;
+  stylesheetHref = css ? `/build/_assets/${css}` : "";
+}
+
+/** A page for the answers given before Remix runs: plain, Japanese first, no script, no inline style. */
+function plainPage(res: Response, status: number, ja: string, en: string): void {
+  res
+    .status(status)
+    .type("html")
+    .set("Cache-Control", "no-store")
+    .send(
+      `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title>` +
+        (stylesheetHref ? `<link rel="stylesheet" href="${stylesheetHref}">` : "") +
+        `</head><body><main id="main"><section class="error-page">` +
+        `<h1>エラー <small>(${status})</small></h1><p>${ja}</p><p lang="en">${en}</p><p><a href="/">トップへ戻る</a></p>` +
+        `</section></main></body></html>`,
+    );
+}
+
+function allowedOrigins(): string[] {
+  return (process.env.ALLOWED_ORIGINS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function createApp(build: ServerBuild, root: string = process.cwd()): express.Express {
+  findStylesheet(root);
+  const app = express();
+  app.disable("x-powered-by");
+  // Behind a reverse proxy, TRUST_PROXY (e.g. "loopback" or "1") lets the client address and https come through.
+  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          "default-src": ["'self'"],
+          "script-src": ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+          "style-src": ["'self'"],
+          "img-src": ["'self'", "data:"],
+          "font-src": ["'self'"],
+          "connect-src": ["'self'"],
+          "form-action": ["'self'"],
+          "frame-ancestors": ["'none'"],
+          "base-uri": ["'none'"],
+          "object-src": ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: "same-origin" },
+      xFrameOptions: { action: "deny" },
+      // HSTS only means something over https; sent over http it is ignored by browsers but confuses readers.
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use((req, res, next) => {
+    if (req.secure) res.set("Strict-Transport-Security", "max-age=31536000");
+    next();
+  });
+
+  app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+
+  app.use((req, res, next) => {
+    const reason = crossSiteReason({
+      method: req.method,
+      expected: `${req.protocol}://${req.get("host")}`,
+      allowed: allowedOrigins(),
+      secFetchSite: req.get("sec-fetch-site"),
+      origin: req.get("origin"),
+      referer: req.get("referer"),
+    });
+    if (!reason) return next();
+    console.warn(`refused a cross-site ${req.method} ${req.path} from ${req.ip}: ${reason}`);
+    plainPage(
+      res,
+      403,
+      "他のサイトからの送信、または送信元を確認できない送信は受け付けられません。画面を開き直してから、もう一度操作してください。",
+      "A request from another site, or one whose origin cannot be verified, was refused.",
+    );
+  });
+
+  app.use((req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD") return next();
+    const limit = UPLOAD_PATHS.has(req.path) ? UPLOAD_LIMIT_BYTES : FORM_LIMIT_BYTES;
+    const length = req.get("content-length");
+    if (length === undefined && req.get("transfer-encoding")) {
+      return plainPage(res, 411, "送信の長さが分からないため受け付けられません。", "Length required.");
+    }
+    if (Number(length ?? 0) > limit) {
+      return plainPage(
+        res,
+        413,
+        `送信されたデータが大きすぎます(上限 ${Math.floor(limit / 1024 / 1024)} MB)。`,
+        "The request is too large.",
+      );
+    }
+    next();
+  });
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: "production",
+      getLoadContext: (req, res) => ({ clientIp: req.ip ?? null, cspNonce: res.locals.cspNonce as string }) satisfies RequestContext,
+    }),
+  );
+
+  // Anything that escapes Remix (a malformed URL, a broken stream): logged for the operator, a plain page for the user.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    console.error(`error on ${req.method} ${req.originalUrl}:`, err);
+    if (res.headersSent) return res.end();
+    const status = (err as { status?: number }).status;
+    if (status && status >= 400 && status < 500) {
+      return plainPage(res, status, "リクエストを処理できませんでした。", "The request could not be processed.");
+    }
+    plainPage(res, 500, "予期しないエラーが発生しました。時間をおいてもう一度お試しください。", "An unexpected error occurred.");
+  });
+  return app;
+}

@@ -1,0 +1,321 @@
+/**
+ * Who may reach what, over HTTP against the running app (the same server `npm start` runs): every route × every role
+ * and signed out; department scope for supervisors; what executives can never see; cross-site posts; lock-out;
+ * free text as text; security headers.
+ */
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { HttpClient, location } from "./http";
+
+const baseURL = inject("baseURL");
+const users = inject("users");
+const scope = inject("scope");
+type Who = "anon" | keyof typeof users;
+const WHO: Who[] = ["anon", "admin", "hr", "supervisor", "executive"];
+const clients = {} as Record<Who, HttpClient>;
+let db: Database.Database;
+
+beforeAll(async () => {
+  for (const who of WHO) {
+    clients[who] = new HttpClient(baseURL);
+    if (who !== "anon") await clients[who].signIn(users[who]);
+  }
+  db = new Database(inject("databasePath"), { readonly: true, fileMustExist: true });
+});
+afterAll(() => db?.close());
+
+/** A complete, valid incident form as the create and edit pages post it. */
+function incidentForm(summary: string, department = "東京本店"): Record<string, string | string[]> {
+  return {
+    occurred_at: "2026-11-01T10:00", department, channel: "C1", behaviours: ["MA05"], severity: "2", responders: "2",
+    summary, status: "open", determination: "D1",
+  };
+}
+
+// Expected answers: 200, 403, or 404 (a token that does not exist). Signed out is always a 302 to the sign-in page.
+type Answer = 200 | 403 | 404;
+const own = scope.ownIncident;
+const other = scope.otherIncident;
+const MATRIX: [string, Record<Exclude<Who, "anon">, Answer>][] = [
+  ["/", { admin: 200, hr: 200, supervisor: 200, executive: 200 }],
+  ["/?period=FY2025", { admin: 200, hr: 200, supervisor: 200, executive: 200 }],
+  ["/incidents", { admin: 200, hr: 200, supervisor: 200, executive: 403 }],
+  ["/incidents/new", { admin: 200, hr: 200, supervisor: 200, executive: 403 }],
+  [`/incidents/${own}`, { admin: 200, hr: 200, supervisor: 200, executive: 403 }],
+  [`/incidents/${other}`, { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  [`/incidents/${own}/edit`, { admin: 200, hr: 200, supervisor: 200, executive: 403 }],
+  [`/incidents/${other}/edit`, { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  [`/incidents/${own}/delete`, { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  ["/import", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  ["/import/template.csv", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  ["/import/errors/00000000-0000-4000-8000-000000000000", { admin: 404, hr: 404, supervisor: 403, executive: 403 }],
+  ["/account/password", { admin: 200, hr: 200, supervisor: 200, executive: 200 }],
+  ["/admin/users", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
+  ["/admin/users/1", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
+  ["/admin/audit", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
+  ["/admin/audit.csv", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
+  ["/admin/settings", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
+];
+
+/** Posting an empty form to each action: forbidden roles get 403 before anything is read; signed out goes to sign-in. */
+const ACTIONS: [string, Record<Exclude<Who, "anon">, "403" | "allowed">][] = [
+  ["/incidents/new", { admin: "allowed", hr: "allowed", supervisor: "allowed", executive: "403" }],
+  [`/incidents/${own}/edit`, { admin: "allowed", hr: "allowed", supervisor: "allowed", executive: "403" }],
+  [`/incidents/${other}/edit`, { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
+  [`/incidents/${other}/delete`, { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
+  ["/import", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
+  ["/admin/users", { admin: "allowed", hr: "403", supervisor: "403", executive: "403" }],
+  ["/admin/users/1", { admin: "allowed", hr: "403", supervisor: "403", executive: "403" }],
+  ["/admin/settings", { admin: "allowed", hr: "403", supervisor: "403", executive: "403" }],
+  ["/account/password", { admin: "allowed", hr: "allowed", supervisor: "allowed", executive: "allowed" }],
+];
+
+describe("the role × route matrix", () => {
+  it("answers every page for every role and signed out as permissions.ts says", async () => {
+    const wrong: string[] = [];
+    for (const [path, expected] of MATRIX) {
+      for (const who of WHO) {
+        const res = await clients[who].get(path);
+        await res.arrayBuffer();
+        if (who === "anon") {
+          const to = location(res);
+          if (res.status !== 302 || !to.startsWith("/login")) wrong.push(`anon ${path}: ${res.status} → ${to}`);
+        } else if (res.status !== expected[who]) {
+          wrong.push(`${who} ${path}: ${res.status}, expected ${expected[who]}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("answers every form post: signed out → sign-in, forbidden → 403 (nothing done), allowed → handled", async () => {
+    const wrong: string[] = [];
+    for (const [path, expected] of ACTIONS) {
+      for (const who of WHO) {
+        // Only forbidden and signed-out posts are sent: an allowed empty post to delete would delete.
+        if (who !== "anon" && expected[who] === "allowed" && path.endsWith("/delete")) continue;
+        const res = await clients[who].post(path, {});
+        const body = await res.text();
+        if (who === "anon") {
+          if (res.status !== 302 || !location(res).startsWith("/login")) wrong.push(`anon POST ${path}: ${res.status}`);
+        } else if (expected[who] === "403") {
+          if (res.status !== 403 || !/権限がありません|担当部署外/.test(body)) wrong.push(`${who} POST ${path}: ${res.status}, expected 403`);
+        } else if (res.status === 403 || (res.status === 302 && location(res).startsWith("/login"))) {
+          wrong.push(`${who} POST ${path}: ${res.status}, expected to be handled`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(db.prepare("select count(*) as n from incidents where id = ?").get(other)).toEqual({ n: 1 });
+  });
+
+  it("shows a Japanese forbidden page with the navigation, not a crash or an empty page", async () => {
+    const res = await clients.executive.get("/incidents");
+    const html = await res.text();
+    expect(res.status).toBe(403);
+    expect(html).toContain("このページを表示する権限がありません");
+    expect(html).toContain("サインアウト");
+    expect(html).not.toMatch(/at \S+ \(.*:\d+:\d+\)/); // no stack trace
+  });
+
+  it("sends a signed-out user back to the page they asked for after signing in", async () => {
+    const c = new HttpClient(baseURL);
+    const first = await c.get("/incidents?status=open");
+    expect(location(first)).toBe(`/login?returnTo=${encodeURIComponent("/incidents?status=open")}`);
+    const res = await c.post("/login", { ...users.hr, returnTo: "/incidents?status=open" });
+    expect(res.status).toBe(302);
+    expect(location(res)).toBe("/incidents?status=open");
+  });
+});
+
+describe("a supervisor sees and changes their own department only", () => {
+  it("cannot read another department's incident by typing its URL, nor find it in the list", async () => {
+    const res = await clients.supervisor.get(`/incidents/${other}`);
+    expect(res.status).toBe(403);
+    const html = await res.text();
+    expect(html).toContain("担当部署外");
+    const otherSummary = db.prepare("select summary from incidents where id = ?").get(other) as { summary: string | null };
+    if (otherSummary.summary) expect(html).not.toContain(otherSummary.summary);
+
+    // The list ignores a department in the URL that is not theirs.
+    const otherDept = db.prepare("select department_id as d from incidents where id = ?").get(other) as { d: number };
+    const list = await (await clients.supervisor.get(`/incidents?department=${otherDept.d}`)).text();
+    const ownCount = db
+      .prepare("select count(*) as n from incidents where department_id = (select department_id from incidents where id = ?)")
+      .get(own) as { n: number };
+    expect(list).toContain(`${ownCount.n.toLocaleString("ja-JP")}件`);
+    expect(list).not.toContain(`href="/incidents/${other}"`);
+  });
+
+  it("cannot change or delete another department's incident by posting a form", async () => {
+    const before = db.prepare("select * from incidents where id = ?").get(other);
+    const edit = await clients.supervisor.post(`/incidents/${other}/edit`, incidentForm("上書きの試み"));
+    expect(edit.status).toBe(403);
+    const del = await clients.supervisor.post(`/incidents/${other}/delete`, {});
+    expect(del.status).toBe(403);
+    expect(db.prepare("select * from incidents where id = ?").get(other)).toEqual(before);
+  });
+
+  it("records a new incident in their own department even when the form names another", async () => {
+    const res = await clients.supervisor.post("/incidents/new", incidentForm("上長による登録の確認", "他部署の名前"));
+    expect(res.status).toBe(302);
+    const id = Number(location(res).match(/\/incidents\/(\d+)/)![1]);
+    const row = db.prepare("select d.name as department from incidents i join departments d on d.id = i.department_id where i.id = ?").get(id);
+    expect(row).toEqual({ department: scope.department });
+  });
+});
+
+describe("what an executive sees", () => {
+  it("finds no client name, summary or verbatim text in any page an executive can open", async () => {
+    const names = (db.prepare("select name from clients where length(name) >= 2").all() as { name: string }[]).map((r) => r.name);
+    const texts = (
+      db.prepare("select summary, verbatim from incidents where summary is not null or verbatim is not null").all() as {
+        summary: string | null;
+        verbatim: string | null;
+      }[]
+    ).flatMap((r) => [r.summary, r.verbatim].filter((t): t is string => !!t && t.length >= 4));
+    expect(names.length).toBeGreaterThan(10);
+    expect(texts.length).toBeGreaterThan(100);
+    const pages = ["/", "/?period=FY2025", "/?period=FY2024", "/?period=2025-04", "/account/password", `/incidents/${own}`, "/incidents", "/admin/audit"];
+    for (const path of pages) {
+      const html = await (await clients.executive.get(path)).text();
+      const leaked = [...names, ...texts].filter((t) => html.includes(t));
+      expect(leaked, path).toEqual([]);
+      // The executive's own figures are suppressed: no 1 or 2 anywhere a count is shown.
+      if (path.startsWith("/?") || path === "/") {
+        expect(html).not.toMatch(/<td class="num">[12]<\/td>/);
+        expect(html).toContain("件未満の数は");
+      }
+    }
+    // No export is open to an executive (their report exports arrive with the compliance summary, issue 6).
+    for (const path of ["/import/template.csv", "/admin/audit.csv", "/import/errors/00000000-0000-4000-8000-000000000000"]) {
+      expect((await clients.executive.get(path)).status, path).toBe(403);
+    }
+  });
+
+  it("shows small groups as <3 on the overview", async () => {
+    // A month with few incidents has behaviours counted 1 or 2; the executive sees "<3" where HR sees the number.
+    const month = db
+      .prepare(
+        `select substr(occurred_on, 1, 7) as m from incident_codes where field = 'behaviours'
+         group by m, code having count(*) between 1 and 2 order by m desc limit 1`,
+      )
+      .get() as { m: string };
+    const hr = await (await clients.hr.get(`/?period=${month.m}`)).text();
+    const exec = await (await clients.executive.get(`/?period=${month.m}`)).text();
+    expect(hr).toMatch(/>[12]<\/a><\/td>/);
+    expect(exec).toContain("&lt;3");
+  });
+});
+
+describe("hardening", () => {
+  it("refuses a cross-site form post, whatever the cookie", async () => {
+    for (const headers of [
+      { Origin: "https://evil.example" },
+      { Origin: "null" },
+      { "Sec-Fetch-Site": "cross-site", Origin: baseURL },
+      { Referer: "https://evil.example/page" },
+      {} as Record<string, string>,
+    ]) {
+      const res = await clients.hr.post("/incidents/new", incidentForm("クロスサイト送信"), headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(await res.text()).toContain("他のサイトからの送信");
+    }
+    expect(db.prepare("select count(*) as n from incidents where summary = 'クロスサイト送信'").get()).toEqual({ n: 0 });
+  });
+
+  it("shows a <script> in a summary as text", async () => {
+    const attack = `<script>document.title="pwned"</script><img src=x onerror=alert(1)>`;
+    const res = await clients.hr.post("/incidents/new", incidentForm(attack));
+    expect(res.status).toBe(302);
+    const html = await (await clients.hr.get(location(res).replace(/\?.*$/, ""))).text();
+    expect(html).not.toContain("<script>document.title");
+    expect(html).not.toContain("<img src=x");
+    expect(html).toContain("&lt;script&gt;document.title");
+  });
+
+  it("sends the security headers on pages and files", async () => {
+    for (const path of ["/login", "/incidents", "/import/template.csv"]) {
+      const res = await clients.hr.get(path);
+      await res.arrayBuffer();
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+      expect(csp).not.toContain("unsafe-inline");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("same-origin");
+      expect(res.headers.get("x-powered-by")).toBeNull();
+    }
+    const login = await new HttpClient(baseURL).post("/login", { ...users.hr });
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith("kasuhara_session="))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+  });
+
+  it("refuses an oversized form with a message, and shows no stack trace for a malformed URL", async () => {
+    const big = await clients.hr.post("/incidents/new", { summary: "あ".repeat(600_000) });
+    expect(big.status).toBe(413);
+    expect(await big.text()).toContain("大きすぎます");
+    const bad = await clients.hr.get("/incidents/%E0%A4%A");
+    const body = await bad.text();
+    expect(bad.status).toBeGreaterThanOrEqual(400);
+    expect(body).not.toMatch(/URIError|at \S+ \(.*:\d+:\d+\)|node_modules/);
+  });
+
+  it("locks an account after repeated failures, even for the right password, and says so in Japanese", async () => {
+    const created = await clients.admin.post("/admin/users", { email: "lockout@e2e.test", displayName: "", role: "hr", department: "" });
+    const otp = /class="otp">([^<]+)</.exec(await created.text())?.[1];
+    expect(otp).toBeTruthy();
+    const c = new HttpClient(baseURL);
+    const statuses: number[] = [];
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) statuses.push((await c.post("/login", { email: "lockout@e2e.test", password: "wrong-password-1" })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    // From the third failure each answer waits longer (1 s, 2 s, 3 s).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5500);
+    const right = await c.post("/login", { email: "lockout@e2e.test", password: otp! });
+    expect(right.status).toBe(429);
+    expect(await right.text()).toContain("一時的にロックされています");
+    const audit = db.prepare("select count(*) as n from audit_log where action = 'auth.locked' and actor = 'lockout@e2e.test'").get();
+    expect(audit).toEqual({ n: 1 });
+  });
+
+  it("neutralises a formula typed into the sign-in form when the audit log is exported", async () => {
+    // The e-mail is stored as typed but lower-cased (the form normalises it).
+    const formula = '=hyperlink("http://evil.example","x")';
+    await new HttpClient(baseURL).post("/login", { email: formula, password: "x" });
+    const res = await clients.admin.get(`/admin/audit.csv?action=auth.sign_in_failed`);
+    const csv = await res.text();
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    expect(csv).toContain(`"'=hyperlink(""http://evil.example"",""x"")"`);
+    expect(csv).not.toMatch(/(^|,)"?=hyperlink/im);
+  });
+});
+
+describe("the audit trail records who did what", () => {
+  it("has entries for sign-in, views, changes and exports, with the address", async () => {
+    await clients.hr.get(`/incidents/${own}`);
+    const rows = db
+      .prepare("select action, actor, target_type as type, target_id as id, ip from audit_log where actor = ? order by id")
+      .all(users.hr.email) as { action: string; actor: string; type: string | null; id: string | null; ip: string | null }[];
+    const actions = new Set(rows.map((r) => r.action));
+    for (const a of ["auth.signed_in", "incident.viewed", "incident.created"]) expect(actions).toContain(a);
+    expect(rows.find((r) => r.action === "incident.viewed" && r.id === String(own))?.ip).toMatch(/127\.0\.0\.1/);
+    const failed = db.prepare("select count(*) as n from audit_log where action = 'auth.sign_in_failed'").get() as { n: number };
+    expect(failed.n).toBeGreaterThan(0);
+  });
+
+  it("ends the session on the server at sign-out: the old cookie no longer works", async () => {
+    const c = new HttpClient(baseURL);
+    await c.signIn(users.executive);
+    const cookieBefore = (c as unknown as { cookie: string }).cookie;
+    expect((await c.get("/")).status).toBe(200);
+    const out = await c.post("/logout");
+    expect(location(out)).toBe("/login?signedOut=1");
+    // Replaying the cookie as it was before sign-out: the server has forgotten the session.
+    const replay = await fetch(`${baseURL}/`, { redirect: "manual", headers: { Cookie: cookieBefore } });
+    expect(replay.status).toBe(302);
+    expect(location(replay)).toBe("/login");
+  });
+});
