@@ -282,3 +282,13 @@ export const auditLog = sqliteTable(
 
 export type User = typeof users.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+/**
+ * One row per month that has incidents, whose generation goes up whenever an incident of that month is added, changed
+ * or deleted (triggers, migration 0005). The dashboard's in-memory figures (analytics/cube.server.ts) reload exactly
+ * the months whose generation moved — whoever wrote them: the app, an import on its own connection, the command line.
+ */
+export const analyticsMonths = sqliteTable("analytics_months", {
+  month: text("month").primaryKey(),
+  generation: integer("generation").notNull().default(0),
+});

@@ -14,6 +14,7 @@ import { getSettings, listClientNames, listDepartments, listIncidents } from "..
 import { fiscalYearOf } from "../app/modules/reports/periods";
 import { todayInTokyo } from "../app/modules/incidents/dates";
 import { benchImport } from "./bench-import";
+import { benchDashboard } from "./bench-dashboard";
 
 const RUNS = 30;
 
@@ -66,10 +67,10 @@ function benchList(n: number): void {
   }
 }
 
-const USAGE = "usage: npm run bench -- list [--incidents N] | import [--rows N]";
+const USAGE = "usage: npm run bench -- list [--incidents N] | import [--rows N] | dashboard [--incidents N] [--db FILE]";
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { incidents: { type: "string", default: "100000" }, rows: { type: "string", default: "1000000" } },
+  options: { incidents: { type: "string" }, rows: { type: "string", default: "1000000" }, db: { type: "string" } },
 });
 const which = positionals[0] ?? "list";
 const count = (text: string) => {
@@ -80,7 +81,8 @@ const count = (text: string) => {
   }
   return n;
 };
-if (which === "list") benchList(count(values.incidents));
+if (which === "list") benchList(count(values.incidents ?? "100000"));
+else if (which === "dashboard") benchDashboard(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "import") benchImport(count(values.rows));
 else {
   console.error(`unknown benchmark "${which}"\n${USAGE}`);

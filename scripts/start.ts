@@ -89,6 +89,8 @@ async function serve(): Promise<void> {
     const addr = server.address();
     const actual = typeof addr === "object" && addr ? addr.port : port;
     console.log(`http://localhost:${actual} で待ち受けています (listening; database: ${process.env.DATABASE_PATH ?? "data/kasuhara.db"})`);
+    const warmUp = (build.entry.module as { warmUp?: () => void }).warmUp;
+    if (warmUp) setImmediate(warmUp);
   });
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGINT", stop);

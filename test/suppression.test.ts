@@ -1,11 +1,10 @@
 /**
- * Small-group suppression for executives and the overview figures it is applied to.
+ * Small-group suppression for executives (the dashboard figures it is applied to are tested in dashboard.test.ts).
  */
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.server";
 import { departments } from "../db/schema";
-import { overview, suppressOverview } from "~/modules/analytics/overview.server";
 import { suppressBreakdown, suppressCount, suppressTable, type Shown } from "~/modules/analytics/suppression";
 import { createIncident } from "~/modules/incidents/mutations.server";
 import type { IncidentInput } from "~/modules/incidents/schema";
@@ -91,83 +90,3 @@ describe("suppressing a table with its total", () => {
   });
 });
 
-describe("the overview", () => {
-  const FY2025 = parsePeriod("FY2025")!;
-  const open = { status: "open" as const, closed_at: null, report_submitted_at: null, reported_at: null };
-  const add = (db: Db, o: Partial<IncidentInput>) => createIncident(db, incidentInput({ ...open, ...o }), { today: TODAY });
-  const departmentId = (db: Db, name: string) =>
-    db.select().from(departments).where(eq(departments.normalizedName, normalizeName(name))).get()!.id;
-  const byCode = <T,>(o: { byBehaviour: { code: string; count: T }[] }) =>
-    Object.fromEntries(o.byBehaviour.filter((b) => b.count !== 0).map((b) => [b.code, b.count]));
-
-  function sample(): Db {
-    const db = memoryDb();
-    // In FY2025 (2025-04-01 .. 2026-03-31):
-    add(db, { occurred_at: "2025-04-01T00:10:00+09:00", department: "東京本店", determination: "D1", severity: 3, behaviours: ["MA02", "MA03"], summary: "a" });
-    add(db, {
-      occurred_at: "2026-03-31T23:30:00+09:00", department: "大阪支店", determination: "D2", severity: 1, behaviours: ["MA02"],
-      status: "closed", closed_at: "2026-04-02", summary: "b",
-    });
-    add(db, { occurred_at: "2025-10-10T12:00:00+09:00", department: "東京本店", determination: "D9", severity: null, behaviours: ["MA05"], summary: "c" });
-    // Outside it, one day either side:
-    add(db, { occurred_at: "2026-04-01T00:00:00+09:00", department: "東京本店", determination: "D1", severity: 4, behaviours: ["MA05"], summary: "d" });
-    add(db, { occurred_at: "2025-03-31T23:59:00+09:00", department: "東京本店", determination: "D1", severity: 4, behaviours: ["MA07"], summary: "e" });
-    return db;
-  }
-
-  it("counts the incidents of the fiscal year, its first and last day included", () => {
-    expect(FY2025).toMatchObject({ from: "2025-04-01", to: "2026-03-31" });
-    const o = overview(sample(), FY2025);
-    expect({ incidents: o.incidents, kasuhara: o.kasuhara, open: o.open, severe: o.severe }).toEqual({
-      incidents: 3, kasuhara: 1, open: 2, severe: 1,
-    });
-  });
-
-  it("puts 2026-03-31 in FY2025 and 2026-04-01 in FY2026", () => {
-    const db = sample();
-    const next = overview(db, parsePeriod("FY2026")!);
-    expect([next.incidents, next.severe, byCode(next)]).toEqual([1, 1, { MA05: 1 }]);
-    expect(overview(db, parsePeriod("2026-03")!).incidents).toBe(1);
-    expect(overview(db, parsePeriod("2026-04")!).incidents).toBe(1);
-  });
-
-  it("counts a multi-valued behaviour once per value, so the breakdown can exceed the incidents", () => {
-    const o = overview(sample(), FY2025);
-    expect(byCode(o)).toEqual({ MA02: 2, MA03: 1, MA05: 1 });
-    expect(o.byBehaviour.reduce((a, b) => a + b.count, 0)).toBe(4);
-    // Every behaviour is listed, most frequent first.
-    expect(o.byBehaviour[0]).toEqual({ code: "MA02", count: 2 });
-    expect(o.byBehaviour.map((b) => b.count)).toEqual([...o.byBehaviour.map((b) => b.count)].sort((a, b) => b - a));
-  });
-
-  it("restricts everything to one department when asked (a supervisor's view)", () => {
-    const db = sample();
-    const tokyo = overview(db, FY2025, departmentId(db, "東京本店"));
-    expect({ incidents: tokyo.incidents, kasuhara: tokyo.kasuhara, open: tokyo.open, severe: tokyo.severe }).toEqual({
-      incidents: 2, kasuhara: 1, open: 2, severe: 1,
-    });
-    expect(byCode(tokyo)).toEqual({ MA02: 1, MA03: 1, MA05: 1 });
-    const osaka = overview(db, FY2025, departmentId(db, "大阪支店"));
-    expect([osaka.incidents, osaka.open, byCode(osaka)]).toEqual([1, 0, { MA02: 1 }]);
-    expect(overview(db, FY2025, 999_999).incidents).toBe(0);
-  });
-
-  it("gives executives the figures with small counts hidden", () => {
-    const o = overview(sample(), FY2025);
-    const s = suppressOverview(o, 3);
-    expect({ incidents: s.incidents, kasuhara: s.kasuhara, open: s.open, severe: s.severe }).toEqual({
-      incidents: 3, kasuhara: "<3", open: "<3", severe: "<3",
-    });
-    expect(byCode(s)).toEqual({ MA02: "<3", MA03: "<3", MA05: "<3" });
-    // Zeros stay zeros, and the codes keep their order.
-    expect(s.byBehaviour.map((b) => b.code)).toEqual(o.byBehaviour.map((b) => b.code));
-    expect(s.byBehaviour.filter((b) => b.count === 0)).toHaveLength(o.byBehaviour.filter((b) => b.count === 0).length);
-  });
-
-  it("hides nothing when every count reaches the threshold", () => {
-    const db = memoryDb();
-    for (let i = 0; i < 3; i++) add(db, { occurred_at: `2025-05-0${i + 1}T10:00:00+09:00`, determination: "D1", severity: 3, behaviours: ["MA01"], summary: `x${i}` });
-    const s = suppressOverview(overview(db, FY2025), 3);
-    expect([s.incidents, s.kasuhara, s.open, s.severe, byCode(s)]).toEqual([3, 3, 3, 3, { MA01: 3 }]);
-  });
-});

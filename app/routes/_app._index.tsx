@@ -1,117 +1,291 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { BreakdownChart } from "~/components/charts/BreakdownChart";
+import { HeatmapGrid } from "~/components/charts/HeatmapGrid";
+import { TrendChart } from "~/components/charts/TrendChart";
 import { Flash } from "~/components/ui/Flash";
+import { langFromCookie } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
-import { overview, suppressOverview } from "~/modules/analytics/overview.server";
+import { buildDashboard, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
+import type { Change, Count } from "~/modules/analytics/dashboard-types";
 import { requireUser } from "~/modules/auth/guard.server";
-import { can, incidentScope, seesPersonalData } from "~/modules/auth/permissions";
+import { incidentScope, seesPersonalData } from "~/modules/auth/permissions";
 import { todayInTokyo } from "~/modules/incidents/dates";
-import { getSettings } from "~/modules/incidents/queries.server";
-import { labelOf } from "~/modules/incidents/taxonomy";
+import { optionsOf } from "~/modules/incidents/form-values";
+import { getSettings, listDepartments } from "~/modules/incidents/queries.server";
 import { fiscalYearOf, parsePeriod, periodChoices, periodLabel } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";
+import dashboardStyles from "~/styles/dashboard.css";
 
-export const handle: PageHandle = { titleKey: "overview.title" };
+export const handle: PageHandle = { titleKey: "dashboard.title" };
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
 
 /**
- * The start page: the period's figures at a glance for every role. Executives see the suppressed aggregates only;
- * a supervisor's figures cover their department.
+ * The dashboard: where harassment comes from and whether it is getting better. Every role opens it; executives get
+ * suppressed aggregates without links, a supervisor their department's figures.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, "dashboard.view");
   const db = getDb();
-  const { fiscalYearStartMonth, suppressionThreshold } = getSettings(db);
+  const settings = getSettings(db);
   const today = todayInTokyo();
-  const asked = new URL(request.url).searchParams.get("period") ?? "";
-  const period =
-    parsePeriod(asked, fiscalYearStartMonth) ?? parsePeriod(`FY${fiscalYearOf(today, fiscalYearStartMonth)}`, fiscalYearStartMonth)!;
+  const url = new URL(request.url);
+  // Searching by a client's name would let an executive look a named client up: their filters leave it out.
+  if (!seesPersonalData(user)) url.searchParams.delete("client");
+  const { query, invalidPeriod } = parseDashboardQuery(url.searchParams, settings.fiscalYearStartMonth, fiscalYearOf(today, settings.fiscalYearStartMonth));
+  const lang = langFromCookie(request.headers.get("Cookie"));
+  const data = buildDashboard(db, query, user, {
+    lang,
+    today,
+    threshold: settings.suppressionThreshold,
+    writtenReportDays: settings.writtenReportDeadlineDays,
+  });
   const scope = incidentScope(user);
-  const figures = overview(db, period, scope.kind === "department" ? scope.departmentId : null);
-  const personal = seesPersonalData(user);
+  const filters = Object.fromEntries(["department", "channel", "client", "behaviour", "severity", "determination"].map((k) => [k, query.params.get(k) ?? ""]));
+  const withStack = (stack: string) => {
+    const p = new URLSearchParams(url.searchParams);
+    p.set("stack", stack);
+    return `/?${p.toString()}`;
+  };
+  const csv = new URLSearchParams(query.params);
+  csv.set("period", query.period.key);
   return {
-    period,
-    invalidPeriod: asked !== "" && asked !== period.key,
-    periods: periodChoices(today, fiscalYearStartMonth),
-    figures: personal ? figures : suppressOverview(figures, suppressionThreshold),
-    suppressed: !personal,
-    threshold: suppressionThreshold,
-    department: scope.kind === "department" ? user.department : null,
-    canList: can(user, "incidents.read"),
-    fiscalYearStartMonth,
+    data,
+    period: query.period,
+    periodText: url.searchParams.get("period") ?? query.period.key,
+    invalidPeriod,
+    filters,
+    periods: periodChoices(today, settings.fiscalYearStartMonth).map((key) => ({
+      key,
+      label: periodLabel(parsePeriod(key, settings.fiscalYearStartMonth)!, lang),
+    })),
+    departments: scope.kind === "department" ? [] : listDepartments(db),
+    ownDepartment: scope.kind === "department" ? user.department : null,
+    stackLinks: { group: withStack("group"), severity: withStack("severity") },
+    csvBase: `/dashboard.csv?${csv.toString()}`,
+    clientFilter: seesPersonalData(user),
   };
 }
 
-export default function Overview() {
-  const { period, invalidPeriod, periods, figures, suppressed, threshold, department, canList, fiscalYearStartMonth } = useLoaderData<typeof loader>();
+/** The repeat-offender table shows the strongest cases first; the rest are counted. */
+const REPEAT_ROWS = 20;
+const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
+const num = (c: Count) => (typeof c === "number" ? c.toLocaleString() : c);
+
+function Delta({ change, label }: { change: Change; label: string }) {
+  const { t } = useT();
+  if (change.delta === null) return <span className="delta">{`${label}: ${num(change.base)}`}</span>;
+  const sign = change.delta > 0 ? "+" : "";
+  const ratio = change.ratio === null ? "" : ` (${sign}${(change.ratio * 100).toFixed(1)}%)`;
+  return (
+    <span className={`delta ${change.delta > 0 ? "up" : change.delta < 0 ? "down" : ""}`}>
+      {label}: {sign}
+      {t("common.count", { n: change.delta.toLocaleString() })}
+      {ratio}
+    </span>
+  );
+}
+
+export default function Dashboard() {
+  const { data, period, periodText, invalidPeriod, filters, periods, departments, ownDepartment, stackLinks, csvBase, clientFilter } =
+    useLoaderData<typeof loader>();
   const { t, lang } = useT();
-  const listLink = (extra: string) => `/incidents?period=${encodeURIComponent(period.key)}${extra}`;
-  const figure = (key: "overview.incidents" | "overview.kasuhara" | "overview.open" | "overview.severe", value: number | string, extra: string) => (
-    <div className="figure">
-      <dt>{t(key)}</dt>
-      <dd>{canList && typeof value === "number" ? <Link to={listLink(extra)}>{value.toLocaleString()}</Link> : value}</dd>
+  const h = data.headline;
+  const csvOf = (chart: string) => `${csvBase}&chart=${chart}`;
+  const select = (name: string, field: Parameters<typeof optionsOf>[0], label: string, withUnknown = false) => (
+    <div className="filter">
+      <label htmlFor={`d-${name}`}>{label}</label>
+      <select id={`d-${name}`} name={name} defaultValue={filters[name]}>
+        <option value="">{t("common.all")}</option>
+        {optionsOf(field, lang).map((o) => (
+          <option key={o.value} value={o.value}>
+            {field === "severity" ? `${o.value} ${o.label}` : o.label}
+          </option>
+        ))}
+        {withUnknown ? <option value="unknown">{t("dashboard.unknownOption")}</option> : null}
+      </select>
     </div>
   );
+  const empty = h.incidents === 0;
+
   return (
-    <>
-      <h1>{t("overview.title")}</h1>
+    <div className="dashboard">
       <Flash />
-      <Form method="get" className="filters inline-filters">
-        <div className="filter">
-          <label htmlFor="o-period">{t("list.period")}</label>
-          <select id="o-period" name="period" defaultValue={period.key}>
+      <h1>{t("dashboard.title")}</h1>
+      <Form method="get" className="filters" aria-label={t("list.filters")} key={csvBase}>
+        <div className="filter period">
+          <label htmlFor="d-period">{t("list.period")}</label>
+          <input id="d-period" name="period" list="d-period-options" defaultValue={periodText} placeholder={t("list.periodHint")} />
+          <datalist id="d-period-options">
             {periods.map((p) => (
-              <option key={p} value={p}>
-                {periodLabel(parsePeriod(p, fiscalYearStartMonth)!, lang)}
+              <option key={p.key} value={p.key}>
+                {p.label}
               </option>
             ))}
-          </select>
+          </datalist>
         </div>
-        <button type="submit">{t("overview.show")}</button>
+        {ownDepartment === null ? (
+          <div className="filter">
+            <label htmlFor="d-department">{t("field.department")}</label>
+            <select id="d-department" name="department" defaultValue={filters.department}>
+              <option value="">{t("common.all")}</option>
+              {departments.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+              <option value="unknown">{t("dashboard.unknownOption")}</option>
+            </select>
+          </div>
+        ) : null}
+        {select("channel", "channel", t("field.channel"))}
+        {clientFilter ? (
+          <div className="filter">
+            <label htmlFor="d-client">{t("field.client")}</label>
+            <input id="d-client" name="client" defaultValue={filters.client} />
+          </div>
+        ) : null}
+        {select("behaviour", "behaviours", t("field.behaviours"))}
+        {select("severity", "severity", t("field.severity"), true)}
+        {select("determination", "determination", t("field.determination"), true)}
+        <div className="filter-actions">
+          <button type="submit" className="primary">
+            {t("dashboard.show")}
+          </button>
+          <Link to="/" className="button">
+            {t("list.clear")}
+          </Link>
+        </div>
       </Form>
-      {invalidPeriod ? <p className="notice">{t("overview.invalidPeriod")}</p> : null}
+      {invalidPeriod ? <p className="notice">{t("dashboard.invalidPeriod", { period: invalidPeriod })}</p> : null}
       <p className="lead">
-        {periodLabel(period, lang)} ({period.from} 〜 {period.to}){department ? ` · ${department}` : ""}
+        <strong>{periodLabel(period, lang)}</strong> ({period.from} 〜 {period.to}){ownDepartment ? ` · ${ownDepartment}` : ""}
       </p>
-      {suppressed ? <p className="hint">{t("overview.suppressedNote", { n: threshold })}</p> : null}
+      {data.suppressed ? <p className="hint">{t("overview.suppressedNote", { n: data.threshold })}</p> : null}
+
       <dl className="figures">
-        {figure("overview.incidents", figures.incidents, "")}
-        {figure("overview.kasuhara", figures.kasuhara, "&determination=D1")}
-        {figure("overview.open", figures.open, "&status=open")}
-        {figure("overview.severe", figures.severe, "&severity=3&severity=4")}
+        <div className="figure wide">
+          <dt>{t("overview.incidents")}</dt>
+          <dd>{num(h.incidents)}</dd>
+          <dd className="sub">
+            <Delta change={h.previous} label={t("dashboard.previous")} />
+            <Delta change={h.yearBefore} label={t("dashboard.yearBefore")} />
+          </dd>
+        </div>
+        <div className="figure">
+          <dt>{t("overview.kasuhara")}</dt>
+          <dd>{num(h.kasuhara)}</dd>
+        </div>
+        <div className="figure">
+          <dt>{t("overview.open")}</dt>
+          <dd>{num(h.open)}</dd>
+          <dd className="sub">{h.oldestOpenDays === null ? "" : t("dashboard.oldestOpen", { n: h.oldestOpenDays })}</dd>
+        </div>
+        <div className="figure">
+          <dt>{t("overview.severe")}</dt>
+          <dd>{pct(h.severe.share)}</dd>
+          <dd className="sub">{t("common.count", { n: num(h.severe.count) })}</dd>
+        </div>
+        <div className="figure">
+          <dt>{t("dashboard.policeOrLawyer")}</dt>
+          <dd>{pct(h.policeOrLawyer.share)}</dd>
+          <dd className="sub">{t("common.count", { n: num(h.policeOrLawyer.count) })}</dd>
+        </div>
+        <div className="figure">
+          <dt>{t("dashboard.medianDuration")}</dt>
+          <dd>{h.medianDurationMin === null ? "—" : t("common.minutes", { n: h.medianDurationMin })}</dd>
+        </div>
+        <div className="figure">
+          <dt>{t("dashboard.repeatContacts")}</dt>
+          <dd>{pct(h.repeatContacts.share)}</dd>
+          <dd className="sub">{t("common.count", { n: num(h.repeatContacts.count) })}</dd>
+        </div>
       </dl>
-      <h2>{t("overview.byBehaviour")}</h2>
-      {figures.incidents === 0 ? (
-        <p className="empty">{t("overview.empty")}</p>
+
+      {empty ? (
+        <p className="empty">{t("dashboard.empty")}</p>
       ) : (
-        <table className="grid-table compact">
-          <thead>
-            <tr>
-              <th scope="col">{t("field.behaviours")}</th>
-              <th scope="col" className="num">
-                {t("overview.count")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {figures.byBehaviour.map((b) => (
-              <tr key={b.code}>
-                <th scope="row">
-                  <span className="code">{b.code}</span> {labelOf("behaviours", b.code, lang)}
-                </th>
-                <td className="num">
-                  {canList && typeof b.count === "number" && b.count > 0 ? (
-                    <Link to={listLink(`&behaviour=${b.code}`)}>{b.count.toLocaleString()}</Link>
-                  ) : (
-                    String(b.count)
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <>
+          <TrendChart trend={data.trend} switchLinks={stackLinks} csvHref={csvOf("trend")} />
+          <div className="dashboard-grid">
+            <BreakdownChart breakdown={data.behaviour} colorKind="behaviour" csvHref={csvOf("behaviour")} />
+            <BreakdownChart breakdown={data.client} colorKind="client" csvHref={csvOf("client")} />
+            <BreakdownChart breakdown={data.outcome} colorKind="outcome" csvHref={csvOf("outcome")} />
+            <BreakdownChart breakdown={data.channel} colorKind="channel" csvHref={csvOf("channel")} />
+            <BreakdownChart breakdown={data.department} colorKind="department" csvHref={csvOf("department")} />
+            <BreakdownChart breakdown={data.severity} colorKind="severity" csvHref={csvOf("severity")} />
+          </div>
+          <HeatmapGrid heatmap={data.heatmap} csvHref={csvOf("heatmap")} />
+
+          <section className="chart-card" aria-labelledby="adherence-title">
+            <h2 id="adherence-title">{t("dashboard.adherence")}</h2>
+            <table className="grid-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("dashboard.step")}</th>
+                  <th scope="col" className="num">
+                    {t("dashboard.rate")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("dashboard.met")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("dashboard.applicable")}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.adherence.map((a) => (
+                  <tr key={a.step}>
+                    <th scope="row">{t(`dashboard.step.${a.step}`)}</th>
+                    <td className="num">{pct(a.rate)}</td>
+                    <td className="num">{num(a.met)}</td>
+                    <td className="num">{num(a.applicable)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <p className="hint">{t("dashboard.adherenceNote")}</p>
+          </section>
+        </>
       )}
-      <p className="hint">{t("overview.multiNote")}</p>
-    </>
+
+      <section className="chart-card" aria-labelledby="repeat-title">
+        <h2 id="repeat-title">{t("dashboard.repeatOffenders")}</h2>
+        <p className="hint">{t("dashboard.repeatNote")}</p>
+        {data.repeatOffenders.length === 0 ? (
+          <p className="muted">{t("dashboard.noRepeat")}</p>
+        ) : (
+          <table className="grid-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("field.client")}</th>
+                <th scope="col" className="num">
+                  {t("dashboard.incidents12")}
+                </th>
+                {data.suppressed ? null : <th scope="col">{t("dashboard.lastIncident")}</th>}
+                <th scope="col">{t("dashboard.worstSeverity")}</th>
+                <th scope="col">{t("dashboard.strongest")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.repeatOffenders.slice(0, REPEAT_ROWS).map((r, i) => (
+                <tr key={i}>
+                  <td>{r.client ? r.href ? <Link to={r.href}>{r.client}</Link> : r.client : `${t("dashboard.clientRank")} ${i + 1}`}</td>
+                  <td className="num">{num(r.count)}</td>
+                  {data.suppressed ? null : <td className="nowrap">{r.lastIncident}</td>}
+                  <td>{r.worstSeverity ?? t("common.unknown")}</td>
+                  <td>{t(`dashboard.strongest.${r.strongest}`)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {data.repeatOffenders.length > REPEAT_ROWS ? (
+          <p className="hint">{t("dashboard.repeatMore", { n: data.repeatOffenders.length - REPEAT_ROWS })}</p>
+        ) : null}
+      </section>
+    </div>
   );
 }

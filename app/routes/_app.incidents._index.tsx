@@ -5,11 +5,14 @@ import { Flash } from "~/components/ui/Flash";
 import { Pager } from "~/components/ui/Pager";
 import { TableHead } from "~/components/ui/TableHead";
 import type { PageHandle } from "~/root";
+import type { MessageKey } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
-import { listQueryToSearch, parseListQuery, SORTS } from "~/modules/incidents/filters";
+import { type IncidentFilters, listQueryToSearch, parseListQuery, SORTS, UNKNOWN } from "~/modules/incidents/filters";
 import { optionsOf } from "~/modules/incidents/form-values";
-import { getSettings, listClientNames, listDepartments, listIncidents } from "~/modules/incidents/queries.server";
+import {
+  clientNamesById, getSettings, listClientNames, listDepartments, listIncidents,
+} from "~/modules/incidents/queries.server";
 import { labelOf } from "~/modules/incidents/taxonomy";
 import { periodChoices } from "~/modules/reports/periods";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -18,6 +21,27 @@ import { can, incidentScope } from "~/modules/auth/permissions";
 export const handle: PageHandle = { titleKey: "list.title" };
 
 const LIST_COLUMNS = ["ref", "occurred_at", "department", "client", "channel", "behaviours", "severity", "determination", "status", "summary"] as const;
+
+/** The list filters that take several values, by URL param. */
+const MULTI_PARAMS = {
+  department: "departmentId",
+  client_id: "clientId",
+  behaviour: "behaviour",
+  channel: "channel",
+  outcome: "outcome",
+  severity: "severity",
+  status: "status",
+  determination: "determination",
+  weekday: "weekday",
+  hour: "hour",
+} as const satisfies Record<string, keyof IncidentFilters>;
+type MultiParam = keyof typeof MULTI_PARAMS;
+/** Params the form has no field for (a dashboard drill-down sets them); the others have a select showing one value. */
+const DRILL_PARAMS: readonly MultiParam[] = ["client_id", "weekday", "hour"];
+const WEEKDAYS = [
+  "list.drill.weekday.0", "list.drill.weekday.1", "list.drill.weekday.2", "list.drill.weekday.3", "list.drill.weekday.4",
+  "list.drill.weekday.5", "list.drill.weekday.6",
+] as const satisfies readonly MessageKey[];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, "incidents.read");
@@ -33,36 +57,99 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     page,
     query: { ...query, search: url.search },
-    // The raw text of each filter as typed, so the form shows exactly what is in the URL.
+    // The raw text of each text filter as typed, so the form shows exactly what is in the URL.
     raw: Object.fromEntries(url.searchParams),
     departments: ownDepartment === null ? listDepartments(db) : listDepartments(db).filter((d) => d.id === ownDepartment),
     clients: listClientNames(db, 500, ownDepartment),
+    // Names for the client_id chips (a supervisor's, like the suggestions, only of clients met in their department).
+    chosenClients: clientNamesById(db, query.filters.clientId, ownDepartment),
+    departmentLocked: ownDepartment !== null,
     periods: periodChoices(todayInTokyo(), fiscalYearStartMonth),
     canCreate: can(user, "incidents.write"),
   };
 }
 
 export default function IncidentList() {
-  const { page, query, raw, departments, clients, periods, canCreate } = useLoaderData<typeof loader>();
+  const { page, query, raw, departments, clients, chosenClients, departmentLocked, periods, canCreate } =
+    useLoaderData<typeof loader>();
   const { t, lang } = useT();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/incidents";
   const pageLink = (n: number) => `/incidents${listQueryToSearch({ ...query, page: n })}`;
   const first = page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1;
   const last = Math.min(page.total, page.page * page.pageSize);
-  const sel = (name: string, field: Parameters<typeof optionsOf>[0], label: string) => (
+
+  // The filters as applied (a supervisor's department forced), in their URL form: one string per value, in order.
+  const applied = new URLSearchParams(listQueryToSearch({ filters: query.filters }));
+  // A select shows one value, if it has that option; other values (several, e.g. severity=3&severity=unknown, or a
+  // department not listed, or a param the form has no field for) are shown as chips and kept by hidden inputs.
+  const inSelect = (name: MultiParam) => {
+    const values = applied.getAll(name);
+    return (
+      !DRILL_PARAMS.includes(name) &&
+      values.length < 2 &&
+      (name !== "department" ||
+        values.every((v) => (v === UNKNOWN ? !departmentLocked : departments.some((d) => String(d.id) === v))))
+    );
+  };
+  const selected = (name: MultiParam) => (inSelect(name) ? (applied.get(name) ?? "") : "");
+  const blankOption = (name: MultiParam) => {
+    const n = inSelect(name) ? 0 : applied.getAll(name).length;
+    return <option value="">{n ? t("list.drill.selected", { n }) : t("common.all")}</option>;
+  };
+  const unknownOption = <option value={UNKNOWN}>{t("list.drill.unknownOption")}</option>;
+  const sel = (name: MultiParam, field: Parameters<typeof optionsOf>[0], label: string, withUnknown = false) => (
     <div className="filter">
       <label htmlFor={`f-${name}`}>{label}</label>
-      <select id={`f-${name}`} name={name} defaultValue={raw[name] ?? ""}>
-        <option value="">{t("common.all")}</option>
+      <select id={`f-${name}`} name={name} defaultValue={selected(name)}>
+        {blankOption(name)}
         {optionsOf(field, lang).map((o) => (
           <option key={o.value} value={o.value}>
             {field === "severity" ? `${o.value} ${o.label}` : o.label}
           </option>
         ))}
+        {withUnknown ? unknownOption : null}
       </select>
     </div>
   );
+
+  // Every value the form cannot show, as a chip whose × links to this list without that one value (back to page 1).
+  const fieldLabel: Record<MultiParam, string> = {
+    department: t("field.department"), client_id: t("field.client"), behaviour: t("field.behaviours"),
+    channel: t("field.channel"), outcome: t("field.outcome"), severity: t("field.severity"), status: t("field.status"),
+    determination: t("field.determination"), weekday: t("list.drill.weekday"), hour: t("list.drill.hour"),
+  };
+  const valueLabel = (name: MultiParam, v: string): string => {
+    if (v === UNKNOWN) return name === "hour" ? t("list.drill.noTime") : t("list.drill.unknown");
+    switch (name) {
+      case "department":
+        return departments.find((d) => String(d.id) === v)?.name ?? `#${v}`;
+      case "client_id":
+        return chosenClients.find((c) => String(c.id) === v)?.name ?? `#${v}`;
+      case "severity":
+        return `${v} ${labelOf("severity", v, lang)}`;
+      case "behaviour":
+        return labelOf("behaviours", v, lang);
+      case "weekday":
+        return t(WEEKDAYS[Number(v)]);
+      case "hour":
+        return t("list.drill.hourValue", { h: v });
+      default:
+        return labelOf(name, v, lang);
+    }
+  };
+  const without = (name: MultiParam, index: number) => {
+    const key = MULTI_PARAMS[name];
+    const values: unknown[] = query.filters[key];
+    const filters = { ...query.filters, [key]: values.filter((_, i) => i !== index) } as IncidentFilters;
+    return `/incidents${listQueryToSearch({ filters, sort: query.sort })}`;
+  };
+  const chips = (Object.keys(MULTI_PARAMS) as MultiParam[]).flatMap((name) => {
+    if (inSelect(name)) return [];
+    return applied.getAll(name).map((value, index) => ({
+      name, value, index, text: `${fieldLabel[name]}: ${valueLabel(name, value)}`, href: without(name, index),
+    }));
+  });
 
   return (
     <>
@@ -89,13 +176,14 @@ export default function IncidentList() {
         </datalist>
         <div className="filter">
           <label htmlFor="f-department">{t("field.department")}</label>
-          <select id="f-department" name="department" defaultValue={raw.department ?? ""}>
-            <option value="">{t("common.all")}</option>
+          <select id="f-department" name="department" defaultValue={selected("department")}>
+            {blankOption("department")}
             {departments.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
               </option>
             ))}
+            {departmentLocked ? null : unknownOption}
           </select>
         </div>
         <div className="filter">
@@ -109,10 +197,10 @@ export default function IncidentList() {
         </datalist>
         {sel("behaviour", "behaviours", t("field.behaviours"))}
         {sel("channel", "channel", t("field.channel"))}
-        {sel("outcome", "outcome", t("field.outcome"))}
-        {sel("severity", "severity", t("field.severity"))}
+        {sel("outcome", "outcome", t("field.outcome"), true)}
+        {sel("severity", "severity", t("field.severity"), true)}
         {sel("status", "status", t("field.status"))}
-        {sel("determination", "determination", t("field.determination"))}
+        {sel("determination", "determination", t("field.determination"), true)}
         <div className="filter search">
           <label htmlFor="f-q">{t("list.search")}</label>
           <input id="f-q" type="search" name="q" defaultValue={raw.q ?? ""} />
@@ -127,6 +215,10 @@ export default function IncidentList() {
             ))}
           </select>
         </div>
+        {/* Applying the form keeps what only the chips show. */}
+        {chips.map((c) => (
+          <input key={`${c.name}-${c.index}`} type="hidden" name={c.name} value={c.value} />
+        ))}
         <div className="filter-actions">
           <button type="submit" className="primary">
             {t("list.apply")}
@@ -141,6 +233,19 @@ export default function IncidentList() {
         <p className="field-error" role="alert">
           {t("list.invalidPeriod", { value: query.invalidPeriod })}
         </p>
+      ) : null}
+
+      {chips.length ? (
+        <ul className="tags filter-chips" aria-label={t("list.drill.active")}>
+          {chips.map((c) => (
+            <li key={`${c.name}-${c.index}`}>
+              {c.text}{" "}
+              <Link to={c.href} aria-label={t("list.drill.remove", { filter: c.text })} title={t("list.drill.remove", { filter: c.text })}>
+                ×
+              </Link>
+            </li>
+          ))}
+        </ul>
       ) : null}
 
       <p className="result-count" aria-live="polite">

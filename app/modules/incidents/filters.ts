@@ -1,6 +1,26 @@
 /**
  * The incident list's filters, sort and page, read from and written to the URL so a view survives a reload and can be
  * shared. Pure: no database here.
+ *
+ * URL format of /incidents (build it with listQueryToSearch; every param is optional; a repeated param means OR,
+ * different params AND; values that cannot be read are dropped silently):
+ * - `period`         FY2025, FY2025-Q1, 2025-04, 2025-04-01..2025-06-30 … (reports/periods), on the Tokyo day
+ * - `department`     department id, or `unknown` = no department recorded (repeatable)
+ * - `client`         part of a client's name (normalised substring match), once
+ * - `client_id`      client id, exact (repeatable)
+ * - `behaviour`      behaviour code MA01…MB04 (repeatable; an incident matches if it has any of them)
+ * - `channel`        C1…C9 (repeatable)
+ * - `outcome`        O1…O9, or `unknown` (repeatable)
+ * - `severity`       1–4, or `unknown` (repeatable)
+ * - `status`         open | closed (repeatable)
+ * - `determination`  D1 | D2 | D9, or `unknown` (repeatable)
+ * - `weekday`        0–6, 0 = Sunday: the Tokyo weekday of the day it occurred (repeatable)
+ * - `hour`           0–23: the Tokyo hour it occurred, or `unknown` = recorded with a date only (repeatable)
+ * - `q`              text in the summary, once
+ * - `sort`           occurred_desc (default) | occurred_asc | severity_desc | ref_asc | updated_desc
+ * - `page`           1…
+ * e.g. `/incidents?period=FY2025&weekday=1&hour=14`, `/incidents?period=FY2025&severity=3&severity=unknown`.
+ * In IncidentFilters, `unknown` is null.
  */
 import { z } from "zod";
 import { parsePeriod, type Period } from "../reports/periods";
@@ -10,17 +30,24 @@ export const PAGE_SIZE = 50;
 export const SORTS = ["occurred_desc", "occurred_asc", "severity_desc", "ref_asc", "updated_desc"] as const;
 export type Sort = (typeof SORTS)[number];
 
+/** A null among the values of a nullable field is "not recorded" (`unknown` in the URL), ORed with the others. */
 export interface IncidentFilters {
   period: Period | null;
-  departmentId: number[];
+  departmentId: (number | null)[];
   /** Part of a client's name, matched against the normalised name. */
   client: string | null;
+  /** Exact clients, e.g. a bar of the dashboard's client chart (`client` above stays a search). */
+  clientId: number[];
   behaviour: string[];
   channel: string[];
-  outcome: string[];
-  severity: number[];
+  outcome: (string | null)[];
+  severity: (number | null)[];
   status: ("open" | "closed")[];
-  determination: string[];
+  determination: (string | null)[];
+  /** Tokyo weekday of the day it occurred, 0 = Sunday. */
+  weekday: number[];
+  /** Tokyo hour it occurred, 0–23; null = recorded with a date only. */
+  hour: (number | null)[];
   q: string | null;
 }
 
@@ -35,15 +62,27 @@ const codes = (field: Parameters<typeof codesOf>[0]) => {
   return z.array(z.string()).transform((a) => a.filter((c) => allowed.has(c)));
 };
 const ids = z.array(z.string()).transform((a) => a.map(Number).filter((n) => Number.isInteger(n) && n > 0));
+/** Whole numbers written plainly (`7`, `07`), so `1e1` or `0x1` do not sneak in through Number(). */
+const intsIn = (min: number, max: number) =>
+  z.array(z.string()).transform((a) => a.filter((v) => /^\d{1,2}$/.test(v)).map(Number).filter((n) => n >= min && n <= max));
+
+/** The URL value meaning "this field is empty"; null in IncidentFilters. */
+export const UNKNOWN = "unknown";
+/** Lets `unknown` through as null, in its place among the values the inner schema keeps. */
+const orUnknown = <T>(inner: z.ZodType<T[], string[]>) =>
+  z.array(z.string()).transform((a) => a.flatMap((v): (T | null)[] => (v === UNKNOWN ? [null] : inner.parse([v]))));
 
 const searchSchema = z.object({
-  department: ids,
+  department: orUnknown(ids),
+  client_id: ids,
   behaviour: codes("behaviours"),
   channel: codes("channel"),
-  outcome: codes("outcome"),
-  severity: codes("severity").transform((a) => a.map(Number)),
+  outcome: orUnknown(codes("outcome")),
+  severity: orUnknown(codes("severity").transform((a) => a.map(Number))),
   status: z.array(z.string()).transform((a) => a.filter((s): s is "open" | "closed" => s === "open" || s === "closed")),
-  determination: codes("determination"),
+  determination: orUnknown(codes("determination")),
+  weekday: intsIn(0, 6),
+  hour: orUnknown(intsIn(0, 23)),
   sort: z.enum(SORTS).catch("occurred_desc"),
   page: z.coerce.number().int().min(1).catch(1),
 });
@@ -57,12 +96,15 @@ export interface ParsedListQuery extends ListQuery {
 export function parseListQuery(params: URLSearchParams, fiscalStartMonth = 4): ParsedListQuery {
   const s = searchSchema.parse({
     department: params.getAll("department").filter(Boolean),
+    client_id: params.getAll("client_id").filter(Boolean),
     behaviour: params.getAll("behaviour").filter(Boolean),
     channel: params.getAll("channel").filter(Boolean),
     outcome: params.getAll("outcome").filter(Boolean),
     severity: params.getAll("severity").filter(Boolean),
     status: params.getAll("status").filter(Boolean),
     determination: params.getAll("determination").filter(Boolean),
+    weekday: params.getAll("weekday").filter(Boolean),
+    hour: params.getAll("hour").filter(Boolean),
     sort: params.get("sort") ?? undefined,
     page: params.get("page") ?? undefined,
   });
@@ -75,12 +117,15 @@ export function parseListQuery(params: URLSearchParams, fiscalStartMonth = 4): P
       period,
       departmentId: s.department,
       client: client || null,
+      clientId: s.client_id,
       behaviour: s.behaviour,
       channel: s.channel,
       outcome: s.outcome,
       severity: s.severity,
       status: s.status,
       determination: s.determination,
+      weekday: s.weekday,
+      hour: s.hour,
       q: q || null,
     },
     sort: s.sort,
@@ -93,15 +138,19 @@ export function parseListQuery(params: URLSearchParams, fiscalStartMonth = 4): P
 export function listQueryToSearch(q: Partial<ListQuery> & { filters: IncidentFilters }): string {
   const p = new URLSearchParams();
   const f = q.filters;
+  const value = (v: string | number | null) => (v === null ? UNKNOWN : String(v));
   if (f.period) p.set("period", f.period.key);
-  f.departmentId.forEach((d) => p.append("department", String(d)));
+  f.departmentId.forEach((d) => p.append("department", value(d)));
   if (f.client) p.set("client", f.client);
+  f.clientId.forEach((c) => p.append("client_id", String(c)));
   f.behaviour.forEach((c) => p.append("behaviour", c));
   f.channel.forEach((c) => p.append("channel", c));
-  f.outcome.forEach((c) => p.append("outcome", c));
-  f.severity.forEach((c) => p.append("severity", String(c)));
+  f.outcome.forEach((c) => p.append("outcome", value(c)));
+  f.severity.forEach((c) => p.append("severity", value(c)));
   f.status.forEach((c) => p.append("status", c));
-  f.determination.forEach((c) => p.append("determination", c));
+  f.determination.forEach((c) => p.append("determination", value(c)));
+  f.weekday.forEach((d) => p.append("weekday", String(d)));
+  f.hour.forEach((h) => p.append("hour", value(h)));
   if (f.q) p.set("q", f.q);
   if (q.sort && q.sort !== "occurred_desc") p.set("sort", q.sort);
   if (q.page && q.page > 1) p.set("page", String(q.page));
@@ -111,7 +160,7 @@ export function listQueryToSearch(q: Partial<ListQuery> & { filters: IncidentFil
 
 export function emptyFilters(): IncidentFilters {
   return {
-    period: null, departmentId: [], client: null, behaviour: [], channel: [], outcome: [], severity: [], status: [],
-    determination: [], q: null,
+    period: null, departmentId: [], client: null, clientId: [], behaviour: [], channel: [], outcome: [], severity: [],
+    status: [], determination: [], weekday: [], hour: [], q: null,
   };
 }

@@ -1,5 +1,5 @@
 /** Reading incidents: the filtered, sorted, paged list and one incident in full. */
-import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents, settings, type Settings } from "../../../db/schema";
 import { type IncidentFilters, type ListQuery, PAGE_SIZE } from "./filters";
@@ -18,12 +18,25 @@ function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** Any of the values, a null among them meaning "is null" (SQL `in` never matches null). */
+function inOrNull<T extends string | number>(column: SQLWrapper, values: (T | null)[]): SQL {
+  const known = values.filter((v): v is T => v !== null);
+  return or(known.length ? inArray(column, known) : undefined, values.includes(null) ? isNull(column) : undefined)!;
+}
+
+// occurred_on is the Tokyo day, so strftime's weekday (0 = Sunday) is the Tokyo weekday, whatever the server's zone.
+const occurredWeekday = sql`cast(strftime('%w', ${incidents.occurredOn}) as integer)`;
+// occurred_at always holds Tokyo time (…T14:05:00+09:00), so characters 12–13 are the Tokyo hour; a bare date (10
+// characters) has no time of day and gives null, which `hour=unknown` asks for.
+const occurredHour = sql`(case when length(${incidents.occurredAt}) > 10 then cast(substr(${incidents.occurredAt}, 12, 2) as integer) end)`;
+
 export function filterConditions(f: IncidentFilters): SQL[] {
   const c: SQL[] = [];
   // On occurred_at, the list's sort key, so the first page is read from one index in order. Stored values start with
   // the Tokyo day, so every value of the last day sorts below the next day's bare date.
   if (f.period) c.push(gte(incidents.occurredAt, f.period.from), lt(incidents.occurredAt, nextDay(f.period.to)));
-  if (f.departmentId.length) c.push(inArray(incidents.departmentId, f.departmentId));
+  if (f.departmentId.length) c.push(inOrNull(incidents.departmentId, f.departmentId));
+  if (f.clientId.length) c.push(inArray(incidents.clientId, f.clientId));
   if (f.client) {
     c.push(
       inArray(
@@ -42,10 +55,12 @@ export function filterConditions(f: IncidentFilters): SQL[] {
     );
   }
   if (f.channel.length) c.push(inArray(incidents.channel, f.channel));
-  if (f.outcome.length) c.push(inArray(incidents.outcome, f.outcome));
-  if (f.severity.length) c.push(inArray(incidents.severity, f.severity));
+  if (f.outcome.length) c.push(inOrNull(incidents.outcome, f.outcome));
+  if (f.severity.length) c.push(inOrNull(incidents.severity, f.severity));
   if (f.status.length) c.push(inArray(incidents.status, f.status));
-  if (f.determination.length) c.push(inArray(incidents.determination, f.determination));
+  if (f.determination.length) c.push(inOrNull(incidents.determination, f.determination));
+  if (f.weekday.length) c.push(inArray(occurredWeekday, f.weekday));
+  if (f.hour.length) c.push(inOrNull(occurredHour, f.hour));
   if (f.q) c.push(sql`${incidents.summary} like ${likeContains(f.q)} escape '\\'`);
   return c;
 }
@@ -168,15 +183,16 @@ export function listDepartments(db: Db): { id: number; name: string }[] {
   return db.select({ id: departments.id, name: departments.name }).from(departments).orderBy(asc(departments.name)).all();
 }
 
+/** Clients met in one department's incidents (what a supervisor may see of clients); no condition for null. */
+function clientsOfDepartment(db: Db, departmentId: number | null): SQL | undefined {
+  return departmentId === null
+    ? undefined
+    : inArray(clients.id, db.select({ id: incidents.clientId }).from(incidents).where(eq(incidents.departmentId, departmentId)));
+}
+
 /** Client names for suggestions: all of them, or (for a supervisor) those met in one department's incidents. */
 export function listClientNames(db: Db, limit = 500, departmentId: number | null = null): string[] {
-  const inDepartment =
-    departmentId === null
-      ? undefined
-      : inArray(
-          clients.id,
-          db.select({ id: incidents.clientId }).from(incidents).where(eq(incidents.departmentId, departmentId)),
-        );
+  const inDepartment = clientsOfDepartment(db, departmentId);
   return db
     .select({ name: clients.name })
     .from(clients)
@@ -185,6 +201,13 @@ export function listClientNames(db: Db, limit = 500, departmentId: number | null
     .limit(limit)
     .all()
     .map((r) => r.name);
+}
+
+/** The names of some clients by id (the list's client_id filter); for a supervisor, only of clients met in their department. */
+export function clientNamesById(db: Db, ids: number[], departmentId: number | null = null): { id: number; name: string }[] {
+  if (!ids.length) return [];
+  const inDepartment = clientsOfDepartment(db, departmentId);
+  return db.select({ id: clients.id, name: clients.name }).from(clients).where(and(inArray(clients.id, ids), inDepartment)).all();
 }
 
 export function getSettings(db: Db): Settings {

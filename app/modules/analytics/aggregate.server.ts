@@ -1,0 +1,258 @@
+/**
+ * Every figure of the dashboard in one pass over the cube's columns (cube.server.ts). Pure: partitions and filters in,
+ * counts out; labels, links and suppression are added by dashboard.server.ts. Counting rules of reports.md: totals
+ * count an incident once, multi-valued breakdowns once per value, and an empty field counts under "unknown".
+ */
+import type { Partition } from "./cube.server";
+import { DETERMINATION_INDEX, MA_MASK, MB_MASK, RESPONSE_INDEX } from "./cube.server";
+
+/** Filters as the cube sees them; every list is "any of", and null in a list means "no value". */
+export interface CubeFilters {
+  from: number; // day numbers, both included
+  to: number;
+  departments: (number | null)[];
+  channels: number[];
+  /** Client ids allowed (resolved from the name search), or null for no client filter. */
+  clients: Set<number> | null;
+  /** Bit mask: any of these behaviours. 0 = no filter. */
+  behaviours: number;
+  severities: (number | null)[];
+  determinations: (number | null)[];
+}
+
+export const NO_FILTERS: Omit<CubeFilters, "from" | "to"> = {
+  departments: [], channels: [], clients: null, behaviours: 0, severities: [], determinations: [],
+};
+
+const bit = (code: string) => 1 << RESPONSE_INDEX.get(code)!;
+/** Police or lawyer involved: 110番通報, 警察相談, 弁護士・法的措置 (outcomes 警察対応 / 法的措置 are checked by index). */
+const POLICE_LAWYER_RESPONSES = bit("R06") | bit("R07") | bit("R10");
+const R02 = bit("R02");
+const D1 = DETERMINATION_INDEX.get("D1")!;
+
+/**
+ * A row test for the filters. The day range is only checked for a month the period cuts, and each filter only when
+ * it is set: with no filters a whole month is taken without a test per row.
+ */
+function matcher(f: CubeFilters) {
+  const dept = f.departments.length ? new Set(f.departments.map((d) => d ?? 0)) : null;
+  const chan = f.channels.length ? new Set(f.channels) : null;
+  const sev = f.severities.length ? new Set(f.severities.map((s) => s ?? -1)) : null;
+  const det = f.determinations.length ? new Set(f.determinations.map((d) => d ?? -1)) : null;
+  const clients = f.clients;
+  const behaviours = f.behaviours;
+  const filtered = !!(dept || chan || sev || det || clients || behaviours);
+  return {
+    /** null: every row of the month matches; otherwise the row test. */
+    forMonth(p: Partition): ((i: number) => boolean) | null | false {
+      if (p.lastDay < f.from || p.firstDay > f.to) return false;
+      const cut = p.firstDay < f.from || p.lastDay > f.to;
+      if (!cut && !filtered) return null;
+      return (i: number) =>
+        (!cut || (p.day[i] >= f.from && p.day[i] <= f.to)) &&
+        (!dept || dept.has(p.department[i])) &&
+        (!chan || chan.has(p.channel[i])) &&
+        (!clients || clients.has(p.client[i])) &&
+        (!behaviours || (p.behaviours[i] & behaviours) !== 0) &&
+        (!sev || sev.has(p.severity[i])) &&
+        (!det || det.has(p.determination[i]));
+    },
+  };
+}
+
+export interface Aggregates {
+  total: number;
+  kasuhara: number;
+  open: number;
+  /** Earliest day number among open incidents, or null. */
+  oldestOpenDay: number | null;
+  severe: number;
+  policeOrLawyer: number;
+  /** Handling time in minutes → how many incidents (a histogram: the median without sorting 400,000 numbers). */
+  durations: Int32Array;
+  repeatContacts: number;
+  /** month (YYYY-MM) → counts of [MA, MB, no behaviour] and of severity [unknown, 1, 2, 3, 4]. */
+  byMonthGroup: Map<string, Int32Array>;
+  byMonthSeverity: Map<string, Int32Array>;
+  /** Per behaviour index (multi-valued). */
+  behaviours: number[];
+  /** Incidents with at least one behaviour (the behaviour chart's coverage). */
+  withBehaviour: number;
+  /** Indexed by id; [0] = none. */
+  clients: Int32Array;
+  departments: Int32Array;
+  channels: number[]; // by index; last slot = unknown
+  outcomes: number[]; // by index; last slot = unknown
+  severities: number[]; // [unknown, 1, 2, 3, 4]
+  /** weekday * 24 + hour → count. */
+  heat: number[];
+  withoutTime: number;
+  adherence: Record<"identify" | "report" | "two_responders_recorded" | "written_report" | "care", { applicable: number; met: number }>;
+}
+
+export interface AggregateOptions {
+  channelCount: number;
+  outcomeCount: number;
+  behaviourCount: number;
+  /** Index of channel C2 (phone): step ④ does not ask for two responders on the phone. */
+  phoneChannel: number;
+  /** Outcome indexes that mean police or legal action (O5, O6). */
+  policeOutcomes: number[];
+  /** Days allowed for the written report (settings). */
+  writtenReportDays: number;
+}
+
+export function aggregate(partitions: Partition[], f: CubeFilters, o: AggregateOptions): Aggregates {
+  const m = matcher(f);
+  const maxClient = Math.max(0, ...partitions.map((p) => p.maxClient));
+  const maxDepartment = Math.max(0, ...partitions.map((p) => p.maxDepartment));
+  let durations = new Int32Array(1024);
+  const a: Aggregates = {
+    total: 0, kasuhara: 0, open: 0, oldestOpenDay: null, severe: 0, policeOrLawyer: 0, durations, repeatContacts: 0,
+    byMonthGroup: new Map(), byMonthSeverity: new Map(), behaviours: new Array(o.behaviourCount).fill(0), withBehaviour: 0,
+    clients: new Int32Array(maxClient + 1), departments: new Int32Array(maxDepartment + 1),
+    channels: new Array(o.channelCount + 1).fill(0), outcomes: new Array(o.outcomeCount + 1).fill(0),
+    severities: [0, 0, 0, 0, 0], heat: new Array(7 * 24).fill(0), withoutTime: 0,
+    adherence: {
+      identify: { applicable: 0, met: 0 }, report: { applicable: 0, met: 0 }, two_responders_recorded: { applicable: 0, met: 0 },
+      written_report: { applicable: 0, met: 0 }, care: { applicable: 0, met: 0 },
+    },
+  };
+  const police = new Set(o.policeOutcomes);
+  const ad = a.adherence;
+  const { behaviourCount, channelCount, outcomeCount, phoneChannel, writtenReportDays } = o;
+  for (const p of partitions) {
+    const test = m.forMonth(p);
+    if (test === false) continue;
+    const group = new Int32Array(3);
+    const sevs = new Int32Array(5);
+    let any = false;
+    let oldest = a.oldestOpenDay ?? Number.MAX_SAFE_INTEGER;
+    for (let i = 0; i < p.n; i++) {
+      if (test && !test(i)) continue;
+      any = true;
+      a.total++;
+      if (p.determination[i] === D1) a.kasuhara++;
+      if (p.open[i]) {
+        a.open++;
+        if (p.day[i] < oldest) oldest = p.day[i];
+      }
+      const severity = p.severity[i];
+      const sevSlot = severity > 0 ? severity : 0;
+      if (severity >= 3) a.severe++;
+      const responses = p.responses[i];
+      const outcome = p.outcome[i];
+      if ((responses & POLICE_LAWYER_RESPONSES) !== 0 || police.has(outcome)) a.policeOrLawyer++;
+      const d = p.duration[i];
+      if (d >= 0) {
+        if (d >= durations.length) {
+          const grown = new Int32Array(Math.max(d + 1, durations.length * 2));
+          grown.set(durations);
+          durations = grown;
+        }
+        durations[d]++;
+      }
+      if (p.contacts[i] >= 2) a.repeatContacts++;
+
+      const b = p.behaviours[i];
+      group[b & MA_MASK ? 0 : b & MB_MASK ? 1 : 2]++;
+      sevs[sevSlot]++;
+      if (b) {
+        a.withBehaviour++;
+        for (let k = 0; k < behaviourCount; k++) if (b & (1 << k)) a.behaviours[k]++;
+      }
+      a.clients[p.client[i]]++;
+      a.departments[p.department[i]]++;
+      const channel = p.channel[i];
+      a.channels[channel >= 0 ? channel : channelCount]++;
+      a.outcomes[outcome >= 0 ? outcome : outcomeCount]++;
+      a.severities[sevSlot]++;
+      const hour = p.hour[i];
+      if (hour >= 0) a.heat[p.weekday[i] * 24 + hour]++;
+      else a.withoutTime++;
+
+      // The five checks of the response flow (domain.md); steps ①–⑤ apply to every incident, care to severity ≥ 3.
+      if (p.identified[i] === 1) ad.identify.met++;
+      const reported = p.reportedInTime[i];
+      if (reported === 1 || (reported === -1 && (responses & R02) !== 0)) ad.report.met++;
+      if (p.recorded[i] === 1 && (channel === phoneChannel || p.responders[i] >= 2)) ad.two_responders_recorded.met++;
+      const written = p.writtenDays[i];
+      if (written >= 0 && written <= writtenReportDays) ad.written_report.met++;
+      if (severity >= 3) {
+        ad.care.applicable++;
+        if (p.care[i] !== 0) ad.care.met++;
+      }
+    }
+    if (oldest !== Number.MAX_SAFE_INTEGER) a.oldestOpenDay = oldest;
+    if (any) {
+      a.byMonthGroup.set(p.month, group);
+      a.byMonthSeverity.set(p.month, sevs);
+    }
+  }
+  ad.identify.applicable = ad.report.applicable = ad.two_responders_recorded.applicable = ad.written_report.applicable = a.total;
+  a.durations = durations;
+  return a;
+}
+
+/** Only the number of matching incidents (previous period, a year before). */
+export function countMatching(partitions: Partition[], f: CubeFilters): number {
+  const m = matcher(f);
+  let n = 0;
+  for (const p of partitions) {
+    const test = m.forMonth(p);
+    if (test === false) continue;
+    if (test === null) n += p.n;
+    else for (let i = 0; i < p.n; i++) if (test(i)) n++;
+  }
+  return n;
+}
+
+export interface ClientHistory {
+  client: number;
+  count: number;
+  lastDay: number;
+  worstSeverity: number;
+  responses: number;
+  outcomes: Set<number>;
+}
+
+/** Per client (ignoring incidents without one): count, last day, worst severity, responses and outcomes seen. */
+export function clientHistories(partitions: Partition[], f: CubeFilters): Map<number, ClientHistory> {
+  const m = matcher(f);
+  const out = new Map<number, ClientHistory>();
+  for (const p of partitions) {
+    const test = m.forMonth(p);
+    if (test === false) continue;
+    for (let i = 0; i < p.n; i++) {
+      if (p.client[i] === 0 || (test && !test(i))) continue;
+      let h = out.get(p.client[i]);
+      if (!h) {
+        h = { client: p.client[i], count: 0, lastDay: 0, worstSeverity: 0, responses: 0, outcomes: new Set() };
+        out.set(p.client[i], h);
+      }
+      h.count++;
+      h.lastDay = Math.max(h.lastDay, p.day[i]);
+      h.worstSeverity = Math.max(h.worstSeverity, p.severity[i]);
+      h.responses |= p.responses[i];
+      if (p.outcome[i] >= 0) h.outcomes.add(p.outcome[i]);
+    }
+  }
+  return out;
+}
+
+/** The median of a histogram (value → how many), null when it is empty. */
+export function medianOfHistogram(histogram: Int32Array): number | null {
+  let n = 0;
+  for (const c of histogram) n += c;
+  if (n === 0) return null;
+  // The values at positions ⌊(n−1)/2⌋ and ⌊n/2⌋ (0-based) of the sorted list; equal when n is odd.
+  const at = (k: number) => {
+    let seen = 0;
+    for (let v = 0; v < histogram.length; v++) {
+      seen += histogram[v];
+      if (seen > k) return v;
+    }
+    return histogram.length - 1;
+  };
+  return (at((n - 1) >> 1) + at(n >> 1)) / 2;
+}

@@ -1,0 +1,365 @@
+/**
+ * The dashboard: its query from the URL, the figures from the cube, and what each figure links to. Every link is the
+ * incident list with the dashboard's own filters plus the clicked value, so the list counts exactly the incidents
+ * behind the bar (the list's URL format is documented in incidents/filters.ts).
+ */
+import { sql } from "drizzle-orm";
+import type { Db } from "../../../db/client.server";
+import { clients, departments } from "../../../db/schema";
+import { translate, type Lang } from "~/i18n";
+import { normalizeName } from "../incidents/normalize";
+import { BEHAVIOURS, CHANNELS, codesOf, labelOf, OUTCOMES } from "../incidents/taxonomy";
+import { parsePeriod, type Period } from "../reports/periods";
+import { seesPersonalData, incidentScope, type Principal } from "../auth/permissions";
+import { aggregate, clientHistories, countMatching, medianOfHistogram, type CubeFilters } from "./aggregate.server";
+import { BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, dayNumber, dayText, DETERMINATION_INDEX, OUTCOME_INDEX, RESPONSE_INDEX } from "./cube.server";
+import type { AdherenceRate, Breakdown, Bucket, Change, DashboardData, Heatmap, RepeatOffender, Trend } from "./dashboard-types";
+import { suppressCount, suppressTable, type Shown } from "./suppression";
+
+/** The filters a dashboard URL may carry: the list's names and values (repeatable; `unknown` = no value). */
+export const DASHBOARD_FILTER_PARAMS = ["department", "channel", "client", "behaviour", "severity", "determination"] as const;
+
+export interface DashboardQuery {
+  period: Period;
+  /** The filter params exactly as they will be passed on to the list (validated). */
+  params: URLSearchParams;
+  stack: "group" | "severity";
+}
+
+const idOrUnknown = (v: string) => v === "unknown" || /^[1-9]\d{0,9}$/.test(v);
+const VALID: Record<(typeof DASHBOARD_FILTER_PARAMS)[number], (v: string) => boolean> = {
+  department: idOrUnknown,
+  channel: (v) => CHANNEL_INDEX.has(v),
+  client: (v) => v.trim().length > 0 && v.length <= 100,
+  behaviour: (v) => BEHAVIOUR_INDEX.has(v),
+  severity: (v) => v === "unknown" || codesOf("severity").includes(v),
+  determination: (v) => v === "unknown" || DETERMINATION_INDEX.has(v),
+};
+
+/** Reads period, filters and the trend's stacking from the URL; the period defaults to the current fiscal year. */
+export function parseDashboardQuery(
+  search: URLSearchParams,
+  fiscalStartMonth: number,
+  currentFiscalYear: number,
+): { query: DashboardQuery; invalidPeriod: string | null } {
+  const asked = (search.get("period") ?? "").trim();
+  const parsed = asked ? parsePeriod(asked, fiscalStartMonth) : null;
+  const period = parsed ?? parsePeriod(`FY${currentFiscalYear}`, fiscalStartMonth)!;
+  const params = new URLSearchParams();
+  for (const name of DASHBOARD_FILTER_PARAMS) {
+    const values = name === "client" ? [search.get("client") ?? ""].slice(0, 1) : search.getAll(name);
+    for (const v of new Set(values)) if (VALID[name](v)) params.append(name, name === "client" ? v.trim() : v);
+  }
+  return {
+    query: { period, params, stack: search.get("stack") === "severity" ? "severity" : "group" },
+    invalidPeriod: asked && !parsed ? asked : null,
+  };
+}
+
+/** The cube's filters for a period; a supervisor's department replaces any asked for. */
+function cubeFilters(db: Db, q: DashboardQuery, from: string, to: string, user: Principal): CubeFilters {
+  const p = q.params;
+  const scope = incidentScope(user);
+  const clientText = p.get("client");
+  let clientIds: Set<number> | null = null;
+  if (clientText) {
+    // The same match as the list's client filter: part of the normalised name.
+    const like = `%${normalizeName(clientText).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    clientIds = new Set(
+      db
+        .select({ id: clients.id })
+        .from(clients)
+        .where(sql`${clients.normalizedName} like ${like} escape '\\'`)
+        .all()
+        .map((r) => r.id),
+    );
+  }
+  const nullable = (v: string) => (v === "unknown" ? null : v);
+  return {
+    from: dayNumber(from),
+    to: dayNumber(to),
+    departments:
+      scope.kind === "department" ? [scope.departmentId] : p.getAll("department").map((v) => (v === "unknown" ? null : Number(v))),
+    channels: p.getAll("channel").map((c) => CHANNEL_INDEX.get(c)!),
+    clients: clientIds,
+    behaviours: p.getAll("behaviour").reduce((m, c) => m | (1 << BEHAVIOUR_INDEX.get(c)!), 0),
+    severities: p.getAll("severity").map((v) => (nullable(v) === null ? null : Number(v))),
+    determinations: p.getAll("determination").map((v) => (nullable(v) === null ? null : DETERMINATION_INDEX.get(v)!)),
+  };
+}
+
+/** The same length just before, and the same days a year before (reports.md). */
+function shiftedPeriods(period: Period): { previous: [string, string]; yearBefore: [string, string] } {
+  const from = dayNumber(period.from);
+  const to = dayNumber(period.to);
+  const length = to - from + 1;
+  const back = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`;
+  const yearBeforeTo = back(period.to).endsWith("-02-29") ? `${Number(period.to.slice(0, 4)) - 1}-02-28` : back(period.to);
+  return { previous: [dayText(from - length), dayText(from - 1)], yearBefore: [back(period.from), yearBeforeTo] };
+}
+
+function listHref(q: DashboardQuery, period: string, replace: Record<string, string | string[]> = {}): string {
+  const p = new URLSearchParams();
+  p.set("period", period);
+  for (const [k, v] of q.params) if (!(k in replace)) p.append(k, v);
+  for (const [k, v] of Object.entries(replace)) for (const one of Array.isArray(v) ? v : [v]) p.append(k, one);
+  return `/incidents?${p.toString()}`;
+}
+
+/** The days of a month inside the period, as a period text for the list (the month itself when it is whole). */
+function monthWithin(month: string, period: Period): string {
+  const start = `${month}-01`;
+  const lastDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  const from = start < period.from ? period.from : start;
+  const to = lastDay > period.to ? period.to : lastDay;
+  return from === start && to === lastDay ? month : `${from}..${to}`;
+}
+
+const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+
+/** A count and its share of the total; the share is withheld with a hidden count (share × total would give it away). */
+function countShare(part: number, whole: number, hide: (n: number) => Shown): { count: Shown; share: number | null } {
+  const count = hide(part);
+  return { count, share: typeof count === "string" ? null : ratio(part, whole) };
+}
+
+function change(current: number, base: number, hide: (n: number) => Shown): Change {
+  const shownBase = hide(base);
+  const hidden = typeof shownBase === "string" || typeof hide(current) === "string";
+  return { base: shownBase, delta: hidden ? null : current - base, ratio: hidden || base === 0 ? null : (current - base) / base };
+}
+
+const STRONGEST_ORDER = ["none", "warning", "R03", "R04", "R08", "police_legal"] as const;
+
+export interface BuildOptions {
+  lang: Lang;
+  today: string;
+  threshold: number;
+  writtenReportDays: number;
+}
+
+/** The whole dashboard for a user: HR, admin and supervisors get numbers and links; executives suppressed aggregates. */
+export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: BuildOptions): DashboardData {
+  const cube = cubeFor(db);
+  const personal = seesPersonalData(user);
+  const hide = (n: number): Shown => (personal ? n : suppressCount(n, o.threshold));
+  const link = (href: string) => (personal ? href : null);
+  const t = (k: Parameters<typeof translate>[1]) => translate(o.lang, k);
+  const f = cubeFilters(db, q, q.period.from, q.period.to, user);
+  const partitions = cube.monthsBetween(q.period.from, q.period.to);
+  const a = aggregate(partitions, f, {
+    channelCount: CHANNELS.length,
+    outcomeCount: OUTCOMES.length,
+    behaviourCount: BEHAVIOURS.length,
+    phoneChannel: CHANNEL_INDEX.get("C2")!,
+    policeOutcomes: [OUTCOME_INDEX.get("O5")!, OUTCOME_INDEX.get("O6")!],
+    writtenReportDays: o.writtenReportDays,
+  });
+  const shifted = shiftedPeriods(q.period);
+  const countIn = ([from, to]: [string, string]) =>
+    countMatching(cube.monthsBetween(from, to), { ...f, from: dayNumber(from), to: dayNumber(to) });
+  const periodKey = q.period.key;
+
+  /** An additive breakdown (cells add up to the total): complementary suppression for executives. */
+  const additive = (id: Breakdown["id"], rows: { key: string; label: string; count: number; href: string | null }[]): Breakdown => {
+    const shown = personal ? rows.map((r) => r.count) : suppressTable(rows.map((r) => r.count), o.threshold).cells;
+    return {
+      id,
+      buckets: rows.map((r, i) => ({ key: r.key, label: r.label, count: shown[i], href: link(r.href ?? "") || null })),
+      covered: hide(a.total),
+    };
+  };
+
+  const names = (table: typeof clients | typeof departments, ids: number[]) =>
+    new Map(
+      ids.length
+        ? db
+            .select({ id: table.id, name: table.name })
+            .from(table)
+            .where(sql`${table.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)
+            .all()
+            .map((r) => [r.id, r.name])
+        : [],
+    );
+
+  // Behaviours: multi-valued, so no cell can be recovered from the total: only small cells are hidden.
+  const behaviour: Breakdown = {
+    id: "behaviour",
+    buckets: BEHAVIOURS.map((b, k) => ({
+      key: b.code,
+      label: labelOf("behaviours", b.code, o.lang),
+      count: hide(a.behaviours[k]),
+      href: link(listHref(q, periodKey, { behaviour: b.code })),
+    }))
+      .filter((b, k) => a.behaviours[k] > 0)
+      .sort((x, y) => a.behaviours[BEHAVIOUR_INDEX.get(y.key)!] - a.behaviours[BEHAVIOUR_INDEX.get(x.key)!]),
+    covered: hide(a.withBehaviour),
+  };
+
+  // Clients: top 10 by count, then その他 (not listable: it is many clients), then incidents without a client.
+  const nonZero = (counts: Int32Array) => [...counts.entries()].filter(([, n]) => n > 0);
+  const ranked = nonZero(a.clients).filter(([id]) => id !== 0).sort((x, y) => y[1] - x[1]);
+  const top = ranked.slice(0, 10);
+  const clientNames = personal ? names(clients, top.map(([id]) => id)) : new Map<number, string>();
+  const otherCount = ranked.slice(10).reduce((s, [, n]) => s + n, 0);
+  const client = additive("client", [
+    ...top.map(([id, n], i) => ({
+      key: personal ? String(id) : `rank${i + 1}`,
+      // Executives never see a name: clients are ranked, not named.
+      label: personal ? (clientNames.get(id) ?? String(id)) : `${t("dashboard.clientRank")} ${i + 1}`,
+      count: n,
+      href: listHref(q, periodKey, { client_id: String(id) }),
+    })),
+    ...(otherCount ? [{ key: "other", label: t("dashboard.otherClients"), count: otherCount, href: null }] : []),
+    ...(a.clients[0] ? [{ key: "unknown", label: t("common.unknown"), count: a.clients[0], href: null }] : []),
+  ]);
+
+  const coded = (id: Breakdown["id"], field: "channel" | "outcome", codes: readonly { code: string }[], counts: number[], param: string) =>
+    additive(
+      id,
+      [
+        ...codes.map((c, k) => ({
+          key: c.code,
+          label: labelOf(field, c.code, o.lang),
+          count: counts[k],
+          href: listHref(q, periodKey, { [param]: c.code }),
+        })),
+        { key: "unknown", label: t("common.unknown"), count: counts[codes.length], href: listHref(q, periodKey, { [param]: "unknown" }) },
+      ].filter((r) => r.count > 0),
+    );
+
+  const deptCounts = nonZero(a.departments);
+  const deptIds = deptCounts.map(([id]) => id).filter((id) => id !== 0);
+  const deptNames = names(departments, deptIds);
+  const department = additive(
+    "department",
+    deptCounts
+      .sort((x, y) => (x[0] === 0 ? 1 : 0) - (y[0] === 0 ? 1 : 0) || y[1] - x[1]) // by count, 不明 last
+      .map(([id, n]) => ({
+        key: id === 0 ? "unknown" : String(id),
+        label: id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)),
+        count: n,
+        href: listHref(q, periodKey, { department: id === 0 ? "unknown" : String(id) }),
+      })),
+  );
+
+  const severity = additive(
+    "severity",
+    [1, 2, 3, 4, 0]
+      .map((s) => ({
+        key: s === 0 ? "unknown" : String(s),
+        label: s === 0 ? t("common.unknown") : `${s} ${labelOf("severity", String(s), o.lang)}`,
+        count: a.severities[s],
+        href: listHref(q, periodKey, { severity: s === 0 ? "unknown" : String(s) }),
+      }))
+      .filter((r) => r.count > 0),
+  );
+
+  const months = [...a.byMonthGroup.keys()].sort();
+  const monthSeries = q.stack === "group" ? a.byMonthGroup : a.byMonthSeverity;
+  const seriesKeys = q.stack === "group" ? ["MA", "MB", "unknown"] : ["1", "2", "3", "4", "unknown"];
+  // Slots of the month counters: group [MA, MB, none]; severity [unknown, 1, 2, 3, 4].
+  const slot = (k: string) => (q.stack === "group" ? ["MA", "MB", "unknown"].indexOf(k) : k === "unknown" ? 0 : Number(k));
+  const trend: Trend = {
+    stack: q.stack,
+    series: seriesKeys.map((k) => ({
+      key: k,
+      label: k === "unknown" ? t("common.unknown") : q.stack === "group" ? t(k === "MA" ? "dashboard.groupMA" : "dashboard.groupMB") : `${k} ${labelOf("severity", k, o.lang)}`,
+    })),
+    points: months.map((m) => {
+      const values = monthSeries.get(m)!;
+      const total = values.reduce((s, n) => s + n, 0);
+      return {
+        month: m,
+        // A period of more than twelve months would repeat month names: then the year is shown too.
+        label: months.length > 12 ? (o.lang === "ja" ? `${m.slice(0, 4)}年${Number(m.slice(5))}月` : m) : o.lang === "ja" ? `${Number(m.slice(5))}月` : m,
+        href: link(listHref(q, monthWithin(m, q.period))),
+        values: Object.fromEntries(seriesKeys.map((k) => [k, hide(values[slot(k)])])),
+        total: hide(total),
+      };
+    }),
+    covered: hide(a.total),
+  };
+
+  const maxHeat = Math.max(0, ...a.heat);
+  const heatmap: Heatmap = {
+    cells: a.heat.map((n, i) => ({
+      weekday: Math.floor(i / 24),
+      hour: i % 24,
+      count: hide(n),
+      href: n > 0 ? link(listHref(q, periodKey, { weekday: String(Math.floor(i / 24)), hour: String(i % 24) })) : null,
+    })),
+    max: personal ? maxHeat : maxHeat >= o.threshold ? maxHeat : 0,
+    covered: hide(a.total - a.withoutTime),
+    withoutTime: hide(a.withoutTime),
+    withoutTimeHref: a.withoutTime > 0 ? link(listHref(q, periodKey, { hour: "unknown" })) : null,
+  };
+
+  const adherence: AdherenceRate[] = (["identify", "report", "two_responders_recorded", "written_report", "care"] as const).map((step) => {
+    const { applicable, met } = a.adherence[step];
+    const shownApplicable = hide(applicable);
+    const shownMet = hide(met);
+    const hidden = typeof shownApplicable === "string" || typeof shownMet === "string";
+    return { step, applicable: shownApplicable, met: shownMet, rate: hidden ? null : ratio(met, applicable), missedHref: null };
+  });
+
+  // Repeat offenders: clients with 3 or more incidents in the 12 months up to today, whatever the period.
+  const todayN = dayNumber(o.today);
+  const yearAgo = dayText(todayN - 364);
+  const histories = clientHistories(cube.monthsBetween(yearAgo, o.today), { ...cubeFilters(db, q, yearAgo, o.today, user) });
+  const repeaters = [...histories.values()].filter((h) => h.count >= 3).sort((x, y) => y.count - x.count || y.lastDay - x.lastDay);
+  const repeaterNames = personal ? names(clients, repeaters.map((h) => h.client)) : new Map<number, string>();
+  const has = (mask: number, ...codes: string[]) => codes.some((c) => (mask & (1 << RESPONSE_INDEX.get(c)!)) !== 0);
+  const repeatOffenders: RepeatOffender[] = repeaters.map((h) => {
+    const policeLegal = has(h.responses, "R06", "R07", "R10") || h.outcomes.has(OUTCOME_INDEX.get("O5")!) || h.outcomes.has(OUTCOME_INDEX.get("O6")!);
+    const strongest: RepeatOffender["strongest"] = policeLegal
+      ? "police_legal"
+      : has(h.responses, "R08") || h.outcomes.has(OUTCOME_INDEX.get("O4")!)
+        ? "R08"
+        : has(h.responses, "R04") || h.outcomes.has(OUTCOME_INDEX.get("O3")!)
+          ? "R04"
+          : has(h.responses, "R03")
+            ? "R03"
+            : h.responses !== 0
+              ? "warning"
+              : "none";
+    return {
+      client: personal ? (repeaterNames.get(h.client) ?? null) : null,
+      count: hide(h.count),
+      // Executives see that a client keeps coming back and how far it went, not when (a date narrows down who).
+      lastIncident: personal ? dayText(h.lastDay) : "",
+      worstSeverity: h.worstSeverity > 0 ? h.worstSeverity : null,
+      strongest,
+      href: link(listHref(q, `${yearAgo}..${o.today}`, { client_id: String(h.client) })),
+    };
+  });
+  repeatOffenders.sort((x, y) => STRONGEST_ORDER.indexOf(y.strongest) - STRONGEST_ORDER.indexOf(x.strongest) || 0);
+
+  return {
+    headline: {
+      incidents: hide(a.total),
+      kasuhara: hide(a.kasuhara),
+      previous: change(a.total, countIn(shifted.previous), hide),
+      yearBefore: change(a.total, countIn(shifted.yearBefore), hide),
+      open: hide(a.open),
+      // One incident's age: withheld from executives when the open cases are too few to be anonymous.
+      oldestOpenDays: a.oldestOpenDay === null || typeof hide(a.open) === "string" ? null : todayN - a.oldestOpenDay,
+      severe: countShare(a.severe, a.total, hide),
+      policeOrLawyer: countShare(a.policeOrLawyer, a.total, hide),
+      medianDurationMin: medianOfHistogram(a.durations),
+      repeatContacts: countShare(a.repeatContacts, a.total, hide),
+    },
+    trend,
+    behaviour,
+    client,
+    outcome: coded("outcome", "outcome", OUTCOMES, a.outcomes, "outcome"),
+    channel: coded("channel", "channel", CHANNELS, a.channels, "channel"),
+    department,
+    severity,
+    heatmap,
+    adherence,
+    repeatOffenders,
+    suppressed: !personal,
+    threshold: o.threshold,
+  };
+}
