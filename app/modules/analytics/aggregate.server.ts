@@ -84,6 +84,11 @@ export interface Aggregates {
   channels: number[]; // by index; last slot = unknown
   outcomes: number[]; // by index; last slot = unknown
   severities: number[]; // [unknown, 1, 2, 3, 4]
+  validities: number[]; // by index; last slot = unknown
+  /** Per care code index (multi-valued), over all matching incidents. */
+  care: number[];
+  /** Severity ≥ 3 incidents per care code index (the report's employee-care section). */
+  careSevere: number[];
   /** weekday * 24 + hour → count. */
   heat: number[];
   withoutTime: number;
@@ -93,6 +98,8 @@ export interface Aggregates {
 export interface AggregateOptions {
   channelCount: number;
   outcomeCount: number;
+  validityCount: number;
+  careCount: number;
   behaviourCount: number;
   /** Index of channel C2 (phone): step ④ does not ask for two responders on the phone. */
   phoneChannel: number;
@@ -112,7 +119,8 @@ export function aggregate(partitions: Partition[], f: CubeFilters, o: AggregateO
     byMonthGroup: new Map(), byMonthSeverity: new Map(), behaviours: new Array(o.behaviourCount).fill(0), withBehaviour: 0,
     clients: new Int32Array(maxClient + 1), departments: new Int32Array(maxDepartment + 1),
     channels: new Array(o.channelCount + 1).fill(0), outcomes: new Array(o.outcomeCount + 1).fill(0),
-    severities: [0, 0, 0, 0, 0], heat: new Array(7 * 24).fill(0), withoutTime: 0,
+    severities: [0, 0, 0, 0, 0], validities: new Array(o.validityCount + 1).fill(0), care: new Array(o.careCount).fill(0),
+    careSevere: new Array(o.careCount).fill(0), heat: new Array(7 * 24).fill(0), withoutTime: 0,
     adherence: {
       identify: { applicable: 0, met: 0 }, report: { applicable: 0, met: 0 }, two_responders_recorded: { applicable: 0, met: 0 },
       written_report: { applicable: 0, met: 0 }, care: { applicable: 0, met: 0 },
@@ -167,6 +175,17 @@ export function aggregate(partitions: Partition[], f: CubeFilters, o: AggregateO
       a.channels[channel >= 0 ? channel : channelCount]++;
       a.outcomes[outcome >= 0 ? outcome : outcomeCount]++;
       a.severities[sevSlot]++;
+      const validity = p.validity[i];
+      a.validities[validity >= 0 ? validity : o.validityCount]++;
+      const care = p.care[i];
+      if (care) {
+        for (let k = 0; k < o.careCount; k++) {
+          if (care & (1 << k)) {
+            a.care[k]++;
+            if (severity >= 3) a.careSevere[k]++;
+          }
+        }
+      }
       const hour = p.hour[i];
       if (hour >= 0) a.heat[p.weekday[i] * 24 + hour]++;
       else a.withoutTime++;
@@ -180,7 +199,7 @@ export function aggregate(partitions: Partition[], f: CubeFilters, o: AggregateO
       if (written >= 0 && written <= writtenReportDays) ad.written_report.met++;
       if (severity >= 3) {
         ad.care.applicable++;
-        if (p.care[i] !== 0) ad.care.met++;
+        if (care !== 0) ad.care.met++;
       }
     }
     if (oldest !== Number.MAX_SAFE_INTEGER) a.oldestOpenDay = oldest;
@@ -192,6 +211,28 @@ export function aggregate(partitions: Partition[], f: CubeFilters, o: AggregateO
   ad.identify.applicable = ad.report.applicable = ad.two_responders_recorded.applicable = ad.written_report.applicable = a.total;
   a.durations = durations;
   return a;
+}
+
+/**
+ * Cases open at the end of a day: occurred by then (filters apply, the period's start does not) and not closed by then.
+ * Returns their number and the day number of the oldest.
+ */
+export function openAt(partitions: Partition[], f: CubeFilters, endDay: number): { count: number; oldestDay: number | null } {
+  const m = matcher({ ...f, from: 0, to: endDay });
+  let count = 0;
+  let oldest: number | null = null;
+  for (const p of partitions) {
+    const test = m.forMonth(p);
+    if (test === false) continue;
+    for (let i = 0; i < p.n; i++) {
+      if (test && !test(i)) continue;
+      if (p.open[i] || p.closedDay[i] > endDay) {
+        count++;
+        if (oldest === null || p.day[i] < oldest) oldest = p.day[i];
+      }
+    }
+  }
+  return { count, oldestDay: oldest };
 }
 
 /** Only the number of matching incidents (previous period, a year before). */

@@ -7,7 +7,7 @@
  * generations (a ~40-row read) and reloads just the months that moved, so a page always shows committed data.
  */
 import type { Db } from "../../../db/client.server";
-import { BEHAVIOURS, CARE, CHANNELS, DETERMINATIONS, OUTCOMES, RESPONSES } from "../incidents/taxonomy";
+import { BEHAVIOURS, CARE, CHANNELS, DETERMINATIONS, OUTCOMES, RESPONSES, VALIDITIES } from "../incidents/taxonomy";
 
 const codeIndex = (list: readonly { code: string }[]) => new Map(list.map((c, i) => [c.code, i]));
 export const BEHAVIOUR_INDEX = codeIndex(BEHAVIOURS);
@@ -16,6 +16,7 @@ export const CARE_INDEX = codeIndex(CARE);
 export const CHANNEL_INDEX = codeIndex(CHANNELS);
 export const OUTCOME_INDEX = codeIndex(OUTCOMES);
 export const DETERMINATION_INDEX = codeIndex(DETERMINATIONS);
+export const VALIDITY_INDEX = codeIndex(VALIDITIES);
 
 /** Bit masks over BEHAVIOURS of the MA and MB groups. */
 export const MA_MASK = BEHAVIOURS.reduce((m, b, i) => (b.code.startsWith("MA") ? m | (1 << i) : m), 0);
@@ -50,7 +51,10 @@ export interface Partition {
   severity: Int8Array;
   determination: Int8Array;
   outcome: Int8Array;
+  validity: Int8Array;
   open: Uint8Array;
+  /** Day number of closed_at, -1 when not closed. */
+  closedDay: Int32Array;
   duration: Int32Array;
   contacts: Int32Array;
   behaviours: Int32Array;
@@ -69,7 +73,7 @@ type Raw = [
   id: number, occurredOn: string, occurredAt: string, reportedAt: string | null, department: number | null,
   client: number | null, channel: string, severity: number | null, determination: string | null, outcome: string | null,
   status: string, duration: number | null, contacts: number | null, responders: number | null, recorded: number | null,
-  identified: number | null, submitted: string | null,
+  identified: number | null, submitted: string | null, validity: string | null, closedAt: string | null,
 ];
 
 /** An instant in ms of a stored date-time (Tokyo with offset) or date (its 00:00 in Tokyo). */
@@ -100,7 +104,8 @@ function loadPartition(db: Db, month: string, generation: number): Partition {
   const rows = db.$client
     .prepare(
       `select id, occurred_on, occurred_at, reported_at, department_id, client_id, channel, severity, determination,
-              outcome, status, duration_min, contact_count, responders, recorded, customer_identified, report_submitted_at
+              outcome, status, duration_min, contact_count, responders, recorded, customer_identified, report_submitted_at,
+              validity, closed_at
          from incidents where occurred_on >= ? and occurred_on < ? order by id`,
     )
     .raw()
@@ -111,7 +116,8 @@ function loadPartition(db: Db, month: string, generation: number): Partition {
     firstDay: dayNumber(from), lastDay: dayNumber(from) + 30, maxClient: 0, maxDepartment: 0,
     id: new Int32Array(n), day: new Int32Array(n), weekday: new Int8Array(n), hour: new Int8Array(n),
     department: new Int32Array(n), client: new Int32Array(n), channel: new Int8Array(n), severity: new Int8Array(n),
-    determination: new Int8Array(n), outcome: new Int8Array(n), open: new Uint8Array(n), duration: new Int32Array(n),
+    determination: new Int8Array(n), outcome: new Int8Array(n), validity: new Int8Array(n), open: new Uint8Array(n),
+    closedDay: new Int32Array(n), duration: new Int32Array(n),
     contacts: new Int32Array(n), behaviours: new Int32Array(n), responses: new Int32Array(n), care: new Int32Array(n),
     identified: new Int8Array(n), recorded: new Int8Array(n), responders: new Int32Array(n),
     reportedInTime: new Int8Array(n), writtenDays: new Int32Array(n),
@@ -121,7 +127,7 @@ function loadPartition(db: Db, month: string, generation: number): Partition {
   const position = new Map<number, number>();
   rows.forEach((r, i) => {
     const [id, on, at, reportedAt, department, client, channel, severity, determination, outcome, status, duration, contacts,
-      responders, recorded, identified, submitted] = r;
+      responders, recorded, identified, submitted, validity, closedAt] = r;
     position.set(id, i);
     const day = dayNumber(on);
     p.id[i] = id;
@@ -137,6 +143,8 @@ function loadPartition(db: Db, month: string, generation: number): Partition {
     p.determination[i] = determination === null ? -1 : (DETERMINATION_INDEX.get(determination) ?? -1);
     p.outcome[i] = outcome === null ? -1 : (OUTCOME_INDEX.get(outcome) ?? -1);
     p.open[i] = status === "open" ? 1 : 0;
+    p.validity[i] = validity === null ? -1 : (VALIDITY_INDEX.get(validity) ?? -1);
+    p.closedDay[i] = closedAt === null ? -1 : dayNumber(closedAt);
     p.duration[i] = duration ?? -1;
     p.contacts[i] = contacts ?? -1;
     p.responders[i] = responders ?? -1;

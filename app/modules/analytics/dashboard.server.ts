@@ -8,7 +8,7 @@ import type { Db } from "../../../db/client.server";
 import { clients, departments } from "../../../db/schema";
 import { translate, type Lang } from "~/i18n";
 import { normalizeName } from "../incidents/normalize";
-import { BEHAVIOURS, CHANNELS, codesOf, labelOf, OUTCOMES } from "../incidents/taxonomy";
+import { BEHAVIOURS, CARE, CHANNELS, codesOf, labelOf, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
 import { parsePeriod, type Period } from "../reports/periods";
 import { seesPersonalData, incidentScope, type Principal } from "../auth/permissions";
 import { aggregate, clientHistories, countMatching, medianOfHistogram, type CubeFilters } from "./aggregate.server";
@@ -150,6 +150,8 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
   const a = aggregate(partitions, f, {
     channelCount: CHANNELS.length,
     outcomeCount: OUTCOMES.length,
+    validityCount: VALIDITIES.length,
+    careCount: CARE.length,
     behaviourCount: BEHAVIOURS.length,
     phoneChannel: CHANNEL_INDEX.get("C2")!,
     policeOutcomes: [OUTCOME_INDEX.get("O5")!, OUTCOME_INDEX.get("O6")!],

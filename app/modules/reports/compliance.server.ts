@@ -1,0 +1,234 @@
+/**
+ * The compliance summary of a period (domain.md "A compliance summary", reports.md for the keys): the same one-pass
+ * aggregates as the dashboard (analytics/aggregate.server.ts), so the two never disagree, plus the registers.
+ * Two audiences: `hr` (everything) and `executive` (counts below the threshold shown as "<3", complementary
+ * suppression on breakdowns that add up to the total, no names, summaries or verbatim text anywhere).
+ */
+import { and, asc, between, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client.server";
+import { clients, departments, measures as measuresTable, trainingSessions } from "../../../db/schema";
+import { translate, type Lang } from "~/i18n";
+import { aggregate, countMatching, NO_FILTERS, openAt, type Aggregates } from "../analytics/aggregate.server";
+import { cubeFor, dayNumber, dayText, CHANNEL_INDEX, OUTCOME_INDEX } from "../analytics/cube.server";
+import { suppressCount, suppressTable, type Shown } from "../analytics/suppression";
+import { BEHAVIOURS, CARE, CHANNELS, labelOf, MEASURES, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
+import type { Settings } from "../../../db/schema";
+import { periodLabel, type Period } from "./periods";
+
+export type Audience = "hr" | "executive";
+export type Step = "identify" | "report" | "two_responders_recorded" | "written_report" | "care";
+export const STEPS: readonly Step[] = ["identify", "report", "two_responders_recorded", "written_report", "care"];
+
+export interface Row {
+  code: string | null;
+  label: string;
+  count: Shown;
+}
+
+export interface ComplianceReport {
+  period: { key: string; from: string; to: string; label: string };
+  audience: Audience;
+  /** The suppression threshold in force (the executive version hides counts below it). */
+  threshold: number;
+  generatedOn: string;
+  /** Plain-Japanese sentences generated from the figures; they lead the executive version. */
+  narrative: string[];
+  totals: { incidents: Shown; kasuhara: Shown; previous: Shown; yearBefore: Shown };
+  byBehaviour: Row[];
+  byChannel: Row[];
+  byOutcome: Row[];
+  bySeverity: Row[];
+  byValidity: Row[];
+  byDepartment: Row[];
+  byClient: { label: string; count: Shown }[];
+  adherence: { step: Step; applicable: Shown; met: Shown; rate: number | null }[];
+  care: { severe: Shown; withCare: Shown; rate: number | null; byCare: Row[] };
+  measures: { code: string; group: "G" | "N"; status: "in_place" | "partial" | "not_yet"; stale: boolean; inPlaceOn: string | null; reviewedOn: string | null }[];
+  /** The part of the period on or after the national obligation's date (N1–N5 apply to it), or null. */
+  national: { from: string; to: string } | null;
+  training: { sessions: number; attendees: number; invited: number; coverage: number | null };
+  open: { count: Shown; oldestDays: number | null };
+  /** MHLW 令和5年度 survey figures printed beside the company's (domain.md). */
+  benchmarks: { key: string; label: string; value: number }[];
+}
+
+export interface ReportOptions {
+  audience: Audience;
+  lang: Lang;
+  today: string;
+  settings: Pick<Settings, "suppressionThreshold" | "writtenReportDeadlineDays" | "nationalObligationDate">;
+}
+
+const ratio = (met: number, applicable: number) => (applicable > 0 ? met / applicable : null);
+
+function shifted(period: Period): { previous: [string, string]; yearBefore: [string, string] } {
+  const from = dayNumber(period.from);
+  const to = dayNumber(period.to);
+  const back = (d: string) => {
+    const y = `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`;
+    return y.endsWith("-02-29") ? `${y.slice(0, 4)}-02-28` : y;
+  };
+  return { previous: [dayText(from - (to - from + 1)), dayText(from - 1)], yearBefore: [back(period.from), back(period.to)] };
+}
+
+export function buildComplianceReport(db: Db, period: Period, o: ReportOptions): ComplianceReport {
+  const executive = o.audience === "executive";
+  const t = (k: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(o.lang, k, params);
+  const threshold = o.settings.suppressionThreshold;
+  const hide = (n: number): Shown => (executive ? suppressCount(n, threshold) : n);
+  const cube = cubeFor(db);
+  const filters = { ...NO_FILTERS, from: dayNumber(period.from), to: dayNumber(period.to) };
+  const a: Aggregates = aggregate(cube.monthsBetween(period.from, period.to), filters, {
+    channelCount: CHANNELS.length,
+    outcomeCount: OUTCOMES.length,
+    validityCount: VALIDITIES.length,
+    careCount: CARE.length,
+    behaviourCount: BEHAVIOURS.length,
+    phoneChannel: CHANNEL_INDEX.get("C2")!,
+    policeOutcomes: [OUTCOME_INDEX.get("O5")!, OUTCOME_INDEX.get("O6")!],
+    writtenReportDays: o.settings.writtenReportDeadlineDays,
+  });
+  const s = shifted(period);
+  const countIn = ([from, to]: [string, string]) => countMatching(cube.monthsBetween(from, to), { ...filters, from: dayNumber(from), to: dayNumber(to) });
+  const previous = countIn(s.previous);
+  const yearBefore = countIn(s.yearBefore);
+
+  /** A breakdown whose counts add up to the total: complementary suppression for executives. */
+  const additive = (rows: { code: string | null; label: string; count: number }[]): Row[] => {
+    const shown = executive ? suppressTable(rows.map((r) => r.count), threshold).cells : rows.map((r) => r.count);
+    return rows.map((r, i) => ({ ...r, count: shown[i] }));
+  };
+  const coded = (field: "channel" | "outcome" | "validity", codes: readonly { code: string }[], counts: number[]) =>
+    additive([
+      ...codes.map((c, k) => ({ code: c.code, label: labelOf(field, c.code, o.lang), count: counts[k] })),
+      { code: "unknown", label: t("common.unknown"), count: counts[codes.length] },
+    ]);
+  const names = (table: typeof clients | typeof departments, ids: number[]) =>
+    new Map(
+      ids.length
+        ? db
+            .select({ id: table.id, name: table.name })
+            .from(table)
+            .where(sql`${table.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)
+            .all()
+            .map((r) => [r.id, r.name])
+        : [],
+    );
+  const nonZero = (counts: Int32Array) => [...counts.entries()].filter(([, n]) => n > 0);
+
+  const deptCounts = nonZero(a.departments).sort((x, y) => (x[0] === 0 ? 1 : 0) - (y[0] === 0 ? 1 : 0) || y[1] - x[1]);
+  const deptNames = names(departments, deptCounts.map(([id]) => id).filter((id) => id !== 0));
+  const byDepartment = additive(
+    deptCounts.map(([id, n]) => ({ code: null, label: id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)), count: n })),
+  );
+
+  const ranked = nonZero(a.clients).filter(([id]) => id !== 0).sort((x, y) => y[1] - x[1]);
+  const top = ranked.slice(0, 10);
+  const clientNames = executive ? new Map<number, string>() : names(clients, top.map(([id]) => id));
+  const others = ranked.slice(10).reduce((sum, [, n]) => sum + n, 0);
+  const clientRows = additive([
+    ...top.map(([id, n], i) => ({ code: null, label: executive ? `${t("dashboard.clientRank")} ${i + 1}` : (clientNames.get(id) ?? String(id)), count: n })),
+    ...(others ? [{ code: null, label: t("dashboard.otherClients"), count: others }] : []),
+    ...(a.clients[0] ? [{ code: null, label: t("common.unknown"), count: a.clients[0] }] : []),
+  ]).map(({ label, count }) => ({ label, count }));
+
+  const byBehaviour: Row[] = BEHAVIOURS.map((b, k) => ({ code: b.code as string, label: labelOf("behaviours", b.code, o.lang), count: a.behaviours[k] }))
+    .sort((x, y) => y.count - x.count)
+    .map((r) => ({ ...r, count: hide(r.count) }));
+  const noBehaviour = a.total - a.withBehaviour;
+  if (noBehaviour > 0) byBehaviour.push({ code: "unknown", label: t("common.unknown"), count: hide(noBehaviour) });
+
+  const bySeverity = additive(
+    [1, 2, 3, 4, 0].map((sv) => ({
+      code: sv === 0 ? "unknown" : String(sv),
+      label: sv === 0 ? t("common.unknown") : labelOf("severity", String(sv), o.lang),
+      count: a.severities[sv],
+    })),
+  );
+
+  const adherence = STEPS.map((step) => {
+    const { applicable, met } = a.adherence[step];
+    const shownApplicable = hide(applicable);
+    const shownMet = hide(met);
+    const hidden = typeof shownApplicable === "string" || typeof shownMet === "string";
+    return { step, applicable: shownApplicable, met: shownMet, rate: hidden ? null : ratio(met, applicable) };
+  });
+
+  const careApplicable = a.adherence.care.applicable;
+  const careMet = a.adherence.care.met;
+  const care = {
+    severe: hide(careApplicable),
+    withCare: hide(careMet),
+    rate: typeof hide(careApplicable) === "string" || typeof hide(careMet) === "string" ? null : ratio(careMet, careApplicable),
+    byCare: CARE.map((c, k) => ({ code: c.code as string, label: labelOf("care", c.code, o.lang), count: hide(a.careSevere[k]) })),
+  };
+
+  // Measures: G always; N for the part of the period on or after the national date.
+  const nationalDate = o.settings.nationalObligationDate;
+  const national = period.to >= nationalDate ? { from: period.from > nationalDate ? period.from : nationalDate, to: period.to } : null;
+  const staleBefore = dayText(dayNumber(o.today) - 365);
+  const register = new Map(db.select().from(measuresTable).all().map((m) => [m.code, m]));
+  const measureRows = MEASURES.filter((m) => m.group === "G" || national).map((m) => {
+    const r = register.get(m.code);
+    return {
+      code: m.code as string,
+      group: m.group as "G" | "N",
+      status: r?.status ?? "not_yet",
+      stale: !r?.reviewedOn || r.reviewedOn < staleBefore,
+      inPlaceOn: r?.inPlaceOn ?? null,
+      reviewedOn: r?.reviewedOn ?? null,
+    };
+  });
+
+  const sessions = db
+    .select({ n: sql<number>`count(*)`, attendees: sql<number>`coalesce(sum(${trainingSessions.attendees}), 0)`, invited: sql<number>`coalesce(sum(${trainingSessions.invited}), 0)` })
+    .from(trainingSessions)
+    .where(and(between(trainingSessions.heldOn, period.from, period.to)))
+    .orderBy(asc(trainingSessions.heldOn))
+    .get()!;
+
+  const endDay = dayNumber(period.to);
+  const openAtEnd = openAt(cube.monthsBetween("1900-01-01", period.to), filters, endDay);
+  const openCount = hide(openAtEnd.count);
+
+  const top1 = [...byBehaviour].find((b) => b.code !== "unknown");
+  const narrative = [
+    t("report.narrative.total", { period: periodLabel(period, o.lang), n: String(hide(a.total)), kasuhara: String(hide(a.kasuhara)) }),
+    ...(typeof hide(a.total) === "number" && typeof hide(yearBefore) === "number"
+      ? [t("report.narrative.yearBefore", { delta: `${a.total - yearBefore >= 0 ? "+" : ""}${a.total - yearBefore}` })]
+      : []),
+    ...(top1 && a.total > 0 ? [t("report.narrative.topBehaviour", { label: top1.label })] : []),
+  ];
+
+  return {
+    period: { key: period.key, from: period.from, to: period.to, label: periodLabel(period, o.lang) },
+    audience: o.audience,
+    threshold,
+    generatedOn: o.today,
+    narrative,
+    totals: { incidents: hide(a.total), kasuhara: hide(a.kasuhara), previous: hide(previous), yearBefore: hide(yearBefore) },
+    byBehaviour,
+    byChannel: coded("channel", CHANNELS, a.channels),
+    byOutcome: coded("outcome", OUTCOMES, a.outcomes),
+    bySeverity,
+    byValidity: coded("validity", VALIDITIES, a.validities),
+    byDepartment,
+    byClient: clientRows,
+    adherence,
+    care,
+    measures: measureRows,
+    national,
+    training: {
+      sessions: sessions.n,
+      attendees: sessions.attendees,
+      invited: sessions.invited,
+      coverage: sessions.invited > 0 ? sessions.attendees / sessions.invited : null,
+    },
+    open: { count: openCount, oldestDays: openAtEnd.oldestDay === null || typeof openCount === "string" ? null : endDay - openAtEnd.oldestDay },
+    benchmarks: [
+      { key: "workers_experienced", label: t("report.benchmark.workers"), value: 0.108 },
+      { key: "firms_with_consultations", label: t("report.benchmark.firms"), value: 0.279 },
+      { key: "persistent_conduct_share", label: t("report.benchmark.persistent"), value: 0.721 },
+    ],
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * The compliance summary as Markdown, CSV or a standalone HTML document (the JSON is the report object itself).
+ * Every table of the report appears in each format with the same rows; CSV goes through the formula guard.
+ */
+import { translate, type Lang, type MessageKey } from "~/i18n";
+import { toCsv } from "../csv";
+import { MEASURES, MEASURE_STATUSES } from "../incidents/taxonomy";
+import type { ComplianceReport } from "./compliance.server";
+
+interface Table {
+  title: string;
+  header: string[];
+  rows: (string | number)[][];
+}
+
+const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
+
+/** The report's sections as plain tables, in reading order. */
+export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
+  const t = (k: MessageKey) => translate(lang, k);
+  const measureLabel = (code: string) => MEASURES.find((m) => m.code === code)?.[lang] ?? code;
+  const statusLabel = (s: string) => MEASURE_STATUSES.find((m) => m.code === s)?.[lang] ?? s;
+  const breakdown = (title: MessageKey, rows: { code?: string | null; label: string; count: string | number }[]): Table => ({
+    title: t(title),
+    header: [t("report.col.item"), t("report.col.count")],
+    rows: rows.map((x) => [x.code && x.code !== "unknown" && x.code !== x.label ? `${x.code} ${x.label}` : x.label, x.count]),
+  });
+  return [
+    {
+      title: t("report.section.totals"),
+      header: [t("report.col.item"), t("report.col.count")],
+      rows: [
+        [t("report.totals.incidents"), r.totals.incidents],
+        [t("report.totals.kasuhara"), r.totals.kasuhara],
+        [t("report.totals.previous"), r.totals.previous],
+        [t("report.totals.yearBefore"), r.totals.yearBefore],
+      ],
+    },
+    breakdown("report.section.behaviour", r.byBehaviour),
+    breakdown("report.section.channel", r.byChannel),
+    breakdown("report.section.outcome", r.byOutcome),
+    breakdown("report.section.severity", r.bySeverity),
+    breakdown("report.section.validity", r.byValidity),
+    breakdown("report.section.department", r.byDepartment),
+    breakdown("report.section.client", r.byClient),
+    {
+      title: t("report.section.adherence"),
+      header: [t("dashboard.step"), t("dashboard.rate"), t("dashboard.met"), t("dashboard.applicable")],
+      rows: r.adherence.map((a) => [t(`dashboard.step.${a.step}`), pct(a.rate), a.met, a.applicable]),
+    },
+    {
+      title: t("report.section.care"),
+      header: [t("report.col.item"), t("report.col.count")],
+      rows: [
+        [t("report.care.severe"), r.care.severe],
+        [t("report.care.withCare"), r.care.withCare],
+        [t("report.care.rate"), pct(r.care.rate)],
+        ...r.care.byCare.map((c): (string | number)[] => [`${c.code} ${c.label}`, c.count]),
+      ],
+    },
+    {
+      title: t("report.section.measures"),
+      header: [t("report.col.measure"), t("report.col.status"), t("report.col.inPlaceOn"), t("report.col.reviewedOn")],
+      rows: r.measures.map((m) => [
+        `${m.code} ${measureLabel(m.code)}`,
+        `${statusLabel(m.status)}${m.stale ? ` (${t("report.stale")})` : ""}`,
+        m.inPlaceOn ?? "",
+        m.reviewedOn ?? "",
+      ]),
+    },
+    {
+      title: t("report.section.training"),
+      header: [t("report.col.item"), t("report.col.count")],
+      rows: [
+        [t("report.training.sessions"), r.training.sessions],
+        [t("report.training.attendees"), r.training.attendees],
+        [t("report.training.coverage"), pct(r.training.coverage)],
+      ],
+    },
+    {
+      title: t("report.section.open"),
+      header: [t("report.col.item"), t("report.col.count")],
+      rows: [
+        [t("report.open.count"), r.open.count],
+        [t("report.open.oldest"), r.open.oldestDays ?? "—"],
+      ],
+    },
+    {
+      title: t("report.section.benchmarks"),
+      header: [t("report.col.item"), t("report.col.value")],
+      rows: r.benchmarks.map((b) => [b.label, pct(b.value)]),
+    },
+  ];
+}
+
+function heading(r: ComplianceReport, lang: Lang): string {
+  const audience = translate(lang, r.audience === "hr" ? "report.audience.hr" : "report.audience.executive");
+  return `${translate(lang, "report.title")} ${r.period.label} (${r.period.from} 〜 ${r.period.to}) · ${audience}`;
+}
+
+const mdCell = (v: string | number) => String(v).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+
+export function toMarkdown(r: ComplianceReport, lang: Lang): string {
+  const out = [`# ${heading(r, lang)}`, "", ...r.narrative.map((n) => `- ${n}`), ""];
+  if (r.audience === "executive") out.push(`> ${translate(lang, "overview.suppressedNote", { n: r.threshold })}`, "");
+  for (const tb of reportTables(r, lang)) {
+    out.push(`## ${tb.title}`, "", `| ${tb.header.map(mdCell).join(" | ")} |`, `| ${tb.header.map(() => "---").join(" | ")} |`);
+    for (const row of tb.rows) out.push(`| ${row.map(mdCell).join(" | ")} |`);
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+export function toReportCsv(r: ComplianceReport, lang: Lang): string {
+  const rows: unknown[][] = [[heading(r, lang)]];
+  for (const tb of reportTables(r, lang)) rows.push([], [tb.title], tb.header, ...tb.rows);
+  return `\uFEFF${toCsv(rows)}\r\n`;
+}
+
+const esc = (v: string | number) =>
+  String(v).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+/** A standalone, printable document: no script, no external resource, styles in the head. */
+export function toHtml(r: ComplianceReport, lang: Lang): string {
+  const sections = reportTables(r, lang)
+    .map(
+      (tb) =>
+        `<section><h2>${esc(tb.title)}</h2><table><thead><tr>${tb.header.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead>` +
+        `<tbody>${tb.rows.map((row) => `<tr>${row.map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join("")}</tr>`).join("")}</tbody></table></section>`,
+    )
+    .join("\n");
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><title>${esc(heading(r, lang))}</title>
+<style>
+body{font-family:"Noto Sans CJK JP","Hiragino Sans",sans-serif;margin:2rem;color:#1f2937}
+h1{font-size:1.3rem}h2{font-size:1.05rem;border-left:4px solid #1d4ed8;padding-left:.5rem;margin-top:1.5rem}
+table{border-collapse:collapse;min-width:24rem}th,td{border-bottom:1px solid #e5e7eb;padding:.25rem .6rem;text-align:left}
+td{text-align:right}thead th{background:#eef1f6}
+section{break-inside:avoid}@page{size:A4;margin:15mm}
+</style></head><body>
+<h1>${esc(heading(r, lang))}</h1>
+<ul>${r.narrative.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>
+${r.audience === "executive" ? `<p>${esc(translate(lang, "overview.suppressedNote", { n: r.threshold }))}</p>` : ""}
+${sections}
+<p><small>${esc(translate(lang, "report.generatedOn"))}: ${esc(r.generatedOn)}</small></p>
+</body></html>
+`;
+}

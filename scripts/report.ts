@@ -1,0 +1,65 @@
+/**
+ * `npm run report -- --period P [--format json|csv|html|md] [--audience hr|executive] [--out FILE]`
+ * (docs/spec/reports.md, a contract). The default format is md on a terminal and json when the output is a pipe or a
+ * file. Extension: `--lang ja|en` for the labels (default ja).
+ *
+ * Exit status: 0 the report was written; 2 a wrong command line (unknown option, format, audience, or a period that
+ * cannot be read).
+ */
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+import { openDatabase } from "../db/client.server";
+import { buildComplianceReport } from "../app/modules/reports/compliance.server";
+import { toHtml, toMarkdown, toReportCsv } from "../app/modules/reports/render";
+import { parsePeriod } from "../app/modules/reports/periods";
+import { getSettings } from "../app/modules/incidents/queries.server";
+import { todayInTokyo } from "../app/modules/incidents/dates";
+
+const USAGE = "usage: npm run report -- --period P [--format json|csv|html|md] [--audience hr|executive] [--out FILE] [--lang ja|en]";
+
+function usage(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      period: { type: "string" },
+      format: { type: "string" },
+      audience: { type: "string", default: "hr" },
+      out: { type: "string" },
+      lang: { type: "string", default: "ja" },
+    },
+  });
+} catch (e) {
+  usage((e as Error).message);
+}
+const o = args.values;
+if (!o.period) usage("--period is required (e.g. FY2025, 2025-Q2, 2025-04, 2025-04-01..2025-06-30)");
+const format = o.format ?? (process.stdout.isTTY && !o.out ? "md" : "json");
+if (!["json", "csv", "html", "md"].includes(format)) usage(`unknown --format: ${format}`);
+if (o.audience !== "hr" && o.audience !== "executive") usage(`unknown --audience: ${o.audience}`);
+if (o.lang !== "ja" && o.lang !== "en") usage(`unknown --lang: ${o.lang}`);
+const lang = o.lang as "ja" | "en";
+
+const db = openDatabase();
+try {
+  const settings = getSettings(db);
+  const period = parsePeriod(o.period, settings.fiscalYearStartMonth);
+  if (!period) usage(`期間を読み取れません (cannot read the period): ${o.period}`);
+  const report = buildComplianceReport(db, period, { audience: o.audience, lang, today: todayInTokyo(), settings });
+  const text =
+    format === "json"
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : format === "csv"
+        ? toReportCsv(report, lang)
+        : format === "html"
+          ? toHtml(report, lang)
+          : toMarkdown(report, lang);
+  if (o.out) fs.writeFileSync(o.out, text);
+  else process.stdout.write(text);
+} finally {
+  db.$client.close();
+}

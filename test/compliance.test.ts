@@ -1,0 +1,78 @@
+/** The compliance summary's own sections (the shared aggregates are tested in dashboard.test.ts). */
+import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { measures, trainingSessions } from "../db/schema";
+import { buildComplianceReport } from "~/modules/reports/compliance.server";
+import { parsePeriod } from "~/modules/reports/periods";
+import { createIncident } from "~/modules/incidents/mutations.server";
+import { incidentInput, memoryDb, TODAY } from "./helpers";
+
+const SETTINGS = { suppressionThreshold: 3, writtenReportDeadlineDays: 7, nationalObligationDate: "2026-10-01" };
+const opts = (audience: "hr" | "executive" = "hr") => ({ audience, lang: "ja" as const, today: TODAY, settings: SETTINGS });
+
+describe("the compliance summary", () => {
+  it("shows the national measures (N1–N5) only for the part of a period on or after the national date", () => {
+    const db = memoryDb();
+    const straddling = buildComplianceReport(db, parsePeriod("2026-09-15..2026-10-15")!, opts());
+    expect(straddling.national).toEqual({ from: "2026-10-01", to: "2026-10-15" });
+    expect(straddling.measures.filter((m) => m.group === "N").map((m) => m.code)).toEqual(["N1", "N2", "N3", "N4", "N5"]);
+    const before = buildComplianceReport(db, parsePeriod("FY2025")!, opts());
+    expect(before.national).toBeNull();
+    expect(before.measures.map((m) => m.code)).toEqual(Array.from({ length: 13 }, (_, i) => `G${String(i + 1).padStart(2, "0")}`));
+  });
+
+  it("marks a measure not reviewed within 12 months as stale, and counts training in the period", () => {
+    const db = memoryDb();
+    db.update(measures).set({ status: "in_place", reviewedOn: "2026-01-10", inPlaceOn: "2025-04-01" }).where(eq(measures.code, "G01")).run();
+    db.update(measures).set({ status: "partial", reviewedOn: "2025-11-20" }).where(eq(measures.code, "G02")).run();
+    db.insert(trainingSessions).values([
+      { heldOn: "2025-06-01", title: "初期対応研修", attendees: 30, invited: 40 },
+      { heldOn: "2026-02-01", title: "管理職研修", attendees: 10, invited: 10 },
+      { heldOn: "2026-04-01", title: "次年度", attendees: 99, invited: 99 },
+    ]).run();
+    const r = buildComplianceReport(db, parsePeriod("FY2025")!, opts());
+    const g = (code: string) => r.measures.find((m) => m.code === code)!;
+    expect(g("G01")).toMatchObject({ status: "in_place", stale: false, inPlaceOn: "2025-04-01" });
+    expect(g("G02")).toMatchObject({ status: "partial", stale: true }); // reviewed 366 days before 2026-11-21
+    expect(g("G03")).toMatchObject({ status: "not_yet", stale: true, reviewedOn: null });
+    expect(r.training).toEqual({ sessions: 2, attendees: 40, invited: 50, coverage: 0.8 });
+  });
+
+  it("uses the configured fiscal-year start month (January: FY2025 is the calendar year)", () => {
+    const db = memoryDb();
+    for (const at of ["2025-01-01T09:00:00+09:00", "2025-12-31T23:00:00+09:00", "2026-01-01T00:30:00+09:00"]) {
+      createIncident(db, incidentInput({ occurred_at: at, reported_at: null, closed_at: at.slice(0, 10), report_submitted_at: null }), { today: TODAY });
+    }
+    const r = buildComplianceReport(db, parsePeriod("FY2025", 1)!, opts());
+    expect(r.period).toMatchObject({ from: "2025-01-01", to: "2025-12-31" });
+    expect(r.totals.incidents).toBe(2);
+  });
+
+  it("gives a null rate when nothing applies, and counts unknown values", () => {
+    const db = memoryDb();
+    createIncident(db, incidentInput({ occurred_at: "2025-05-01", reported_at: null, severity: null, validity: null, closed_at: "2025-05-02", report_submitted_at: null }), { today: TODAY });
+    const r = buildComplianceReport(db, parsePeriod("2025-05")!, opts());
+    expect(r.care).toMatchObject({ severe: 0, withCare: 0, rate: null });
+    expect(r.adherence.find((a) => a.step === "care")).toMatchObject({ applicable: 0, rate: null });
+    expect(r.bySeverity.find((s) => s.code === "unknown")!.count).toBe(1);
+    expect(r.byValidity.find((s) => s.code === "unknown")!.count).toBe(1);
+  });
+
+  it("hides, for executives, a small cell and the one that would give it away", () => {
+    const db = memoryDb();
+    // Channels: 10 by phone, 2 in person, 5 by e-mail. The 2 is hidden, and so is the 5 (10 + 2 + 5 = 17 is published).
+    const add = (channel: string, n: number) => {
+      for (let i = 0; i < n; i++) {
+        createIncident(db, incidentInput({ channel, occurred_at: `2025-05-${String(i + 1).padStart(2, "0")}T10:00:00+09:00`, reported_at: null, closed_at: "2025-06-01", report_submitted_at: null }), { today: TODAY });
+      }
+    };
+    add("C2", 10);
+    add("C1", 2);
+    add("C4", 5);
+    const r = buildComplianceReport(db, parsePeriod("2025-05")!, opts("executive"));
+    const ch = Object.fromEntries(r.byChannel.filter((c) => c.count !== 0).map((c) => [c.code, c.count]));
+    expect(ch).toEqual({ C2: 10, C1: "<3", C4: "<3" });
+    expect(r.totals.incidents).toBe(17);
+    expect(JSON.stringify(r)).not.toContain("ABC商事");
+  });
+});
