@@ -292,3 +292,26 @@ export const analyticsMonths = sqliteTable("analytics_months", {
   month: text("month").primaryKey(),
   generation: integer("generation").notNull().default(0),
 });
+
+/**
+ * Issued compliance reports: the figures frozen at the time of issue, with their SHA-256, so a report reads the same
+ * forever even when incidents change later. Append-only like the audit trail (triggers, migration 0007).
+ */
+export const issuedReports = sqliteTable(
+  "issued_reports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    periodKey: text("period_key").notNull(),
+    periodFrom: text("period_from").notNull(),
+    periodTo: text("period_to").notNull(),
+    audience: text("audience", { enum: ["hr", "executive"] }).notNull(),
+    issuedAt: text("issued_at").notNull(),
+    issuedBy: text("issued_by").notNull(),
+    /** SHA-256 (hex) of `content` exactly as stored. */
+    sha256: text("sha256").notNull(),
+    /** The report object as JSON. */
+    content: text("content").notNull(),
+  },
+  (t) => [index("issued_reports_period").on(t.periodKey, t.audience, t.issuedAt)],
+);
+export type IssuedReport = typeof issuedReports.$inferSelect;

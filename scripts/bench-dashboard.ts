@@ -1,40 +1,23 @@
 /**
- * `npm run bench -- dashboard [--incidents N] [--db FILE]`: seeds a database with N demo incidents (default 1,000,000;
- * with --db an existing file is reused when it already holds incidents, so a second run skips the seeding) and prints
- * the server time of the whole dashboard (buildDashboard: every figure, chart and link) for a fiscal year and for a
- * month: the first request after start (loads the in-memory columns), then median and p95 of warm requests, and a
- * request right after an incident was edited (one month reloaded).
+ * `npm run bench -- dashboard [--incidents N] [--db FILE]`: on a database of N demo incidents (default 1,000,000; see
+ * bench-db.ts), prints the server time of the whole dashboard (buildDashboard: every figure, chart and link) for a
+ * fiscal year and for a month: the first request after start (loads the in-memory columns), then median and p95 of
+ * warm requests, and a request right after an incident was edited (one month reloaded).
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { openDatabase } from "../db/client.server";
-import { seedDemo } from "../app/modules/demo/seed.server";
 import { buildDashboard, parseDashboardQuery } from "../app/modules/analytics/dashboard.server";
-import { countIncidents, getIncident, getSettings, listDepartments, toInput } from "../app/modules/incidents/queries.server";
+import { getIncident, getSettings, listDepartments, toInput } from "../app/modules/incidents/queries.server";
 import { updateIncident } from "../app/modules/incidents/mutations.server";
 import { fiscalYearOf } from "../app/modules/reports/periods";
 import { todayInTokyo } from "../app/modules/incidents/dates";
 import type { Principal } from "../app/modules/auth/permissions";
+import { openBenchDatabase, percentile } from "./bench-db";
 
 const RUNS = 30;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 export function benchDashboard(n: number, file: string | null): void {
-  const dir = file ? null : fs.mkdtempSync(path.join(os.tmpdir(), "kasuhara-bench-"));
-  const dbFile = file ?? path.join(dir!, "bench.db");
+  const { db, done } = openBenchDatabase(n, file);
   try {
-    let db = openDatabase(dbFile);
     let t = performance.now();
-    if (countIncidents(db) === 0) {
-      const seeded = seedDemo(db, { incidents: n, seed: "bench" });
-      console.log(`seeded ${seeded.incidents.toLocaleString()} incidents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-      // Measure a cold start as the server has it: a fresh process-wide connection, nothing cached.
-      db.$client.close();
-      db = openDatabase(dbFile);
-    } else {
-      console.log(`reusing ${dbFile}: ${countIncidents(db).toLocaleString()} incidents`);
-    }
     const today = todayInTokyo();
     const { fiscalYearStartMonth, suppressionThreshold, writtenReportDeadlineDays } = getSettings(db);
     const fy = fiscalYearOf(today, fiscalYearStartMonth);
@@ -80,8 +63,7 @@ export function benchDashboard(n: number, file: string | null): void {
     run(`period=FY${fy - 1}`);
     console.log(`\nfirst request after an edit (reloads its month): ${(performance.now() - t).toFixed(1)} ms`);
     console.log(`process memory: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB RSS`);
-    db.$client.close();
   } finally {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    done();
   }
 }

@@ -15,6 +15,7 @@ import { fiscalYearOf } from "../app/modules/reports/periods";
 import { todayInTokyo } from "../app/modules/incidents/dates";
 import { benchImport } from "./bench-import";
 import { benchDashboard } from "./bench-dashboard";
+import { benchReport } from "./bench-report";
 
 const RUNS = 30;
 
@@ -67,7 +68,7 @@ function benchList(n: number): void {
   }
 }
 
-const USAGE = "usage: npm run bench -- list [--incidents N] | import [--rows N] | dashboard [--incidents N] [--db FILE]";
+const USAGE = "usage: npm run bench -- list [--incidents N] | import [--rows N] | dashboard [--incidents N] [--db FILE] | report [--incidents N] [--db FILE]";
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: { incidents: { type: "string" }, rows: { type: "string", default: "1000000" }, db: { type: "string" } },
@@ -83,6 +84,7 @@ const count = (text: string) => {
 };
 if (which === "list") benchList(count(values.incidents ?? "100000"));
 else if (which === "dashboard") benchDashboard(count(values.incidents ?? "1000000"), values.db ?? null);
+else if (which === "report") benchReport(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "import") benchImport(count(values.rows));
 else {
   console.error(`unknown benchmark "${which}"\n${USAGE}`);

@@ -4,6 +4,7 @@ import { BreakdownChart } from "~/components/charts/BreakdownChart";
 import { HeatmapGrid } from "~/components/charts/HeatmapGrid";
 import { TrendChart } from "~/components/charts/TrendChart";
 import { Flash } from "~/components/ui/Flash";
+import { PeriodInput } from "~/components/ui/PeriodInput";
 import { langFromCookie } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
@@ -114,17 +115,7 @@ export default function Dashboard() {
       <Flash />
       <h1>{t("dashboard.title")}</h1>
       <Form method="get" className="filters" aria-label={t("list.filters")} key={csvBase}>
-        <div className="filter period">
-          <label htmlFor="d-period">{t("list.period")}</label>
-          <input id="d-period" name="period" list="d-period-options" defaultValue={periodText} placeholder={t("list.periodHint")} />
-          <datalist id="d-period-options">
-            {periods.map((p) => (
-              <option key={p.key} value={p.key}>
-                {p.label}
-              </option>
-            ))}
-          </datalist>
-        </div>
+        <PeriodInput id="d-period" defaultValue={periodText} periods={periods} />
         {ownDepartment === null ? (
           <div className="filter">
             <label htmlFor="d-department">{t("field.department")}</label>

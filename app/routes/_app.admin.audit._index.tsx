@@ -40,6 +40,7 @@ function targetLink(type: string | null, id: string | null): string | null {
   if (!type || !id) return null;
   if (type === "incident") return `/incidents/${id}`;
   if (type === "user") return `/admin/users/${id}`;
+  if (type === "measure") return `/measures/${id}`;
   return null;
 }
 

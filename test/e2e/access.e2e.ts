@@ -55,6 +55,15 @@ const MATRIX: [string, Record<Exclude<Who, "anon">, Answer>][] = [
   ["/admin/audit", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
   ["/admin/audit.csv", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
   ["/admin/settings", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
+  ["/dashboard.csv?chart=behaviour&period=FY2025", { admin: 200, hr: 200, supervisor: 200, executive: 200 }],
+  ["/reports", { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
+  ["/reports/FY2025", { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
+  ["/reports/FY2025?audience=executive", { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
+  ["/reports/csv/FY2025", { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
+  ["/reports/issued/999999", { admin: 404, hr: 404, supervisor: 403, executive: 404 }],
+  ["/measures", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  ["/measures/G01", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  ["/training", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
 ];
 
 /** Posting an empty form to each action: forbidden roles get 403 before anything is read; signed out goes to sign-in. */
@@ -68,6 +77,9 @@ const ACTIONS: [string, Record<Exclude<Who, "anon">, "403" | "allowed">][] = [
   ["/admin/users/1", { admin: "allowed", hr: "403", supervisor: "403", executive: "403" }],
   ["/admin/settings", { admin: "allowed", hr: "403", supervisor: "403", executive: "403" }],
   ["/account/password", { admin: "allowed", hr: "allowed", supervisor: "allowed", executive: "allowed" }],
+  ["/reports/FY2025", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
+  ["/measures/G01", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
+  ["/training", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
 ];
 
 describe("the role × route matrix", () => {
@@ -176,13 +188,19 @@ describe("what an executive sees", () => {
     ).flatMap((r) => [r.summary, r.verbatim].filter((t): t is string => !!t && t.length >= 4));
     expect(names.length).toBeGreaterThan(10);
     expect(texts.length).toBeGreaterThan(100);
-    const pages = ["/", "/?period=FY2025", "/?period=FY2024", "/?period=2025-04", "/account/password", `/incidents/${own}`, "/incidents", "/admin/audit"];
+    const pages = [
+      "/", "/?period=FY2025", "/?period=FY2024", "/?period=2025-04", "/account/password", `/incidents/${own}`, "/incidents",
+      "/admin/audit", "/reports", "/reports/FY2025", "/reports/FY2025?audience=hr", "/reports/2025-06",
+      // Exports: every chart's CSV and the report's.
+      ...["trend", "behaviour", "client", "outcome", "channel", "department", "severity", "heatmap"].map((c) => `/dashboard.csv?chart=${c}&period=FY2025`),
+      "/reports/csv/FY2025", "/reports/csv/FY2025?audience=hr",
+    ];
     for (const path of pages) {
       const html = await (await clients.executive.get(path)).text();
       const leaked = [...names, ...texts].filter((t) => html.includes(t));
       expect(leaked, path).toEqual([]);
       // The executive's own figures are suppressed: no 1 or 2 anywhere a count is shown.
-      if (path.startsWith("/?") || path === "/") {
+      if (path === "/?period=FY2025" || path === "/") {
         expect(html).not.toMatch(/<td class="num">[12]<\/td>/);
         expect(html).toContain("件未満の数は");
       }

@@ -6,6 +6,7 @@ const FLASHES = {
   updated: "flash.updated",
   deleted: "flash.deleted",
   passwordChanged: "flash.passwordChanged",
+  issued: "flash.issued",
 } as const;
 
 /** The one-line confirmation after a redirect (`?flash=created`). */

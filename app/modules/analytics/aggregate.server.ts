@@ -213,6 +213,45 @@ export function aggregate(partitions: Partition[], f: CubeFilters, o: AggregateO
   return a;
 }
 
+export type StepKey = "identify" | "report" | "two_responders_recorded" | "written_report" | "care";
+
+/**
+ * The incidents that missed each step of the response flow (the HR report lists them): how many, and the ids of the
+ * first `limit`, oldest first. The same rules as the adherence rates in aggregate().
+ */
+export function missedSteps(
+  partitions: Partition[],
+  f: CubeFilters,
+  o: Pick<AggregateOptions, "phoneChannel" | "writtenReportDays">,
+  limit: number,
+): Record<StepKey, { count: number; ids: number[] }> {
+  const m = matcher(f);
+  const out: Record<StepKey, { count: number; ids: number[] }> = {
+    identify: { count: 0, ids: [] }, report: { count: 0, ids: [] }, two_responders_recorded: { count: 0, ids: [] },
+    written_report: { count: 0, ids: [] }, care: { count: 0, ids: [] },
+  };
+  const miss = (step: StepKey, id: number) => {
+    out[step].count++;
+    if (out[step].ids.length < limit) out[step].ids.push(id);
+  };
+  for (const p of partitions) {
+    const test = m.forMonth(p);
+    if (test === false) continue;
+    for (let i = 0; i < p.n; i++) {
+      if (test && !test(i)) continue;
+      const id = p.id[i];
+      if (p.identified[i] !== 1) miss("identify", id);
+      const reported = p.reportedInTime[i];
+      if (!(reported === 1 || (reported === -1 && (p.responses[i] & R02) !== 0))) miss("report", id);
+      if (!(p.recorded[i] === 1 && (p.channel[i] === o.phoneChannel || p.responders[i] >= 2))) miss("two_responders_recorded", id);
+      const written = p.writtenDays[i];
+      if (!(written >= 0 && written <= o.writtenReportDays)) miss("written_report", id);
+      if (p.severity[i] >= 3 && p.care[i] === 0) miss("care", id);
+    }
+  }
+  return out;
+}
+
 /**
  * Cases open at the end of a day: occurred by then (filters apply, the period's start does not) and not closed by then.
  * Returns their number and the day number of the oldest.

@@ -106,7 +106,7 @@ function loadPartition(db: Db, month: string, generation: number): Partition {
       `select id, occurred_on, occurred_at, reported_at, department_id, client_id, channel, severity, determination,
               outcome, status, duration_min, contact_count, responders, recorded, customer_identified, report_submitted_at,
               validity, closed_at
-         from incidents where occurred_on >= ? and occurred_on < ? order by id`,
+         from incidents where occurred_on >= ? and occurred_on < ?`,
     )
     .raw()
     .all(from, to) as Raw[];

@@ -20,5 +20,8 @@ export const AUDIT_ACTION_NAMES = [
   "user.password_reset",
   "settings.updated",
   "audit.exported",
+  "measure.updated",
+  "training.created",
+  "training.deleted",
 ] as const;
 export type AuditActionName = (typeof AUDIT_ACTION_NAMES)[number];

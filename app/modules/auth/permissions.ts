@@ -21,14 +21,19 @@ export type Permission =
   | "reports.executive"
   | "users.manage"
   | "settings.manage"
-  | "audit.read";
+  | "audit.read"
+  /** The measures register and the training sessions (admin, HR). */
+  | "registers.manage";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
     "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import",
-    "reports.hr", "reports.executive", "users.manage", "settings.manage", "audit.read",
+    "reports.hr", "reports.executive", "users.manage", "settings.manage", "audit.read", "registers.manage",
   ],
-  hr: ["dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import", "reports.hr", "reports.executive"],
+  hr: [
+    "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import", "reports.hr", "reports.executive",
+    "registers.manage",
+  ],
   supervisor: ["dashboard.view", "incidents.read", "incidents.write"],
   executive: ["dashboard.view", "reports.executive"],
 };

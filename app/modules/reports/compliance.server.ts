@@ -4,11 +4,11 @@
  * Two audiences: `hr` (everything) and `executive` (counts below the threshold shown as "<3", complementary
  * suppression on breakdowns that add up to the total, no names, summaries or verbatim text anywhere).
  */
-import { and, asc, between, sql } from "drizzle-orm";
+import { and, asc, between, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
-import { clients, departments, measures as measuresTable, trainingSessions } from "../../../db/schema";
+import { clients, departments, incidents, measures as measuresTable, trainingSessions } from "../../../db/schema";
 import { translate, type Lang } from "~/i18n";
-import { aggregate, countMatching, NO_FILTERS, openAt, type Aggregates } from "../analytics/aggregate.server";
+import { aggregate, countMatching, missedSteps, NO_FILTERS, openAt, type Aggregates } from "../analytics/aggregate.server";
 import { cubeFor, dayNumber, dayText, CHANNEL_INDEX, OUTCOME_INDEX } from "../analytics/cube.server";
 import { suppressCount, suppressTable, type Shown } from "../analytics/suppression";
 import { BEHAVIOURS, CARE, CHANNELS, labelOf, MEASURES, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
@@ -48,6 +48,11 @@ export interface ComplianceReport {
   national: { from: string; to: string } | null;
   training: { sessions: number; attendees: number; invited: number; coverage: number | null };
   open: { count: Shown; oldestDays: number | null };
+  /**
+   * HR only: per step, how many incidents missed it and the first of them (id, ref, day), to follow up. Executives
+   * get null: no lists of incidents.
+   */
+  missed: Record<Step, { count: number; incidents: { id: number; ref: string | null; occurredOn: string }[] }> | null;
   /** MHLW 令和5年度 survey figures printed beside the company's (domain.md). */
   benchmarks: { key: string; label: string; value: number }[];
 }
@@ -58,6 +63,9 @@ export interface ReportOptions {
   today: string;
   settings: Pick<Settings, "suppressionThreshold" | "writtenReportDeadlineDays" | "nationalObligationDate">;
 }
+
+/** How many of the incidents that missed a step the HR report lists by name (the count is always complete). */
+const MISSED_LISTED = 100;
 
 const ratio = (met: number, applicable: number) => (applicable > 0 ? met / applicable : null);
 
@@ -193,12 +201,37 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
 
   const top1 = [...byBehaviour].find((b) => b.code !== "unknown");
   const narrative = [
-    t("report.narrative.total", { period: periodLabel(period, o.lang), n: String(hide(a.total)), kasuhara: String(hide(a.kasuhara)) }),
+    t("report.narrative.total", { period: periodLabel(period, o.lang), n: hide(a.total).toLocaleString(), kasuhara: hide(a.kasuhara).toLocaleString() }),
     ...(typeof hide(a.total) === "number" && typeof hide(yearBefore) === "number"
       ? [t("report.narrative.yearBefore", { delta: `${a.total - yearBefore >= 0 ? "+" : ""}${a.total - yearBefore}` })]
       : []),
     ...(top1 && a.total > 0 ? [t("report.narrative.topBehaviour", { label: top1.label })] : []),
   ];
+
+  let missed: ComplianceReport["missed"] = null;
+  if (!executive) {
+    const steps = missedSteps(cube.monthsBetween(period.from, period.to), filters, {
+      phoneChannel: CHANNEL_INDEX.get("C2")!,
+      writtenReportDays: o.settings.writtenReportDeadlineDays,
+    }, MISSED_LISTED);
+    const ids = [...new Set(Object.values(steps).flatMap((s) => s.ids))];
+    const refs = new Map(
+      ids.length
+        ? db
+            .select({ id: incidents.id, ref: incidents.ref, occurredOn: incidents.occurredOn })
+            .from(incidents)
+            .where(inArray(incidents.id, ids))
+            .all()
+            .map((r) => [r.id, r])
+        : [],
+    );
+    missed = Object.fromEntries(
+      STEPS.map((step) => [
+        step,
+        { count: steps[step].count, incidents: steps[step].ids.map((id) => ({ id, ref: refs.get(id)?.ref ?? null, occurredOn: refs.get(id)?.occurredOn ?? "" })) },
+      ]),
+    ) as ComplianceReport["missed"];
+  }
 
   return {
     period: { key: period.key, from: period.from, to: period.to, label: periodLabel(period, o.lang) },
@@ -224,6 +257,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
       invited: sessions.invited,
       coverage: sessions.invited > 0 ? sessions.attendees / sessions.invited : null,
     },
+    missed,
     open: { count: openCount, oldestDays: openAtEnd.oldestDay === null || typeof openCount === "string" ? null : endDay - openAtEnd.oldestDay },
     benchmarks: [
       { key: "workers_experienced", label: t("report.benchmark.workers"), value: 0.108 },

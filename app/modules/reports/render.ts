@@ -9,6 +9,8 @@ import type { ComplianceReport } from "./compliance.server";
 
 interface Table {
   title: string;
+  /** Starts a new printed page (the major sections). */
+  newPage?: boolean;
   header: string[];
   rows: (string | number)[][];
 }
@@ -45,9 +47,23 @@ export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
     breakdown("report.section.client", r.byClient),
     {
       title: t("report.section.adherence"),
+      newPage: true,
       header: [t("dashboard.step"), t("dashboard.rate"), t("dashboard.met"), t("dashboard.applicable")],
       rows: r.adherence.map((a) => [t(`dashboard.step.${a.step}`), pct(a.rate), a.met, a.applicable]),
     },
+    ...(r.missed
+      ? [
+          {
+            title: t("report.section.missed"),
+            header: [t("dashboard.step"), t("report.col.count"), t("report.col.incidents")],
+            rows: (Object.keys(r.missed) as (keyof NonNullable<ComplianceReport["missed"]>)[]).map((step) => {
+              const m = r.missed![step];
+              const listed = m.incidents.map((i) => `${i.ref ?? `#${i.id}`}(${i.occurredOn})`).join("、");
+              return [t(`dashboard.step.${step}`), m.count, m.count > m.incidents.length ? `${listed} …` : listed];
+            }),
+          } satisfies Table,
+        ]
+      : []),
     {
       title: t("report.section.care"),
       header: [t("report.col.item"), t("report.col.count")],
@@ -60,6 +76,7 @@ export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
     },
     {
       title: t("report.section.measures"),
+      newPage: true,
       header: [t("report.col.measure"), t("report.col.status"), t("report.col.inPlaceOn"), t("report.col.reviewedOn")],
       rows: r.measures.map((m) => [
         `${m.code} ${measureLabel(m.code)}`,

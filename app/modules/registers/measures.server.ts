@@ -1,0 +1,145 @@
+/**
+ * The measures register (domain.md "Organisational measures"): one row per code of MEASURES (ensured when the database
+ * is opened), changed only here — the row and its audit entry (before → after per field) in one transaction — and its
+ * history read back from the audit trail.
+ */
+import { and, desc, eq } from "drizzle-orm";
+import type { Db } from "../../../db/client.server";
+import { auditLog, measures } from "../../../db/schema";
+import { audit, type Actor } from "../auth/audit.server";
+import { formErrors, type FormErrors } from "../auth/schema";
+import { MEASURES, type MeasureCode, type MeasureStatus } from "../incidents/taxonomy";
+import { isMeasureCode, isStale, MEASURE_CONTENT_FIELDS, measureSchema, type MeasureField, type MeasureInput } from "./schema";
+
+export interface MeasureRow {
+  code: MeasureCode;
+  group: "G" | "N";
+  status: MeasureStatus;
+  evidenceText: string | null;
+  evidenceUrl: string | null;
+  inPlaceOn: string | null;
+  reviewedOn: string | null;
+  updatedBy: string | null;
+  updatedAt: string;
+  /** Not reviewed within 12 months of today, or never. */
+  stale: boolean;
+}
+
+type Stored = typeof measures.$inferSelect;
+
+function toRow(code: MeasureCode, group: "G" | "N", r: Stored | undefined, today: string): MeasureRow {
+  return {
+    code,
+    group,
+    status: r?.status ?? "not_yet",
+    evidenceText: r?.evidenceText ?? null,
+    evidenceUrl: r?.evidenceUrl ?? null,
+    inPlaceOn: r?.inPlaceOn ?? null,
+    reviewedOn: r?.reviewedOn ?? null,
+    updatedBy: r?.updatedBy ?? null,
+    updatedAt: r?.updatedAt ?? "",
+    stale: isStale(r?.reviewedOn, today),
+  };
+}
+
+/** Every measure in register order (G01–G13, then N1–N5). */
+export function listMeasures(db: Db, today: string): MeasureRow[] {
+  const stored = new Map(db.select().from(measures).all().map((r) => [r.code, r]));
+  return MEASURES.map((m) => toRow(m.code, m.group as "G" | "N", stored.get(m.code), today));
+}
+
+/** One measure, or null for a code that is not in the register. */
+export function getMeasure(db: Db, code: string | undefined, today: string): MeasureRow | null {
+  if (!isMeasureCode(code)) return null;
+  const def = MEASURES.find((m) => m.code === code)!;
+  return toRow(def.code, def.group as "G" | "N", db.select().from(measures).where(eq(measures.code, code)).get(), today);
+}
+
+export type MeasureChanges = Record<string, [unknown, unknown]>;
+
+/**
+ * Saves a measure. Returns the names of the fields that changed ([] when nothing did: no write, no entry), or null for an
+ * unknown code. The "who" (updatedBy) is stored with a change and listed in it when it differs, but alone is no change.
+ */
+export function updateMeasure(db: Db, code: string, input: MeasureInput, actor: Actor): string[] | null {
+  if (!isMeasureCode(code)) return null;
+  return db.transaction((tx) => {
+    const before = tx.select().from(measures).where(eq(measures.code, code)).get();
+    if (!before) return null;
+    const changes: MeasureChanges = {};
+    for (const f of MEASURE_CONTENT_FIELDS) if (before[f] !== input[f]) changes[f] = [before[f], input[f]];
+    if (Object.keys(changes).length === 0) return [];
+    if (before.updatedBy !== input.updatedBy) changes.updatedBy = [before.updatedBy, input.updatedBy];
+    tx.update(measures)
+      .set({
+        status: input.status,
+        evidenceText: input.evidenceText,
+        evidenceUrl: input.evidenceUrl,
+        inPlaceOn: input.inPlaceOn,
+        reviewedOn: input.reviewedOn,
+        updatedBy: input.updatedBy,
+        updatedAt: new Date().toISOString(),
+      })
+      .where(eq(measures.code, code))
+      .run();
+    audit(tx, actor, "measure.updated", { type: "measure", id: code }, { changes });
+    return Object.keys(changes);
+  });
+}
+
+export type MeasureFormResult =
+  | { ok: false; errors: FormErrors; values: Record<MeasureField, string> }
+  | { ok: true; changed: string[] };
+
+/**
+ * What the edit page's action does with the posted form: validate (today = the Tokyo calendar day), then save. Invalid
+ * input writes nothing. Null for an unknown code.
+ */
+export function saveMeasureForm(
+  db: Db,
+  code: string,
+  values: Record<MeasureField, string>,
+  today: string,
+  actor: Actor,
+): MeasureFormResult | null {
+  if (!isMeasureCode(code)) return null;
+  const parsed = measureSchema(today).safeParse(values);
+  if (!parsed.success) return { ok: false, errors: formErrors(parsed.error), values };
+  const changed = updateMeasure(db, code, parsed.data, actor);
+  return changed === null ? null : { ok: true, changed };
+}
+
+export interface MeasureHistoryEntry {
+  id: number;
+  /** UTC instant as stored. */
+  at: string;
+  actor: string;
+  changes: MeasureChanges;
+}
+
+export const HISTORY_LIMIT = 200;
+
+/** The measure's changes from the audit trail, newest first. */
+export function measureHistory(db: Db, code: string, limit = HISTORY_LIMIT): MeasureHistoryEntry[] {
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.targetType, "measure"), eq(auditLog.targetId, code)))
+    .orderBy(desc(auditLog.id))
+    .limit(limit)
+    .all()
+    .map((e) => ({ id: e.id, at: e.at, actor: e.actor, changes: changesOf(e.detail) }));
+}
+
+function changesOf(detail: string | null): MeasureChanges {
+  try {
+    const d = JSON.parse(detail ?? "null") as { changes?: unknown } | null;
+    const c = d?.changes;
+    if (!c || typeof c !== "object") return {};
+    return Object.fromEntries(
+      Object.entries(c as Record<string, unknown>).filter((e): e is [string, [unknown, unknown]] => Array.isArray(e[1]) && e[1].length === 2),
+    );
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,229 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { SelectField, TextArea, TextField } from "~/components/ui/fields";
+import type { MessageKey } from "~/i18n";
+import { ReviewedOn } from "~/components/registers/ReviewedOn";
+import { useT } from "~/i18n/use-t";
+import { actorOf, requireUser } from "~/modules/auth/guard.server";
+import { formStrings } from "~/modules/auth/schema";
+import { getDb } from "~/modules/db.server";
+import { fail } from "~/modules/http.server";
+import { displayInstant, todayInTokyo } from "~/modules/incidents/dates";
+import { MEASURE_STATUSES, MEASURES } from "~/modules/incidents/taxonomy";
+import { getMeasure, measureHistory, saveMeasureForm } from "~/modules/registers/measures.server";
+import {
+  EVIDENCE_TEXT_MAX, EVIDENCE_URL_MAX, MEASURE_FIELDS, UPDATED_BY_MAX, type MeasureField,
+} from "~/modules/registers/schema";
+import type { PageHandle } from "~/root";
+
+export const handle: PageHandle = { titleKey: "registers.measure.title" };
+
+async function load(request: Request, code: string | undefined) {
+  const user = await requireUser(request, "registers.manage");
+  const today = todayInTokyo();
+  const measure = getMeasure(getDb(), code, today);
+  if (!measure) fail(404, "registers.measure.notFound");
+  return { user, today, measure };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, today, measure } = await load(request, params.code);
+  return {
+    today,
+    measure,
+    history: measureHistory(getDb(), measure.code),
+    who: user.displayName ?? user.email,
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, today, measure } = await load(request, params.code);
+  const values = formStrings(await request.formData(), MEASURE_FIELDS);
+  const result = saveMeasureForm(getDb(), measure.code, values, today, actorOf(user, context));
+  if (!result) fail(404, "registers.measure.notFound");
+  if (!result.ok) return data({ ok: false as const, errors: result.errors, values: result.values }, { status: 422 });
+  return { ok: true as const, changed: result.changed };
+}
+
+const FIELD_LABEL: Record<MeasureField, MessageKey> = {
+  status: "registers.field.status",
+  evidenceText: "registers.field.evidenceText",
+  evidenceUrl: "registers.field.evidenceUrl",
+  inPlaceOn: "registers.field.inPlaceOn",
+  reviewedOn: "registers.field.reviewedOn",
+  updatedBy: "registers.field.updatedBy",
+};
+const isField = (f: string): f is MeasureField => f in FIELD_LABEL;
+const SHOWN = 80;
+
+export default function EditMeasure() {
+  const { measure, history, who, today } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const { t, lang } = useT();
+  const failed = result && !result.ok ? result : null;
+  const def = MEASURES.find((m) => m.code === measure.code)!;
+  const statusLabel = (code: unknown) => MEASURE_STATUSES.find((s) => s.code === code)?.[lang] ?? String(code);
+  const stored: Record<MeasureField, string> = {
+    status: measure.status,
+    evidenceText: measure.evidenceText ?? "",
+    evidenceUrl: measure.evidenceUrl ?? "",
+    inPlaceOn: measure.inPlaceOn ?? "",
+    reviewedOn: measure.reviewedOn ?? "",
+    updatedBy: who,
+  };
+  const value = (f: MeasureField) => failed?.values[f] ?? stored[f];
+  const err = (f: MeasureField) => (failed?.errors[f] ? t(failed.errors[f].key, failed.errors[f].params) : undefined);
+  const shown = (field: string, v: unknown) => {
+    if (v === null || v === undefined || v === "") return <span className="muted">{t("registers.history.blank")}</span>;
+    if (field === "status") return statusLabel(v);
+    const s = String(v);
+    return s.length > SHOWN ? <span title={s}>{`${s.slice(0, SHOWN)}…`}</span> : s;
+  };
+  return (
+    <section>
+      <p>
+        <Link to="/measures">← {t("registers.measure.back")}</Link>
+      </p>
+      <h1>
+        {t("registers.measure.title")}{" "}
+        <small>
+          {measure.code} {def[lang]}
+        </small>
+      </h1>
+      <p className="muted">{t(measure.group === "G" ? "registers.group.G" : "registers.group.N")}</p>
+      {result?.ok ? (
+        <p className="flash" role="status">
+          {result.changed.length ? t("registers.measure.saved") : t("registers.measure.noChange")}
+        </p>
+      ) : null}
+      {failed ? (
+        <p className="error-summary" role="alert">
+          {t("registers.errors.summary")}
+        </p>
+      ) : null}
+      <dl className="facts compact">
+        <div>
+          <dt>{t("registers.col.reviewedOn")}</dt>
+          <dd>
+            <ReviewedOn reviewedOn={measure.reviewedOn} stale={measure.stale} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t("registers.measure.lastUpdated")}</dt>
+          <dd>
+            {measure.updatedBy
+              ? t("registers.measure.lastUpdatedBy", { at: displayInstant(measure.updatedAt), by: measure.updatedBy })
+              : t("registers.measure.neverUpdated")}
+          </dd>
+        </div>
+        {measure.evidenceUrl ? (
+          <div>
+            <dt>{t("registers.field.evidenceUrl")}</dt>
+            <dd>
+              <a href={measure.evidenceUrl} target="_blank" rel="noopener noreferrer">
+                {t("registers.evidence.open")}
+              </a>
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+      <Form method="post" className="card stack" noValidate key={measure.updatedAt}>
+        <div className="grid">
+          <SelectField
+            name="status"
+            label={t("registers.field.status")}
+            value={value("status")}
+            error={err("status")}
+            required
+            requiredLabel={t("form.required")}
+            options={MEASURE_STATUSES.map((s) => ({ value: s.code, label: s[lang] }))}
+          />
+          <TextField
+            name="inPlaceOn"
+            type="date"
+            max={today}
+            label={t("registers.field.inPlaceOn")}
+            value={value("inPlaceOn")}
+            error={err("inPlaceOn")}
+            hint={t("registers.field.inPlaceOnHint")}
+          />
+          <TextField
+            name="reviewedOn"
+            type="date"
+            max={today}
+            label={t("registers.field.reviewedOn")}
+            value={value("reviewedOn")}
+            error={err("reviewedOn")}
+            hint={t("registers.field.reviewedOnHint")}
+          />
+        </div>
+        <TextArea
+          name="evidenceText"
+          rows={5}
+          maxLength={EVIDENCE_TEXT_MAX}
+          label={t("registers.field.evidenceText")}
+          value={value("evidenceText")}
+          error={err("evidenceText")}
+          hint={t("registers.field.evidenceTextHint", { n: EVIDENCE_TEXT_MAX })}
+        />
+        <TextField
+          name="evidenceUrl"
+          type="url"
+          maxLength={EVIDENCE_URL_MAX}
+          label={t("registers.field.evidenceUrl")}
+          value={value("evidenceUrl")}
+          error={err("evidenceUrl")}
+          hint={t("registers.field.evidenceUrlHint")}
+        />
+        <TextField
+          name="updatedBy"
+          maxLength={UPDATED_BY_MAX}
+          label={t("registers.field.updatedBy")}
+          value={value("updatedBy")}
+          error={err("updatedBy")}
+          required
+          requiredLabel={t("form.required")}
+          hint={t("registers.field.updatedByHint")}
+        />
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {t("common.save")}
+          </button>
+        </div>
+      </Form>
+
+      <h2>{t("registers.history.title")}</h2>
+      {history.length === 0 ? (
+        <p className="muted">{t("registers.history.empty")}</p>
+      ) : (
+        <table className="grid-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("registers.history.at")}</th>
+              <th scope="col">{t("registers.history.actor")}</th>
+              <th scope="col">{t("registers.history.changes")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.map((h) => (
+              <tr key={h.id}>
+                <td className="nowrap">{displayInstant(h.at)}</td>
+                <td>{h.actor}</td>
+                <td>
+                  <div className="stack">
+                    {Object.entries(h.changes).map(([field, [from, to]]) => (
+                      <div key={field}>
+                        <strong>{isField(field) ? t(FIELD_LABEL[field]) : field}</strong>: {shown(field, from)} → {shown(field, to)}
+                      </div>
+                    ))}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

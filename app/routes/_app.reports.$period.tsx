@@ -1,0 +1,121 @@
+import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { DifferenceTable, PrintButton } from "~/components/reports/ReportActions";
+import { ReportView } from "~/components/reports/ReportView";
+import { langFromCookie } from "~/i18n";
+import { useT } from "~/i18n/use-t";
+import { getDb } from "~/modules/db.server";
+import { fail } from "~/modules/http.server";
+import { audit } from "~/modules/auth/audit.server";
+import { actorOf, requireUser } from "~/modules/auth/guard.server";
+import { can } from "~/modules/auth/permissions";
+import { displayInstant } from "~/modules/incidents/dates";
+import { getSettings } from "~/modules/incidents/queries.server";
+import { differences, getIssued, issueReport, listIssued } from "~/modules/reports/issued.server";
+import { audienceFor, liveReport } from "~/modules/reports/page.server";
+import { parsePeriod } from "~/modules/reports/periods";
+import type { PageHandle } from "~/root";
+import reportStyles from "~/styles/report.css";
+
+export const handle: PageHandle = { titleKey: "reports.title" };
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportStyles }];
+
+function periodOf(text: string | undefined) {
+  const period = parsePeriod(text ?? "", getSettings(getDb()).fiscalYearStartMonth);
+  if (!period) fail(404, "reports.badPeriod");
+  return period;
+}
+
+/** The live compliance summary of a period; compared with the latest issued version of it, if any. */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, "reports.executive");
+  const db = getDb();
+  const period = periodOf(params.period);
+  const audience = audienceFor(user, new URL(request.url).searchParams.get("audience"));
+  const lang = langFromCookie(request.headers.get("Cookie"));
+  const report = liveReport(db, period, audience, lang);
+  const issued = listIssued(db, { periodKey: period.key, audience });
+  const latest = issued[0] ? getIssued(db, issued[0].id) : null;
+  audit(db, actorOf(user, context), "report.viewed", { type: "report", id: `${period.key}:${audience}` });
+  return {
+    report,
+    audience,
+    canIssue: can(user, "reports.hr"),
+    canSwitch: can(user, "reports.hr"),
+    issued,
+    latest: latest && { id: latest.id, issuedAt: latest.issuedAt, issuedBy: latest.issuedBy, differences: differences(latest.report, report) },
+  };
+}
+
+/** Issuing freezes the figures as they are now (HR and admin). */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, "reports.hr");
+  const db = getDb();
+  const period = periodOf(params.period);
+  const form = await request.formData();
+  const audience = audienceFor(user, String(form.get("audience") ?? "hr"));
+  const lang = langFromCookie(request.headers.get("Cookie"));
+  const meta = issueReport(db, liveReport(db, period, audience, lang), actorOf(user, context));
+  return redirect(`/reports/issued/${meta.id}?flash=issued`);
+}
+
+export default function ReportPage() {
+  const { report, audience, canIssue, canSwitch, issued, latest } = useLoaderData<typeof loader>();
+  const { t } = useT();
+  const base = `/reports/${encodeURIComponent(report.period.key)}`;
+  return (
+    <div className="report-page">
+      <div className="report-toolbar no-print">
+        <Link to="/reports">← {t("reports.title")}</Link>
+        {canSwitch ? (
+          <span className="segmented">
+            <Link to={base} aria-current={audience === "hr" ? "page" : undefined}>
+              {t("report.audience.hr")}
+            </Link>
+            <Link to={`${base}?audience=executive`} aria-current={audience === "executive" ? "page" : undefined}>
+              {t("report.audience.executive")}
+            </Link>
+          </span>
+        ) : null}
+        <PrintButton />
+        <a className="button" href={`/reports/csv/${encodeURIComponent(report.period.key)}?audience=${audience}`} download>
+          {t("chart.downloadCsv")}
+        </a>
+        {canIssue ? (
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="audience" value={audience} />
+            <button type="submit" className="primary">
+              {t("reports.issue")}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+      {latest ? (
+        <section className="notice no-print" role="status">
+          <p>
+            {latest.differences.length === 0
+              ? t("reports.sameAsIssued", { at: displayInstant(latest.issuedAt), by: latest.issuedBy })
+              : t("reports.differsFromIssued", { at: displayInstant(latest.issuedAt), by: latest.issuedBy, n: latest.differences.length })}{" "}
+            <Link to={`/reports/issued/${latest.id}`}>{t("reports.openIssued")}</Link>
+          </p>
+          {latest.differences.length ? <DifferenceTable differences={latest.differences} /> : null}
+        </section>
+      ) : null}
+      <ReportView report={report} issuedNote={t("reports.live")} />
+      {issued.length > 1 ? (
+        <section className="no-print">
+          <h2>{t("reports.issuedList")}</h2>
+          <ul>
+            {issued.map((r) => (
+              <li key={r.id}>
+                <Link to={`/reports/issued/${r.id}`}>
+                  {displayInstant(r.issuedAt)} · {r.issuedBy}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
