@@ -48,6 +48,32 @@ describe("the compliance summary", () => {
     expect(r.totals.incidents).toBe(2);
   });
 
+  it("puts 2025-06-30 23:59 in FY2025-Q1 and 2025-07-01 00:00 in Q2 (Asia/Tokyo)", () => {
+    const db = memoryDb();
+    for (const at of ["2025-04-01T00:00:00+09:00", "2025-06-30T23:59:00+09:00", "2025-07-01T00:00:00+09:00"]) {
+      createIncident(db, incidentInput({ occurred_at: at, reported_at: null, closed_at: at.slice(0, 10), report_submitted_at: null }), { today: TODAY });
+    }
+    const q1 = buildComplianceReport(db, parsePeriod("FY2025-Q1")!, opts());
+    expect(q1.period).toMatchObject({ from: "2025-04-01", to: "2025-06-30" });
+    expect(q1.totals.incidents).toBe(2);
+    const q2 = buildComplianceReport(db, parsePeriod("FY2025-Q2")!, opts());
+    expect(q2.totals).toMatchObject({ incidents: 1, previous: 2 }); // the previous period is Q1
+  });
+
+  it("counts the cases still open at the period's end by age, including one closed only after it", () => {
+    const db = memoryDb();
+    const add = (at: string, closed: string | null) =>
+      createIncident(db, incidentInput({ occurred_at: at, reported_at: null, status: closed ? "closed" : "open", closed_at: closed, report_submitted_at: null }), { today: TODAY });
+    add("2025-03-20T10:00:00+09:00", null); // 11 days old at 2025-03-31, before the period: still counts
+    add("2025-01-01T10:00:00+09:00", "2025-04-15"); // closed after the period's end: 89 days old
+    add("2024-09-01T10:00:00+09:00", null); // 211 days old
+    add("2025-03-01T10:00:00+09:00", "2025-03-10"); // closed within: not open
+    const r = buildComplianceReport(db, parsePeriod("2025-03")!, opts());
+    expect(r.open.count).toBe(3);
+    expect(r.open.oldestDays).toBe(211);
+    expect(r.open.byAge.map((a) => a.count)).toEqual([1, 1, 0, 1]);
+  });
+
   it("gives a null rate when nothing applies, and counts unknown values", () => {
     const db = memoryDb();
     createIncident(db, incidentInput({ occurred_at: "2025-05-01", reported_at: null, severity: null, validity: null, closed_at: "2025-05-02", report_submitted_at: null }), { today: TODAY });

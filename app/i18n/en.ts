@@ -551,7 +551,7 @@ export const en: Record<MessageKey, string> = {
   "reports.diff.delta": "Difference",
   "reports.scopeAll": "Scope: the whole company",
   "report.nationalNote": "The national measures (N1–N5) cover {from} – {to} of this period.",
-  "report.section.missed": "Incidents that missed a step (HR only; first 100 per step)",
+  "report.section.missed": "Incidents that missed a step (HR only; first 20 per step)",
   "report.col.incidents": "Incidents (ref, day)",
   // Registers: the measures register and the training sessions
   "registers.nav.measures": "Measures",
@@ -634,4 +634,6 @@ export const en: Record<MessageKey, string> = {
   "audit.action.training.deleted": "Training session deleted",
   "audit.target.measure": "Measure",
   "audit.target.training": "Training session",
+  "report.open.age": "of which {from}–{to} days old",
+  "report.open.older": "of which over {n} days old",
 };

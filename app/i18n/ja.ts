@@ -549,7 +549,7 @@ export const ja = {
   "reports.diff.delta": "差",
   "reports.scopeAll": "対象: 全社・全部署",
   "report.nationalNote": "国の措置義務(N1〜N5)は、この期間のうち {from}〜{to} について記載しています。",
-  "report.section.missed": "対応フローの手順を満たさなかった事案(人事向け・各手順先頭100件)",
+  "report.section.missed": "対応フローの手順を満たさなかった事案(人事向け・各手順の先頭20件)",
   "report.col.incidents": "事案(管理番号・発生日)",
   // Registers: the measures register and the training sessions
   "registers.nav.measures": "措置の登録簿",
@@ -632,6 +632,8 @@ export const ja = {
   "audit.action.training.deleted": "研修の削除",
   "audit.target.measure": "措置",
   "audit.target.training": "研修",
+  "report.open.age": "うち経過{from}〜{to}日",
+  "report.open.older": "うち経過{n}日超",
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -65,9 +65,9 @@ function groups(tables: Table[]): { columns: boolean; tables: Table[] }[] {
 
 function Section({ table: tb }: { table: Table }) {
   return (
-    <section className={tb.newPage ? "report-section new-page" : "report-section"}>
+    <section className={["report-section", tb.newPage ? "new-page" : "", tb.wide ? "breakable" : ""].filter(Boolean).join(" ")}>
       <h2>{tb.title}</h2>
-      <table className="grid-table report-table">
+      <table className={tb.wide ? "grid-table report-table wide" : "grid-table report-table"}>
         <thead>
           <tr>
             {tb.header.map((h, i) => (
@@ -86,7 +86,7 @@ function Section({ table: tb }: { table: Table }) {
                     {cell}
                   </th>
                 ) : (
-                  <td key={i} className="num">
+                  <td key={i} className={tb.wide && i === row.length - 1 ? "text" : "num"}>
                     {typeof cell === "number" ? cell.toLocaleString() : cell}
                   </td>
                 ),

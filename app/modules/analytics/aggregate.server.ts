@@ -256,10 +256,18 @@ export function missedSteps(
  * Cases open at the end of a day: occurred by then (filters apply, the period's start does not) and not closed by then.
  * Returns their number and the day number of the oldest.
  */
-export function openAt(partitions: Partition[], f: CubeFilters, endDay: number): { count: number; oldestDay: number | null } {
+/** Upper bounds (days, inclusive) of the age groups of open cases; the last group is everything older. */
+export const OPEN_AGE_GROUPS = [30, 90, 180] as const;
+
+export function openAt(
+  partitions: Partition[],
+  f: CubeFilters,
+  endDay: number,
+): { count: number; oldestDay: number | null; byAge: number[] } {
   const m = matcher({ ...f, from: 0, to: endDay });
   let count = 0;
   let oldest: number | null = null;
+  const byAge = new Array(OPEN_AGE_GROUPS.length + 1).fill(0);
   for (const p of partitions) {
     const test = m.forMonth(p);
     if (test === false) continue;
@@ -267,11 +275,14 @@ export function openAt(partitions: Partition[], f: CubeFilters, endDay: number):
       if (test && !test(i)) continue;
       if (p.open[i] || p.closedDay[i] > endDay) {
         count++;
+        const age = endDay - p.day[i];
+        const group = OPEN_AGE_GROUPS.findIndex((limit) => age <= limit);
+        byAge[group < 0 ? OPEN_AGE_GROUPS.length : group]++;
         if (oldest === null || p.day[i] < oldest) oldest = p.day[i];
       }
     }
   }
-  return { count, oldestDay: oldest };
+  return { count, oldestDay: oldest, byAge };
 }
 
 /** Only the number of matching incidents (previous period, a year before). */

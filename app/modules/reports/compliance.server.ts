@@ -8,7 +8,7 @@ import { and, asc, between, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { clients, departments, incidents, measures as measuresTable, trainingSessions } from "../../../db/schema";
 import { translate, type Lang } from "~/i18n";
-import { aggregate, countMatching, missedSteps, NO_FILTERS, openAt, type Aggregates } from "../analytics/aggregate.server";
+import { aggregate, countMatching, missedSteps, NO_FILTERS, OPEN_AGE_GROUPS, openAt, type Aggregates } from "../analytics/aggregate.server";
 import { cubeFor, dayNumber, dayText, CHANNEL_INDEX, OUTCOME_INDEX } from "../analytics/cube.server";
 import { suppressCount, suppressTable, type Shown } from "../analytics/suppression";
 import { BEHAVIOURS, CARE, CHANNELS, labelOf, MEASURES, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
@@ -47,7 +47,8 @@ export interface ComplianceReport {
   /** The part of the period on or after the national obligation's date (N1–N5 apply to it), or null. */
   national: { from: string; to: string } | null;
   training: { sessions: number; attendees: number; invited: number; coverage: number | null };
-  open: { count: Shown; oldestDays: number | null };
+  /** Cases open at the period's end: how many, the oldest's age, and how many by age (days since occurred). */
+  open: { count: Shown; oldestDays: number | null; byAge: { label: string; count: Shown }[] };
   /**
    * HR only: per step, how many incidents missed it and the first of them (id, ref, day), to follow up. Executives
    * get null: no lists of incidents.
@@ -65,7 +66,7 @@ export interface ReportOptions {
 }
 
 /** How many of the incidents that missed a step the HR report lists by name (the count is always complete). */
-const MISSED_LISTED = 100;
+const MISSED_LISTED = 20;
 
 const ratio = (met: number, applicable: number) => (applicable > 0 ? met / applicable : null);
 
@@ -258,7 +259,20 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
       coverage: sessions.invited > 0 ? sessions.attendees / sessions.invited : null,
     },
     missed,
-    open: { count: openCount, oldestDays: openAtEnd.oldestDay === null || typeof openCount === "string" ? null : endDay - openAtEnd.oldestDay },
+    open: {
+      count: openCount,
+      oldestDays: openAtEnd.oldestDay === null || typeof openCount === "string" ? null : endDay - openAtEnd.oldestDay,
+      byAge: (() => {
+        const cells = executive ? suppressTable(openAtEnd.byAge, threshold).cells : openAtEnd.byAge;
+        const labels = [
+          t("report.open.age", { from: 0, to: OPEN_AGE_GROUPS[0] }),
+          t("report.open.age", { from: OPEN_AGE_GROUPS[0] + 1, to: OPEN_AGE_GROUPS[1] }),
+          t("report.open.age", { from: OPEN_AGE_GROUPS[1] + 1, to: OPEN_AGE_GROUPS[2] }),
+          t("report.open.older", { n: OPEN_AGE_GROUPS[2] }),
+        ];
+        return labels.map((label, i) => ({ label, count: cells[i] }));
+      })(),
+    },
     benchmarks: [
       { key: "workers_experienced", label: t("report.benchmark.workers"), value: 0.108 },
       { key: "firms_with_consultations", label: t("report.benchmark.firms"), value: 0.279 },

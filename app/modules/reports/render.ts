@@ -11,6 +11,8 @@ interface Table {
   title: string;
   /** Starts a new printed page (the major sections). */
   newPage?: boolean;
+  /** Its last column is running text (lists of incidents): full width, wrapped, left-aligned. */
+  wide?: boolean;
   header: string[];
   rows: (string | number)[][];
 }
@@ -55,10 +57,11 @@ export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
       ? [
           {
             title: t("report.section.missed"),
+            wide: true,
             header: [t("dashboard.step"), t("report.col.count"), t("report.col.incidents")],
             rows: (Object.keys(r.missed) as (keyof NonNullable<ComplianceReport["missed"]>)[]).map((step) => {
               const m = r.missed![step];
-              const listed = m.incidents.map((i) => `${i.ref ?? `#${i.id}`}(${i.occurredOn})`).join("、");
+              const listed = m.incidents.map((i) => `${i.ref ?? `#${i.id}`}(${i.occurredOn})`).join("、 ");
               return [t(`dashboard.step.${step}`), m.count, m.count > m.incidents.length ? `${listed} …` : listed];
             }),
           } satisfies Table,
@@ -100,6 +103,7 @@ export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
       rows: [
         [t("report.open.count"), r.open.count],
         [t("report.open.oldest"), r.open.oldestDays ?? "—"],
+        ...r.open.byAge.map((a): (string | number)[] => [a.label, a.count]),
       ],
     },
     {
