@@ -60,6 +60,7 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/reports", key: "nav.reports", permission: "reports.executive" },
   { to: "/measures", key: "registers.nav.measures", permission: "registers.manage" },
   { to: "/training", key: "registers.nav.training", permission: "registers.manage" },
+  { to: "/consultations", key: "consultations.nav", permission: "consultations.manage" },
   { to: "/admin/users", key: "nav.users", permission: "users.manage" },
   { to: "/admin/audit", key: "nav.audit", permission: "audit.read" },
   { to: "/admin/settings", key: "nav.settings", permission: "settings.manage" },

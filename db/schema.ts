@@ -315,3 +315,62 @@ export const issuedReports = sqliteTable(
   (t) => [index("issued_reports_period").on(t.periodKey, t.audience, t.issuedAt)],
 );
 export type IssuedReport = typeof issuedReports.$inferSelect;
+
+/**
+ * The policy's 「カスタマーハラスメント是正処置計画書兼報告書」 for an incident (one per incident): what happened, why,
+ * the corrective actions, the supervisor's comment and approval. Submitting it sets the incident's
+ * report_submitted_at (response-flow step ⑤).
+ */
+export const incidentReports = sqliteTable(
+  "incident_reports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["draft", "submitted", "approved"] }).notNull().default("draft"),
+    whatHappened: text("what_happened"),
+    causeAnalysis: text("cause_analysis"),
+    /** JSON array of { action, owner, due (YYYY-MM-DD), done (boolean) }. */
+    actions: text("actions").notNull().default("[]"),
+    supervisorComment: text("supervisor_comment"),
+    submittedOn: text("submitted_on"),
+    submittedBy: text("submitted_by"),
+    approvedOn: text("approved_on"),
+    approvedBy: text("approved_by"),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("incident_reports_incident_unique").on(t.incidentId),
+    check("incident_reports_status", sql`${t.status} in ('draft', 'submitted', 'approved')`),
+  ],
+);
+
+/**
+ * The consultation desk (相談窓口) log: employees' consultations, including after the fact. The employee is a
+ * pseudonymous reference, never a name. Only HR and admin see it.
+ */
+export const consultations = sqliteTable(
+  "consultations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    receivedOn: text("received_on").notNull(),
+    route: text("route", { enum: ["desk", "phone", "email", "meeting"] }).notNull(),
+    employeeRef: text("employee_ref"),
+    anonymous: integer("anonymous", { mode: "boolean" }).notNull().default(false),
+    incidentId: integer("incident_id").references(() => incidents.id, { onDelete: "set null" }),
+    firstResponseOn: text("first_response_on"),
+    followUp: text("follow_up"),
+    closedOn: text("closed_on"),
+    createdBy: text("created_by"),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [
+    index("consultations_received_on").on(t.receivedOn),
+    check("consultations_route", sql`${t.route} in ('desk', 'phone', 'email', 'meeting')`),
+  ],
+);
+export type IncidentReport = typeof incidentReports.$inferSelect;
+export type Consultation = typeof consultations.$inferSelect;

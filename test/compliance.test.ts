@@ -1,7 +1,7 @@
 /** The compliance summary's own sections (the shared aggregates are tested in dashboard.test.ts). */
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { measures, trainingSessions } from "../db/schema";
+import { consultations, measures, trainingSessions } from "../db/schema";
 import { buildComplianceReport } from "~/modules/reports/compliance.server";
 import { parsePeriod } from "~/modules/reports/periods";
 import { createIncident } from "~/modules/incidents/mutations.server";
@@ -72,6 +72,20 @@ describe("the compliance summary", () => {
     expect(r.open.count).toBe(3);
     expect(r.open.oldestDays).toBe(211);
     expect(r.open.byAge.map((a) => a.count)).toEqual([1, 1, 0, 1]);
+  });
+
+  it("shows the consultation desk's figures for the period (G03/G04/N2), hand-computed", () => {
+    const db = memoryDb();
+    const linked = createIncident(db, incidentInput({ occurred_at: "2025-06-01T10:00:00+09:00", reported_at: null, closed_at: "2025-06-02", report_submitted_at: null }), { today: TODAY });
+    const add = (receivedOn: string, firstResponseOn: string | null, closedOn: string | null, incidentId: number | null) =>
+      db.insert(consultations).values({ receivedOn, route: "desk", employeeRef: null, anonymous: true, incidentId, firstResponseOn, closedOn }).run();
+    add("2025-06-01", "2025-06-01", "2025-06-05", linked); // 0 days
+    add("2025-06-10", "2025-06-12", null, null); // 2 days, open
+    add("2025-06-20", "2025-06-23", "2025-07-10", linked); // 3 days, open at the end of June
+    add("2025-06-30", null, null, null); // no response yet, open
+    add("2025-07-01", "2025-07-01", null, null); // July: not in June
+    const r = buildComplianceReport(db, parsePeriod("2025-06")!, opts());
+    expect(r.consultations).toEqual({ received: 4, medianDaysToFirstResponse: 2, linkedShare: 0.5, open: 3 });
   });
 
   it("gives a null rate when nothing applies, and counts unknown values", () => {

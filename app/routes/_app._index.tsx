@@ -14,6 +14,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { incidentScope, seesPersonalData } from "~/modules/auth/permissions";
 import { todayInTokyo } from "~/modules/incidents/dates";
 import { optionsOf } from "~/modules/incidents/form-values";
+import { overdueActions } from "~/modules/incidents/report.server";
 import { getSettings, listDepartments } from "~/modules/incidents/queries.server";
 import { fiscalYearOf, parsePeriod, periodChoices, periodLabel } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";
@@ -49,6 +50,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     p.set("stack", stack);
     return `/?${p.toString()}`;
   };
+  // Corrective actions past due (是正処置計画書兼報告書): HR chases them; a supervisor sees their department's.
+  const overdue = seesPersonalData(user) ? overdueActions(db, today, scope.kind === "department" ? scope.departmentId : null).slice(0, 50) : null;
   const csv = new URLSearchParams(query.params);
   csv.set("period", query.period.key);
   return {
@@ -66,6 +69,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     stackLinks: { group: withStack("group"), severity: withStack("severity") },
     csvBase: `/dashboard.csv?${csv.toString()}`,
     clientFilter: seesPersonalData(user),
+    overdue,
   };
 }
 
@@ -89,7 +93,7 @@ function Delta({ change, label }: { change: Change; label: string }) {
 }
 
 export default function Dashboard() {
-  const { data, period, periodText, invalidPeriod, filters, periods, departments, ownDepartment, stackLinks, csvBase, clientFilter } =
+  const { data, period, periodText, invalidPeriod, filters, periods, departments, ownDepartment, stackLinks, csvBase, clientFilter, overdue } =
     useLoaderData<typeof loader>();
   const { t, lang } = useT();
   const h = data.headline;
@@ -241,6 +245,38 @@ export default function Dashboard() {
           </section>
         </>
       )}
+
+      {overdue ? (
+        <section className="chart-card" aria-labelledby="overdue-title">
+          <h2 id="overdue-title">{t("dashboard.overdueActions")}</h2>
+          {overdue.length === 0 ? (
+            <p className="muted">{t("dashboard.noOverdue")}</p>
+          ) : (
+            <table className="grid-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("incidentReport.due")}</th>
+                  <th scope="col">{t("field.ref")}</th>
+                  <th scope="col">{t("incidentReport.action")}</th>
+                  <th scope="col">{t("incidentReport.owner")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {overdue.map((o, i) => (
+                  <tr key={i}>
+                    <td className="nowrap">{o.due}</td>
+                    <td className="nowrap">
+                      <Link to={`/incidents/${o.incidentId}/report`}>{o.ref ?? `#${o.incidentId}`}</Link>
+                    </td>
+                    <td>{o.action}</td>
+                    <td>{o.owner}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
 
       <section className="chart-card" aria-labelledby="repeat-title">
         <h2 id="repeat-title">{t("dashboard.repeatOffenders")}</h2>

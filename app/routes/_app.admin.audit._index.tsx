@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Pager } from "~/components/ui/Pager";
 import { TableHead } from "~/components/ui/TableHead";
+import { FilterActions } from "~/components/ui/FilterActions";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { AUDIT_ACTION_NAMES } from "~/modules/auth/audit-actions";
@@ -41,6 +42,7 @@ function targetLink(type: string | null, id: string | null): string | null {
   if (type === "incident") return `/incidents/${id}`;
   if (type === "user") return `/admin/users/${id}`;
   if (type === "measure") return `/measures/${id}`;
+  if (type === "consultation") return `/consultations/${id}`;
   return null;
 }
 
@@ -89,14 +91,7 @@ export default function AuditLog() {
         </div>
         {query.targetType ? <input type="hidden" name="targetType" value={query.targetType} /> : null}
         {query.targetId ? <input type="hidden" name="targetId" value={query.targetId} /> : null}
-        <div className="filter-actions">
-          <button type="submit" className="primary">
-            {t("list.apply")}
-          </button>
-          <Link to="/admin/audit" className="button">
-            {t("list.clear")}
-          </Link>
-        </div>
+        <FilterActions clearTo="/admin/audit" />
       </Form>
       <p className="count">{t("audit.count", { n: total.toLocaleString() })}</p>
       {entries.length === 0 ? (

@@ -62,6 +62,11 @@ export default function IncidentDetail() {
             {t("common.back")}
           </Link>
           {canEdit ? (
+            <Link to={`/incidents/${i.id}/report`} className="button">
+              {t("incidentReport.open")}
+            </Link>
+          ) : null}
+          {canEdit ? (
             <Link to={`/incidents/${i.id}/edit`} className="button primary">
               {t("common.edit")}
             </Link>

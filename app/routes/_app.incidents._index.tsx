@@ -6,6 +6,7 @@ import { Pager } from "~/components/ui/Pager";
 import { TableHead } from "~/components/ui/TableHead";
 import type { PageHandle } from "~/root";
 import type { MessageKey } from "~/i18n";
+import { FilterActions } from "~/components/ui/FilterActions";
 import { useT } from "~/i18n/use-t";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
 import { type IncidentFilters, listQueryToSearch, parseListQuery, SORTS, UNKNOWN } from "~/modules/incidents/filters";
@@ -219,14 +220,7 @@ export default function IncidentList() {
         {chips.map((c) => (
           <input key={`${c.name}-${c.index}`} type="hidden" name={c.name} value={c.value} />
         ))}
-        <div className="filter-actions">
-          <button type="submit" className="primary">
-            {t("list.apply")}
-          </button>
-          <Link to="/incidents" className="button">
-            {t("list.clear")}
-          </Link>
-        </div>
+        <FilterActions clearTo="/incidents" />
       </Form>
 
       {query.invalidPeriod ? (

@@ -64,6 +64,10 @@ const MATRIX: [string, Record<Exclude<Who, "anon">, Answer>][] = [
   ["/measures", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   ["/measures/G01", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   ["/training", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  ["/consultations", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  ["/consultations/new", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  [`/incidents/${own}/report`, { admin: 200, hr: 200, supervisor: 200, executive: 403 }],
+  [`/incidents/${other}/report`, { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
 ];
 
 /** Posting an empty form to each action: forbidden roles get 403 before anything is read; signed out goes to sign-in. */
@@ -80,6 +84,8 @@ const ACTIONS: [string, Record<Exclude<Who, "anon">, "403" | "allowed">][] = [
   ["/reports/FY2025", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
   ["/measures/G01", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
   ["/training", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
+  ["/consultations/new", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
+  [`/incidents/${other}/report`, { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
 ];
 
 describe("the role × route matrix", () => {

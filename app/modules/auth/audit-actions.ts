@@ -9,6 +9,10 @@ export const AUDIT_ACTION_NAMES = [
   "incident.created",
   "incident.updated",
   "incident.deleted",
+  "incident_report.saved",
+  "incident_report.submitted",
+  "incident_report.approved",
+  "incident_report.returned",
   "import.committed",
   "import.undone",
   "import.errors_exported",
@@ -23,5 +27,8 @@ export const AUDIT_ACTION_NAMES = [
   "measure.updated",
   "training.created",
   "training.deleted",
+  "consultation.viewed",
+  "consultation.created",
+  "consultation.updated",
 ] as const;
 export type AuditActionName = (typeof AUDIT_ACTION_NAMES)[number];

@@ -23,16 +23,19 @@ export type Permission =
   | "settings.manage"
   | "audit.read"
   /** The measures register and the training sessions (admin, HR). */
-  | "registers.manage";
+  | "registers.manage"
+  /** The consultation desk log (相談窓口): employees' consultations (admin, HR). */
+  | "consultations.manage";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
     "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import",
     "reports.hr", "reports.executive", "users.manage", "settings.manage", "audit.read", "registers.manage",
+    "consultations.manage",
   ],
   hr: [
     "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import", "reports.hr", "reports.executive",
-    "registers.manage",
+    "registers.manage", "consultations.manage",
   ],
   supervisor: ["dashboard.view", "incidents.read", "incidents.write"],
   executive: ["dashboard.view", "reports.executive"],

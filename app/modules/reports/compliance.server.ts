@@ -14,6 +14,7 @@ import { suppressCount, suppressTable, type Shown } from "../analytics/suppressi
 import { BEHAVIOURS, CARE, CHANNELS, labelOf, MEASURES, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
 import type { Settings } from "../../../db/schema";
 import { periodLabel, type Period } from "./periods";
+import { consultationMetrics } from "../consultations/consultations.server";
 
 export type Audience = "hr" | "executive";
 export type Step = "identify" | "report" | "two_responders_recorded" | "written_report" | "care";
@@ -47,6 +48,8 @@ export interface ComplianceReport {
   /** The part of the period on or after the national obligation's date (N1–N5 apply to it), or null. */
   national: { from: string; to: string } | null;
   training: { sessions: number; attendees: number; invited: number; coverage: number | null };
+  /** The consultation desk (G03, G04, N2): consultations received in the period and how they were handled. */
+  consultations: { received: Shown; medianDaysToFirstResponse: number | null; linkedShare: number | null; open: Shown };
   /** Cases open at the period's end: how many, the oldest's age, and how many by age (days since occurred). */
   open: { count: Shown; oldestDays: number | null; byAge: { label: string; count: Shown }[] };
   /**
@@ -259,6 +262,18 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
       coverage: sessions.invited > 0 ? sessions.attendees / sessions.invited : null,
     },
     missed,
+    consultations: (() => {
+      const c = consultationMetrics(db, period.from, period.to);
+      const received = hide(c.received);
+      // With few consultations, a median or a share could point at one person: executives get them only from 3 up.
+      const small = typeof received === "string";
+      return {
+        received,
+        medianDaysToFirstResponse: small ? null : c.medianDaysToFirstResponse,
+        linkedShare: small ? null : c.linkedShare,
+        open: hide(c.open),
+      };
+    })(),
     open: {
       count: openCount,
       oldestDays: openAtEnd.oldestDay === null || typeof openCount === "string" ? null : endDay - openAtEnd.oldestDay,

@@ -89,6 +89,16 @@ export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
       ]),
     },
     {
+      title: t("report.section.consultations"),
+      header: [t("report.col.item"), t("report.col.value")],
+      rows: [
+        [t("report.consultations.received"), r.consultations.received],
+        [t("report.consultations.median"), r.consultations.medianDaysToFirstResponse ?? "—"],
+        [t("report.consultations.linked"), pct(r.consultations.linkedShare)],
+        [t("report.consultations.open"), r.consultations.open],
+      ],
+    },
+    {
       title: t("report.section.training"),
       header: [t("report.col.item"), t("report.col.count")],
       rows: [

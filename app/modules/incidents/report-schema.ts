@@ -1,0 +1,77 @@
+/**
+ * The 是正処置計画書兼報告書 form: what happened, the cause, corrective actions (owner, due date, done) and the
+ * supervisor's comment. A draft may be incomplete; submitting needs what happened, the cause and one whole action.
+ */
+import { z } from "zod";
+import { msg } from "./schema";
+
+export const REPORT_ACTION_ROWS = 8;
+
+export interface CorrectiveAction {
+  action: string;
+  owner: string;
+  due: string | null;
+  done: boolean;
+}
+
+export interface ReportFields {
+  whatHappened: string | null;
+  causeAnalysis: string | null;
+  actions: CorrectiveAction[];
+  supervisorComment: string | null;
+}
+
+const text = (max: number) =>
+  z
+    .string()
+    .transform((s) => s.normalize("NFKC").trim())
+    .pipe(z.string().max(max, { message: msg("auth.errors.tooLong", { n: max }) }))
+    .transform((s) => (s === "" ? null : s));
+
+const day = z
+  .string()
+  .trim()
+  .refine((s) => s === "" || (/^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)), {
+    message: msg("errors.invalidDate"),
+  })
+  .transform((s) => (s === "" ? null : s));
+
+/** In an action row an empty cell is "", so the row reads the same on the page and in the stored JSON. */
+const cell = (max: number) => text(max).transform((s) => s ?? "");
+const actionRow = z.object({ action: cell(300), owner: cell(100), due: day, done: z.boolean() });
+
+export const reportFormSchema = z.object({
+  whatHappened: text(4000),
+  causeAnalysis: text(4000),
+  actions: z.array(actionRow),
+  supervisorComment: text(2000),
+});
+
+/** The form's fields as strings and checkboxes, rows without any text dropped. */
+export function reportFormInput(form: FormData) {
+  const actions = Array.from({ length: REPORT_ACTION_ROWS }, (_, i) => ({
+    action: String(form.get(`action_${i}`) ?? ""),
+    owner: String(form.get(`owner_${i}`) ?? ""),
+    due: String(form.get(`due_${i}`) ?? ""),
+    done: form.get(`done_${i}`) === "on",
+  })).filter((a) => a.action.trim() || a.owner.trim() || a.due.trim());
+  return {
+    whatHappened: String(form.get("whatHappened") ?? ""),
+    causeAnalysis: String(form.get("causeAnalysis") ?? ""),
+    actions,
+    supervisorComment: String(form.get("supervisorComment") ?? ""),
+  };
+}
+
+/** What submitting needs beyond a valid draft; field → message key. */
+export function submissionProblems(f: ReportFields): Record<string, string> {
+  const problems: Record<string, string> = {};
+  if (!f.whatHappened) problems.whatHappened = "incidentReport.errors.whatHappened";
+  if (!f.causeAnalysis) problems.causeAnalysis = "incidentReport.errors.cause";
+  const whole = f.actions.filter((a) => a.action && a.owner && a.due);
+  if (whole.length === 0) problems.actions = "incidentReport.errors.actions";
+  f.actions.forEach((a, i) => {
+    if (a.action && (!a.owner || !a.due)) problems[`action_${i}`] = "incidentReport.errors.actionIncomplete";
+  });
+  return problems;
+}

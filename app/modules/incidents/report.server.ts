@@ -1,0 +1,157 @@
+/**
+ * The workflow of the 是正処置計画書兼報告書: draft → submitted (the responder, to their supervisor) → approved (the
+ * supervisor, or HR/admin), or returned to draft. Submitting sets the incident's report_submitted_at, from which
+ * response-flow step ⑤ is measured. Every step writes its audit entry in the same transaction.
+ */
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import type { Db } from "../../../db/client.server";
+import { incidentReports, incidents } from "../../../db/schema";
+import { AppError } from "../errors";
+import { audit, type Actor } from "../auth/audit.server";
+import type { CorrectiveAction, ReportFields } from "./report-schema";
+import { submissionProblems } from "./report-schema";
+
+export type ReportStatus = "draft" | "submitted" | "approved";
+
+export interface IncidentReportView extends ReportFields {
+  incidentId: number;
+  status: ReportStatus;
+  submittedOn: string | null;
+  submittedBy: string | null;
+  approvedOn: string | null;
+  approvedBy: string | null;
+  updatedAt: string | null;
+}
+
+export class ReportNotReady extends AppError {
+  constructor(public readonly problems: Record<string, string>) {
+    super(422, "incidentReport.errors.notReady");
+  }
+}
+
+function view(row: typeof incidentReports.$inferSelect): IncidentReportView {
+  return {
+    incidentId: row.incidentId,
+    status: row.status,
+    whatHappened: row.whatHappened,
+    causeAnalysis: row.causeAnalysis,
+    actions: JSON.parse(row.actions) as CorrectiveAction[],
+    supervisorComment: row.supervisorComment,
+    submittedOn: row.submittedOn,
+    submittedBy: row.submittedBy,
+    approvedOn: row.approvedOn,
+    approvedBy: row.approvedBy,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** The report of an incident, or null when none was started. */
+export function getReport(db: Db, incidentId: number): IncidentReportView | null {
+  const row = db.select().from(incidentReports).where(eq(incidentReports.incidentId, incidentId)).get();
+  return row ? view(row) : null;
+}
+
+const now = () => new Date().toISOString();
+
+function write(db: Db, incidentId: number, values: Partial<typeof incidentReports.$inferInsert>): void {
+  const existing = db.select({ id: incidentReports.id }).from(incidentReports).where(eq(incidentReports.incidentId, incidentId)).get();
+  if (existing) db.update(incidentReports).set({ ...values, updatedAt: now() }).where(eq(incidentReports.id, existing.id)).run();
+  else db.insert(incidentReports).values({ incidentId, ...values }).run();
+}
+
+function fieldsToRow(f: ReportFields) {
+  return {
+    whatHappened: f.whatHappened,
+    causeAnalysis: f.causeAnalysis,
+    actions: JSON.stringify(f.actions),
+    supervisorComment: f.supervisorComment,
+  };
+}
+
+/** Saves the form as a draft. An approved report no longer changes; a submitted one changes only by its approver. */
+export function saveDraft(db: Db, incidentId: number, f: ReportFields, actor: Actor): void {
+  db.transaction(() => {
+    const current = getReport(db, incidentId);
+    if (current?.status === "approved") throw new AppError(409, "incidentReport.errors.approved");
+    if (current?.status === "submitted") throw new AppError(409, "incidentReport.errors.submitted");
+    write(db, incidentId, { ...fieldsToRow(f), status: "draft" });
+    audit(db, actor, "incident_report.saved", { type: "incident", id: incidentId });
+  });
+}
+
+/**
+ * Submits the report to the supervisor: complete fields are required; the submission day becomes the incident's
+ * report_submitted_at (the first submission counts when a report was returned and submitted again).
+ */
+export function submitReport(db: Db, incidentId: number, f: ReportFields, actor: Actor, today: string): void {
+  const problems = submissionProblems(f);
+  if (Object.keys(problems).length) throw new ReportNotReady(problems);
+  db.transaction(() => {
+    const current = getReport(db, incidentId);
+    if (current?.status === "approved") throw new AppError(409, "incidentReport.errors.approved");
+    if (current?.status === "submitted") throw new AppError(409, "incidentReport.errors.submitted");
+    const submittedOn = current?.submittedOn ?? today;
+    write(db, incidentId, { ...fieldsToRow(f), status: "submitted", submittedOn, submittedBy: actor.name });
+    db.update(incidents).set({ reportSubmittedAt: submittedOn }).where(eq(incidents.id, incidentId)).run();
+    audit(db, actor, "incident_report.submitted", { type: "incident", id: incidentId }, { submittedOn });
+  });
+}
+
+/** The supervisor approves a submitted report, with their comment. */
+export function approveReport(db: Db, incidentId: number, comment: string | null, actor: Actor, today: string): void {
+  db.transaction(() => {
+    const current = getReport(db, incidentId);
+    if (current?.status !== "submitted") throw new AppError(409, "incidentReport.errors.notSubmitted");
+    write(db, incidentId, { status: "approved", supervisorComment: comment, approvedOn: today, approvedBy: actor.name });
+    audit(db, actor, "incident_report.approved", { type: "incident", id: incidentId }, { approvedOn: today });
+  });
+}
+
+/** The supervisor sends a submitted report back for changes, saying why. */
+export function returnReport(db: Db, incidentId: number, comment: string | null, actor: Actor): void {
+  db.transaction(() => {
+    const current = getReport(db, incidentId);
+    if (current?.status !== "submitted") throw new AppError(409, "incidentReport.errors.notSubmitted");
+    write(db, incidentId, { status: "draft", supervisorComment: comment });
+    audit(db, actor, "incident_report.returned", { type: "incident", id: incidentId });
+  });
+}
+
+export interface OverdueAction {
+  incidentId: number;
+  ref: string | null;
+  occurredOn: string;
+  department: number | null;
+  action: string;
+  owner: string;
+  due: string;
+}
+
+/**
+ * Corrective actions past their due date and not done, oldest due first: what HR chases. A supervisor's list is their
+ * department's (departmentId).
+ */
+export function overdueActions(db: Db, today: string, departmentId: number | null = null): OverdueAction[] {
+  const rows = db
+    .select({
+      incidentId: incidentReports.incidentId,
+      actions: incidentReports.actions,
+      ref: incidents.ref,
+      occurredOn: incidents.occurredOn,
+      department: incidents.departmentId,
+    })
+    .from(incidentReports)
+    .innerJoin(incidents, eq(incidents.id, incidentReports.incidentId))
+    .where(and(ne(incidentReports.actions, "[]"), departmentId === null ? undefined : inArray(incidents.departmentId, [departmentId])))
+    .orderBy(asc(incidents.occurredOn))
+    .all();
+  const out: OverdueAction[] = [];
+  for (const r of rows) {
+    for (const a of JSON.parse(r.actions) as CorrectiveAction[]) {
+      if (!a.done && a.due && a.due < today) {
+        out.push({ incidentId: r.incidentId, ref: r.ref, occurredOn: r.occurredOn, department: r.department, action: a.action, owner: a.owner, due: a.due });
+      }
+    }
+  }
+  return out.sort((x, y) => (x.due < y.due ? -1 : x.due > y.due ? 1 : 0));
+}

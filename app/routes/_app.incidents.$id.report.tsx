@@ -1,0 +1,217 @@
+import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { PrintButton } from "~/components/reports/ReportActions";
+import { useT } from "~/i18n/use-t";
+import { getDb } from "~/modules/db.server";
+import { AppError } from "~/modules/errors";
+import { actorOf } from "~/modules/auth/guard.server";
+import { loadIncidentFor } from "~/modules/incidents/access.server";
+import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
+import { approveReport, getReport, ReportNotReady, returnReport, saveDraft, submitReport } from "~/modules/incidents/report.server";
+import { REPORT_ACTION_ROWS, reportFormInput, reportFormSchema, type ReportFields } from "~/modules/incidents/report-schema";
+import { labelOf } from "~/modules/incidents/taxonomy";
+import type { PageHandle } from "~/root";
+import reportStyles from "~/styles/report.css";
+
+export const handle: PageHandle = { titleKey: "incidentReport.title" };
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportStyles }];
+
+/** The report of an incident, started from the incident's own facts when there is none yet. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
+  const report = getReport(getDb(), id);
+  const prefill: ReportFields = {
+    whatHappened: incident.summary,
+    causeAnalysis: null,
+    actions: [],
+    supervisorComment: null,
+  };
+  return {
+    incident: {
+      id,
+      ref: incident.ref,
+      occurredAt: incident.occurred_at,
+      department: incident.department,
+      channel: incident.channel,
+      client: incident.client,
+      behaviours: incident.behaviours,
+      severity: incident.severity,
+    },
+    report,
+    fields: report ?? prefill,
+    // Four eyes: whoever submitted it does not approve it.
+    canApprove: report?.status === "submitted" && report.submittedBy !== user.email,
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, id } = await loadIncidentFor(request, params.id, "incidents.write");
+  const db = getDb();
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "save");
+  const actor = actorOf(user, context);
+  const parsed = reportFormSchema.safeParse(reportFormInput(form));
+  if (!parsed.success) {
+    return data({ problems: { _form: "incidentReport.errors.invalid" } as Record<string, string> }, { status: 422 });
+  }
+  try {
+    if (intent === "submit") submitReport(db, id, parsed.data, actor, todayInTokyo());
+    else if (intent === "approve" || intent === "return") {
+      const report = getReport(db, id);
+      if (!report || report.submittedBy === user.email) throw new AppError(403, "incidentReport.errors.ownApproval");
+      if (intent === "approve") approveReport(db, id, parsed.data.supervisorComment, actor, todayInTokyo());
+      else returnReport(db, id, parsed.data.supervisorComment, actor);
+    } else saveDraft(db, id, parsed.data, actor);
+  } catch (e) {
+    if (e instanceof ReportNotReady) return data({ problems: e.problems }, { status: 422 });
+    if (e instanceof AppError) return data({ problems: { _form: e.userMessage } as Record<string, string> }, { status: e.status });
+    throw e;
+  }
+  return redirect(`/incidents/${id}/report?done=${intent}`);
+}
+
+export default function IncidentReportPage() {
+  const { incident, report, fields, canApprove } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const { t, lang } = useT();
+  const problems = failed?.problems ?? {};
+  const err = (k: string) => (problems[k] ? t(problems[k] as "incidentReport.errors.invalid") : null);
+  const status = report?.status ?? "draft";
+  const editable = status === "draft";
+  const rows = [...fields.actions, ...Array(Math.max(0, REPORT_ACTION_ROWS - fields.actions.length)).fill(null)].slice(0, REPORT_ACTION_ROWS);
+  return (
+    <div className="report-page incident-report-page">
+      <div className="report-toolbar no-print">
+        <Link to={`/incidents/${incident.id}`}>← {t("incidentReport.back")}</Link>
+        <span className={`status status-${status === "approved" ? "closed" : "open"}`}>{t(`incidentReport.status.${status}`)}</span>
+        <PrintButton />
+      </div>
+      {err("_form") ? (
+        <p className="error-summary no-print" role="alert">
+          {err("_form")}
+        </p>
+      ) : null}
+      {Object.keys(problems).length && !problems._form ? (
+        <div className="error-summary no-print" role="alert">
+          <p>{t("incidentReport.errors.notReady")}</p>
+          <ul>
+            {Object.entries(problems).map(([k, v]) => (
+              <li key={k}>{t(v as "incidentReport.errors.invalid")}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
+      <Form method="post" className="company-form">
+        <header className="company-form-header">
+          <h1>{t("incidentReport.formTitle")}</h1>
+          <table className="company-form-meta">
+            <tbody>
+              <tr>
+                <th scope="row">{t("field.ref")}</th>
+                <td>{incident.ref ?? `#${incident.id}`}</td>
+                <th scope="row">{t("field.occurred_at")}</th>
+                <td>{displayDateTime(incident.occurredAt)}</td>
+              </tr>
+              <tr>
+                <th scope="row">{t("field.department")}</th>
+                <td>{incident.department ?? ""}</td>
+                <th scope="row">{t("field.channel")}</th>
+                <td>{labelOf("channel", incident.channel, lang)}</td>
+              </tr>
+              <tr>
+                <th scope="row">{t("field.behaviours")}</th>
+                <td colSpan={3}>{incident.behaviours.map((b) => labelOf("behaviours", b, lang)).join("、")}</td>
+              </tr>
+            </tbody>
+          </table>
+        </header>
+
+        <section className="company-form-box">
+          <h2>1. {t("incidentReport.whatHappened")}</h2>
+          <textarea name="whatHappened" aria-label={t("incidentReport.whatHappened")} defaultValue={fields.whatHappened ?? ""} rows={5} readOnly={!editable} maxLength={4000} />
+        </section>
+        <section className="company-form-box">
+          <h2>2. {t("incidentReport.cause")}</h2>
+          <textarea name="causeAnalysis" aria-label={t("incidentReport.cause")} defaultValue={fields.causeAnalysis ?? ""} rows={4} readOnly={!editable} maxLength={4000} />
+        </section>
+        <section className="company-form-box">
+          <h2>3. {t("incidentReport.actions")}</h2>
+          <table className="grid-table company-form-actions">
+            <thead>
+              <tr>
+                <th scope="col">{t("incidentReport.action")}</th>
+                <th scope="col">{t("incidentReport.owner")}</th>
+                <th scope="col">{t("incidentReport.due")}</th>
+                <th scope="col">{t("incidentReport.done")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((a, i) => (
+                <tr key={i} className={a ? undefined : "blank-row"}>
+                  <td>
+                    <input name={`action_${i}`} aria-label={`${t("incidentReport.action")} ${i + 1}`} defaultValue={a?.action ?? ""} readOnly={!editable} maxLength={300} />
+                  </td>
+                  <td>
+                    <input name={`owner_${i}`} aria-label={`${t("incidentReport.owner")} ${i + 1}`} defaultValue={a?.owner ?? ""} readOnly={!editable} maxLength={100} />
+                  </td>
+                  <td>
+                    <input type="date" name={`due_${i}`} aria-label={`${t("incidentReport.due")} ${i + 1}`} defaultValue={a?.due ?? ""} readOnly={!editable} />
+                    {/* A date input prints in the browser's own format; paper shows the stored day. */}
+                    <span className="print-only">{a?.due ?? ""}</span>
+                  </td>
+                  <td className="center">
+                    <input type="checkbox" name={`done_${i}`} aria-label={`${t("incidentReport.done")} ${i + 1}`} defaultChecked={a?.done ?? false} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section className="company-form-box">
+          <h2>4. {t("incidentReport.supervisorComment")}</h2>
+          <textarea
+            name="supervisorComment"
+            aria-label={t("incidentReport.supervisorComment")}
+            defaultValue={fields.supervisorComment ?? ""}
+            rows={3}
+            readOnly={status === "approved"}
+            maxLength={2000}
+          />
+        </section>
+        <table className="company-form-stamps">
+          <tbody>
+            <tr>
+              <th scope="row">{t("incidentReport.submitted")}</th>
+              <td>{report?.submittedOn ? `${report.submittedOn} ${report.submittedBy ?? ""}` : ""}</td>
+              <th scope="row">{t("incidentReport.approved")}</th>
+              <td>{report?.approvedOn ? `${report.approvedOn} ${report.approvedBy ?? ""}` : ""}</td>
+            </tr>
+          </tbody>
+        </table>
+        <div className="form-actions no-print">
+          {editable ? (
+            <>
+              <button type="submit" name="intent" value="save">
+                {t("incidentReport.saveDraft")}
+              </button>
+              <button type="submit" name="intent" value="submit" className="primary">
+                {t("incidentReport.submit")}
+              </button>
+            </>
+          ) : null}
+          {canApprove ? (
+            <>
+              <button type="submit" name="intent" value="approve" className="primary">
+                {t("incidentReport.approve")}
+              </button>
+              <button type="submit" name="intent" value="return">
+                {t("incidentReport.return")}
+              </button>
+            </>
+          ) : null}
+        </div>
+      </Form>
+    </div>
+  );
+}
