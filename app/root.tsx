@@ -64,6 +64,7 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/admin/users", key: "nav.users", permission: "users.manage" },
   { to: "/admin/audit", key: "nav.audit", permission: "audit.read" },
   { to: "/admin/settings", key: "nav.settings", permission: "settings.manage" },
+  { to: "/admin/retention", key: "nav.retention", permission: "settings.manage" },
 ];
 
 function Document({ lang, user, children }: { lang: Lang; user: HeaderUser | null; children: ReactNode }) {

@@ -79,6 +79,8 @@ export const incidents = sqliteTable(
     determination: text("determination"),
     outcome: text("outcome"),
     status: text("status", { enum: ["open", "closed"] }).notNull().default("open"),
+    /** When retention erased the personal fields (summary, verbatim, client); the coded facts stay. */
+    personalErasedAt: text("personal_erased_at"),
     closedAt: text("closed_at"),
     reportSubmittedAt: text("report_submitted_at"),
     prevention: text("prevention"),
@@ -184,6 +186,8 @@ export const settings = sqliteTable(
     suppressionThreshold: integer("suppression_threshold").notNull().default(3),
     nationalObligationDate: text("national_obligation_date").notNull().default("2026-10-01"),
     writtenReportDeadlineDays: integer("written_report_deadline_days").notNull().default(7),
+    /** Years after closing after which an incident's personal fields are erased (null: never). */
+    retentionYears: integer("retention_years").default(5),
     updatedAt: text("updated_at").notNull().default(now),
   },
   (t) => [

@@ -31,7 +31,7 @@ export default function SettingsPage() {
   const result = useActionData<typeof action>();
   const { t } = useT();
   const failed = result && !result.ok ? result : null;
-  const value = (f: (typeof SETTINGS_FIELDS)[number]) => failed?.values[f] ?? String(settings[f]);
+  const value = (f: (typeof SETTINGS_FIELDS)[number]) => failed?.values[f] ?? String(settings[f] ?? "");
   const err = (f: string) => (failed?.errors[f] ? t(failed.errors[f].key, failed.errors[f].params) : undefined);
   return (
     <section>
@@ -78,6 +78,16 @@ export default function SettingsPage() {
             value={value("writtenReportDeadlineDays")}
             error={err("writtenReportDeadlineDays")}
             hint={t("settings.writtenReportDeadlineDaysHint")}
+          />
+          <TextField
+            name="retentionYears"
+            type="number"
+            min={1}
+            max="50"
+            label={t("settings.retentionYears")}
+            value={value("retentionYears")}
+            error={err("retentionYears")}
+            hint={t("settings.retentionYearsHint")}
           />
         </div>
         <p className="hint">{t("settings.updatedAt", { at: displayInstant(settings.updatedAt) })}</p>

@@ -65,6 +65,7 @@ const MATRIX: [string, Record<Exclude<Who, "anon">, Answer>][] = [
   ["/measures/G01", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   ["/training", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   ["/consultations", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  ["/admin/retention", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
   ["/consultations/new", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   [`/incidents/${own}/report`, { admin: 200, hr: 200, supervisor: 200, executive: 403 }],
   [`/incidents/${other}/report`, { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
@@ -85,6 +86,7 @@ const ACTIONS: [string, Record<Exclude<Who, "anon">, "403" | "allowed">][] = [
   ["/measures/G01", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
   ["/training", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
   ["/consultations/new", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
+  ["/admin/retention", { admin: "allowed", hr: "403", supervisor: "403", executive: "403" }],
   [`/incidents/${other}/report`, { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
 ];
 

@@ -23,6 +23,7 @@ export const AUDIT_ACTION_NAMES = [
   "user.updated",
   "user.password_reset",
   "settings.updated",
+  "retention.erased",
   "audit.exported",
   "measure.updated",
   "training.created",

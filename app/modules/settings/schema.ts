@@ -15,6 +15,12 @@ export const settingsSchema = z.object({
       message: msg("errors.invalidDate"),
     }),
   writtenReportDeadlineDays: whole(0, 365, "settings.errors.deadline"),
+  /** Empty: personal data is never erased automatically. */
+  retentionYears: z
+    .string()
+    .trim()
+    .refine((s) => s === "" || (/^\d{1,2}$/.test(s) && Number(s) >= 1 && Number(s) <= 50), { message: msg("settings.errors.retention") })
+    .transform((s) => (s === "" ? null : Number(s))),
 });
 export type SettingsInput = z.infer<typeof settingsSchema>;
-export const SETTINGS_FIELDS = ["fiscalYearStartMonth", "suppressionThreshold", "nationalObligationDate", "writtenReportDeadlineDays"] as const;
+export const SETTINGS_FIELDS = ["fiscalYearStartMonth", "suppressionThreshold", "nationalObligationDate", "writtenReportDeadlineDays", "retentionYears"] as const;
