@@ -378,3 +378,24 @@ export const consultations = sqliteTable(
 );
 export type IncidentReport = typeof incidentReports.$inferSelect;
 export type Consultation = typeof consultations.$inferSelect;
+
+/** Evidence kept with an incident (recordings, e-mails, screenshots): the file lives outside the database. */
+export const evidenceFiles = sqliteTable(
+  "evidence_files",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    incidentId: integer("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    fileName: text("file_name").notNull(),
+    mimeType: text("mime_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    /** The name under the evidence folder (random, never the user's file name). */
+    storedName: text("stored_name").notNull(),
+    uploadedBy: text("uploaded_by").notNull(),
+    uploadedAt: text("uploaded_at").notNull().default(now),
+  },
+  (t) => [index("evidence_files_incident").on(t.incidentId)],
+);
+export type EvidenceFile = typeof evidenceFiles.$inferSelect;

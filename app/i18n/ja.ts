@@ -761,6 +761,23 @@ export const ja = {
   "retention.erase": "{n}件の個人情報を消去する",
   "retention.done": "{n}件の事案の個人情報を消去しました(顧客{c}件を削除)。",
   "audit.action.retention.erased": "保存期間による消去",
+  "evidence.title": "証拠資料(録音・メール・画像など)",
+  "evidence.none": "登録された証拠資料はありません。",
+  "evidence.file": "ファイル",
+  "evidence.size": "サイズ",
+  "evidence.uploaded": "登録",
+  "evidence.add": "証拠資料を追加",
+  "evidence.upload": "アップロード",
+  "evidence.limits": "{mb} MBまで。受け付ける形式: {types}",
+  "evidence.notFound": "証拠資料が見つかりません。",
+  "evidence.errors.type": "この形式のファイルは登録できません(音声・画像・PDF・テキスト・メール(.eml)のみ)。",
+  "evidence.errors.empty": "空のファイルは登録できません。",
+  "evidence.errors.tooLarge": "ファイルが大きすぎます(上限 20 MB)。",
+  "evidence.errors.noFile": "ファイルを選択してください。",
+  "retention.field.evidence": "証拠資料",
+  "audit.action.evidence.uploaded": "証拠資料の登録",
+  "audit.action.evidence.downloaded": "証拠資料のダウンロード",
+  "evidence.added": "証拠資料を登録しました。",
 } as const;
 
 export type MessageKey = keyof typeof ja;

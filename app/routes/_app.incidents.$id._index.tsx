@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getDb } from "~/modules/db.server";
 import { Flash } from "~/components/ui/Flash";
@@ -9,7 +9,9 @@ import { audit } from "~/modules/auth/audit.server";
 import { actorOf } from "~/modules/auth/guard.server";
 import { can } from "~/modules/auth/permissions";
 import { loadIncidentFor } from "~/modules/incidents/access.server";
-import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
+import { ALLOWED_TYPES, listEvidence, MAX_EVIDENCE_BYTES } from "~/modules/evidence/evidence.server";
+import { isMessageKey } from "~/i18n";
+import { displayDateTime, displayInstant, toTokyoDateTime } from "~/modules/incidents/dates";
 import type { IncidentField } from "~/modules/incidents/schema";
 import { type CodedField, fullLabelOf, labelOf } from "~/modules/incidents/taxonomy";
 
@@ -19,11 +21,19 @@ export const handle: PageHandle = { titleKey: "detail.pageTitle" };
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.read");
   audit(getDb(), actorOf(user, context), "incident.viewed", { type: "incident", id });
-  return { incident, canEdit: can(user, "incidents.write"), canDelete: can(user, "incidents.delete") };
+  const notice = new URL(request.url).searchParams.get("evidence");
+  return {
+    incident,
+    canEdit: can(user, "incidents.write"),
+    canDelete: can(user, "incidents.delete"),
+    evidence: listEvidence(getDb(), id).map((e) => ({ id: e.id, fileName: e.fileName, size: e.size, sha256: e.sha256, uploadedAt: e.uploadedAt, uploadedBy: e.uploadedBy })),
+      evidenceNotice: notice && isMessageKey(notice) && notice.startsWith("evidence.") ? notice : null,
+    limits: { mb: MAX_EVIDENCE_BYTES / 1024 / 1024, types: Object.keys(ALLOWED_TYPES).join(" ") },
+  };
 }
 
 export default function IncidentDetail() {
-  const { incident: i, canEdit, canDelete } = useLoaderData<typeof loader>();
+  const { incident: i, canEdit, canDelete, evidence, evidenceNotice, limits } = useLoaderData<typeof loader>();
   const { t, lang } = useT();
   const unknown = <span className="muted">{t("common.unknown")}</span>;
   const none = <span className="muted">{t("common.none")}</span>;
@@ -144,6 +154,56 @@ export default function IncidentDetail() {
         {t("detail.createdAt")}: {displayDateTime(toTokyoDateTime(new Date(i.createdAt)))} / {t("detail.updatedAt")}:{" "}
         {displayDateTime(toTokyoDateTime(new Date(i.updatedAt)))}
       </p>
+      <section className="detail-section" id="evidence">
+        <h2>{t("evidence.title")}</h2>
+        {evidenceNotice ? (
+          <p className={evidenceNotice === "evidence.added" ? "flash" : "error-summary"} role="status">
+            {t(evidenceNotice)}
+          </p>
+        ) : null}
+        {evidence.length === 0 ? (
+          <p className="muted">{t("evidence.none")}</p>
+        ) : (
+          <table className="grid-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("evidence.file")}</th>
+                <th scope="col" className="num">
+                  {t("evidence.size")}
+                </th>
+                <th scope="col">{t("evidence.uploaded")}</th>
+                <th scope="col">SHA-256</th>
+              </tr>
+            </thead>
+            <tbody>
+              {evidence.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <a href={`/incidents/${i.id}/evidence/${e.id}`} download>
+                      {e.fileName}
+                    </a>
+                  </td>
+                  <td className="num">{e.size < 1024 ? `${e.size} B` : `${(e.size / 1024).toFixed(0)} KB`}</td>
+                  <td className="nowrap">
+                    {displayInstant(e.uploadedAt)} {e.uploadedBy}
+                  </td>
+                  <td className="code">{e.sha256.slice(0, 16)}…</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {canEdit ? (
+          <Form method="post" action={`/incidents/${i.id}/evidence`} encType="multipart/form-data" className="upload-form">
+            <div className="field">
+              <label htmlFor="evidence-file">{t("evidence.add")}</label>
+              <input id="evidence-file" name="file" type="file" accept={limits.types.replace(/ /g, ",")} required />
+              <p className="hint">{t("evidence.limits", { mb: limits.mb, types: limits.types })}</p>
+            </div>
+            <button type="submit">{t("evidence.upload")}</button>
+          </Form>
+        ) : null}
+      </section>
     </article>
   );
 }

@@ -319,6 +319,37 @@ describe("hardening", () => {
   });
 });
 
+describe("evidence files", () => {
+  it("are downloaded only by those who may open the incident: 403 for another department's supervisor and executives", async () => {
+    // HR uploads a recording's transcript to another department's incident, as the page does (multipart).
+    const form = new FormData();
+    form.append("file", new File(["録音の書き起こし: 責任者を出せ"], "transcript.txt", { type: "text/plain" }));
+    const cookie = (clients.hr as unknown as { cookie: string }).cookie;
+    const up = await fetch(`${baseURL}/incidents/${other}/evidence`, { method: "POST", body: form, redirect: "manual", headers: { Cookie: cookie, Origin: baseURL } });
+    expect(up.status).toBe(302);
+    expect(location(up)).toContain("evidence=evidence.added");
+    const row = db.prepare("select id from evidence_files where incident_id = ? order by id desc").get(other) as { id: number };
+    const path = `/incidents/${other}/evidence/${row.id}`;
+    const hr = await clients.hr.get(path);
+    expect(hr.status).toBe(200);
+    expect(hr.headers.get("content-disposition")).toContain("attachment");
+    expect(await hr.text()).toContain("責任者を出せ");
+    for (const who of ["supervisor", "executive"] as const) {
+      const res = await clients[who].get(path);
+      expect(res.status, who).toBe(403);
+      expect(await res.text()).not.toContain("責任者を出せ");
+    }
+    expect((await clients.anon.get(path)).status).toBe(302);
+    // A type outside the allow-list is refused with a message.
+    const bad = new FormData();
+    bad.append("file", new File(["MZ"], "tool.exe"));
+    const refused = await fetch(`${baseURL}/incidents/${other}/evidence`, { method: "POST", body: bad, redirect: "manual", headers: { Cookie: cookie, Origin: baseURL } });
+    expect(location(refused)).toContain("evidence=evidence.errors.type");
+    const downloads = db.prepare("select count(*) as n from audit_log where action = 'evidence.downloaded' and target_id = ?").get(String(other));
+    expect(downloads).toEqual({ n: 1 });
+  });
+});
+
 describe("the audit trail records who did what", () => {
   it("has entries for sign-in, views, changes and exports, with the address", async () => {
     await clients.hr.get(`/incidents/${own}`);

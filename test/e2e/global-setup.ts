@@ -85,7 +85,7 @@ export default async function setup(project: TestProject) {
   const databasePath = path.join(dir, "e2e.db");
   let output = "";
   server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, DEMO_INCIDENTS: "400" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, DEMO_INCIDENTS: "400", EVIDENCE_DIR: path.join(dir, "evidence") },
     stdio: ["ignore", "pipe", "pipe"],
   });
   server.stdout!.on("data", (d) => (output += d));

@@ -13,6 +13,8 @@ export const AUDIT_ACTION_NAMES = [
   "incident_report.submitted",
   "incident_report.approved",
   "incident_report.returned",
+  "evidence.uploaded",
+  "evidence.downloaded",
   "import.committed",
   "import.undone",
   "import.errors_exported",

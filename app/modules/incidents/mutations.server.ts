@@ -10,6 +10,7 @@ import type { Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents } from "../../../db/schema";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../auth/audit.server";
+import { removeStoredFiles, storedFilesOf } from "../evidence/evidence.server";
 import { normalizeName } from "./normalize";
 import { type FieldErrors, type IncidentField, type IncidentInput, INCIDENT_FIELDS, validateIncident } from "./schema";
 import { MULTI_FIELDS } from "./taxonomy";
@@ -211,13 +212,17 @@ export function updateIncident(
   });
 }
 
-/** Deletes an incident and (by cascade) its coded values; returns whether it existed. */
+/** Deletes an incident and (by cascade) its coded values, report and evidence; returns whether it existed. */
 export function deleteIncident(db: Db, id: number, actor?: Actor): boolean {
-  return db.transaction(() => {
+  const files = storedFilesOf(db, [id]);
+  const deleted = db.transaction(() => {
     const ref = db.select({ ref: incidents.ref }).from(incidents).where(eq(incidents.id, id)).get();
     if (!ref) return false;
     db.delete(incidents).where(eq(incidents.id, id)).run();
     if (actor) audit(db, actor, "incident.deleted", { type: "incident", id }, { ref: ref.ref });
     return true;
   });
+  // The evidence files go once their rows are gone for good (after the commit).
+  if (deleted) removeStoredFiles(files);
+  return deleted;
 }

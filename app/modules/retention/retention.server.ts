@@ -6,7 +6,8 @@
  */
 import { and, eq, inArray, isNotNull, isNull, lt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
-import { clients, incidentReports, incidents } from "../../../db/schema";
+import { clients, evidenceFiles, incidentReports, incidents } from "../../../db/schema";
+import { removeStoredFiles, storedFilesOf } from "../evidence/evidence.server";
 import { audit, type Actor } from "../auth/audit.server";
 
 /** The day before which an incident must have been closed to be erased on `today`. */
@@ -21,7 +22,7 @@ export interface ErasureCandidate {
   ref: string | null;
   closedAt: string;
   /** Which personal fields still hold something. */
-  fields: ("summary" | "verbatim" | "client" | "report")[];
+  fields: ("summary" | "verbatim" | "client" | "report" | "evidence")[];
 }
 
 function candidateWhere(cutoff: string) {
@@ -40,6 +41,7 @@ export function erasureCandidates(db: Db, today: string, years: number, limit = 
       verbatim: incidents.verbatim,
       clientId: incidents.clientId,
       report: incidentReports.id,
+      evidence: sql<number>`(select count(*) from ${evidenceFiles} where ${evidenceFiles.incidentId} = ${incidents.id})`,
     })
     .from(incidents)
     .leftJoin(incidentReports, eq(incidentReports.incidentId, incidents.id))
@@ -56,6 +58,7 @@ export function erasureCandidates(db: Db, today: string, years: number, limit = 
       ...(r.verbatim ? (["verbatim"] as const) : []),
       ...(r.clientId ? (["client"] as const) : []),
       ...(r.report ? (["report"] as const) : []),
+      ...(r.evidence ? (["evidence"] as const) : []),
     ],
   }));
 }
@@ -63,7 +66,8 @@ export function erasureCandidates(db: Db, today: string, years: number, limit = 
 /** Erases the personal fields of every candidate, in one transaction with its audit entry; returns what it did. */
 export function erasePersonalData(db: Db, today: string, years: number, actor: Actor): { incidents: number; clients: number } {
   const cutoff = retentionCutoff(today, years);
-  return db.transaction(() => {
+  let files: string[] = [];
+  const result = db.transaction(() => {
     const ids = db.select({ id: incidents.id }).from(incidents).where(candidateWhere(cutoff)).all().map((r) => r.id);
     if (ids.length === 0) return { incidents: 0, clients: 0 };
     const at = new Date().toISOString();
@@ -71,6 +75,8 @@ export function erasePersonalData(db: Db, today: string, years: number, actor: A
     for (let i = 0; i < ids.length; i += 5000) {
       const slice = ids.slice(i, i + 5000);
       db.update(incidents).set({ summary: null, verbatim: null, clientId: null, personalErasedAt: at }).where(inArray(incidents.id, slice)).run();
+      files = files.concat(storedFilesOf(db, slice));
+      db.delete(evidenceFiles).where(inArray(evidenceFiles.incidentId, slice)).run();
       db.update(incidentReports)
         .set({ whatHappened: null, causeAnalysis: null, supervisorComment: null, actions: "[]", submittedBy: null, approvedBy: null })
         .where(inArray(incidentReports.incidentId, slice))
@@ -85,4 +91,6 @@ export function erasePersonalData(db: Db, today: string, years: number, actor: A
     });
     return { incidents: ids.length, clients: orphaned };
   });
+  removeStoredFiles(files); // after the commit: a rolled-back erasure keeps its files
+  return result;
 }
