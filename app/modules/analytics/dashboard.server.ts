@@ -9,7 +9,7 @@ import { clients, departments } from "../../../db/schema";
 import { translate, type Lang } from "~/i18n";
 import { normalizeName } from "../incidents/normalize";
 import { BEHAVIOURS, CARE, CHANNELS, codesOf, labelOf, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
-import { parsePeriod, type Period } from "../reports/periods";
+import { comparisonPeriods, parsePeriod, type Period } from "../reports/periods";
 import { seesPersonalData, incidentScope, type Principal } from "../auth/permissions";
 import { aggregate, clientHistories, countMatching, medianOfHistogram, type CubeFilters } from "./aggregate.server";
 import { BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, dayNumber, dayText, DETERMINATION_INDEX, OUTCOME_INDEX, RESPONSE_INDEX } from "./cube.server";
@@ -88,16 +88,6 @@ function cubeFilters(db: Db, q: DashboardQuery, from: string, to: string, user: 
   };
 }
 
-/** The same length just before, and the same days a year before (reports.md). */
-function shiftedPeriods(period: Period): { previous: [string, string]; yearBefore: [string, string] } {
-  const from = dayNumber(period.from);
-  const to = dayNumber(period.to);
-  const length = to - from + 1;
-  const back = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`;
-  const yearBeforeTo = back(period.to).endsWith("-02-29") ? `${Number(period.to.slice(0, 4)) - 1}-02-28` : back(period.to);
-  return { previous: [dayText(from - length), dayText(from - 1)], yearBefore: [back(period.from), yearBeforeTo] };
-}
-
 function listHref(q: DashboardQuery, period: string, replace: Record<string, string | string[]> = {}): string {
   const p = new URLSearchParams();
   p.set("period", period);
@@ -157,7 +147,7 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
     policeOutcomes: [OUTCOME_INDEX.get("O5")!, OUTCOME_INDEX.get("O6")!],
     writtenReportDays: o.writtenReportDays,
   });
-  const shifted = shiftedPeriods(q.period);
+  const shifted = comparisonPeriods(q.period);
   const countIn = ([from, to]: [string, string]) =>
     countMatching(cube.monthsBetween(from, to), { ...f, from: dayNumber(from), to: dayNumber(to) });
   const periodKey = q.period.key;

@@ -6,6 +6,7 @@
 import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
 import { auditLog, type AuditEntry } from "../../../db/schema";
+import { shiftDay } from "../incidents/dates";
 import { AUDIT_ACTION_NAMES, type AuditActionName } from "./audit-actions";
 import type { AuditQuery } from "./audit-filters";
 
@@ -56,18 +57,12 @@ function tokyoDayStartUtc(day: string): string {
   return new Date(`${day}T00:00:00+09:00`).toISOString();
 }
 
-function nextDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
 function conditions(f: AuditFilters): SQL | undefined {
   const c: SQL[] = [];
   if (f.actor) c.push(eq(auditLog.actor, f.actor));
   if (f.action) c.push(eq(auditLog.action, f.action));
   if (f.from) c.push(gte(auditLog.at, tokyoDayStartUtc(f.from)));
-  if (f.to) c.push(lt(auditLog.at, tokyoDayStartUtc(nextDay(f.to))));
+  if (f.to) c.push(lt(auditLog.at, tokyoDayStartUtc(shiftDay(f.to, 1))));
   if (f.targetType) c.push(eq(auditLog.targetType, f.targetType));
   if (f.targetId) c.push(eq(auditLog.targetId, f.targetId));
   return c.length ? and(...c) : undefined;

@@ -3,7 +3,7 @@
  * Stored forms: `YYYY-MM-DD` for a date, `YYYY-MM-DDTHH:mm:ss+09:00` for a date-time.
  */
 import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
+import { addDays, format, subYears } from "date-fns";
 
 export const TOKYO = "Asia/Tokyo";
 
@@ -62,6 +62,21 @@ export function toTokyoDateTime(instant: Date): string {
 
 function pad(n: number): string {
   return String(n).padStart(2, "0");
+}
+
+/** A calendar day as a date in Tokyo, for date-fns' calendar arithmetic. */
+function tokyoDay(day: string): TZDate {
+  return new TZDate(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)), TOKYO);
+}
+
+/** The calendar day `n` days after (or, negative, before) another. */
+export function shiftDay(day: string, n: number): string {
+  return format(addDays(tokyoDay(day), n), "yyyy-MM-dd");
+}
+
+/** The same calendar day `n` years earlier; 29 February becomes 28 February in a common year. */
+export function yearsEarlier(day: string, n: number): string {
+  return format(subYears(tokyoDay(day), n), "yyyy-MM-dd");
 }
 
 /** Whole days from one calendar day to another (b − a). */

@@ -3,15 +3,10 @@ import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL, type S
 import type { Conn, Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents, settings, type Settings } from "../../../db/schema";
 import { type IncidentFilters, type ListQuery, PAGE_SIZE } from "./filters";
+import { shiftDay } from "./dates";
 import { normalizeName } from "./normalize";
 import type { IncidentInput } from "./schema";
 import { MULTI_FIELDS, type MultiField } from "./taxonomy";
-
-function nextDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
 
 /** `%`, `_` and `\` typed by a user are literal characters, not LIKE wildcards. */
 function likeContains(text: string): string {
@@ -34,7 +29,7 @@ export function filterConditions(f: IncidentFilters): SQL[] {
   const c: SQL[] = [];
   // On occurred_at, the list's sort key, so the first page is read from one index in order. Stored values start with
   // the Tokyo day, so every value of the last day sorts below the next day's bare date.
-  if (f.period) c.push(gte(incidents.occurredAt, f.period.from), lt(incidents.occurredAt, nextDay(f.period.to)));
+  if (f.period) c.push(gte(incidents.occurredAt, f.period.from), lt(incidents.occurredAt, shiftDay(f.period.to, 1)));
   if (f.departmentId.length) c.push(inOrNull(incidents.departmentId, f.departmentId));
   if (f.clientId.length) c.push(inArray(incidents.clientId, f.clientId));
   if (f.client) {

@@ -13,7 +13,7 @@ import { cubeFor, dayNumber, dayText, CHANNEL_INDEX, OUTCOME_INDEX } from "../an
 import { suppressCount, suppressTable, type Shown } from "../analytics/suppression";
 import { BEHAVIOURS, CARE, CHANNELS, labelOf, MEASURES, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
 import type { Settings } from "../../../db/schema";
-import { periodLabel, type Period } from "./periods";
+import { comparisonPeriods, periodLabel, type Period } from "./periods";
 import { consultationMetrics } from "../consultations/consultations.server";
 
 export type Audience = "hr" | "executive";
@@ -73,16 +73,6 @@ const MISSED_LISTED = 20;
 
 const ratio = (met: number, applicable: number) => (applicable > 0 ? met / applicable : null);
 
-function shifted(period: Period): { previous: [string, string]; yearBefore: [string, string] } {
-  const from = dayNumber(period.from);
-  const to = dayNumber(period.to);
-  const back = (d: string) => {
-    const y = `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`;
-    return y.endsWith("-02-29") ? `${y.slice(0, 4)}-02-28` : y;
-  };
-  return { previous: [dayText(from - (to - from + 1)), dayText(from - 1)], yearBefore: [back(period.from), back(period.to)] };
-}
-
 export function buildComplianceReport(db: Db, period: Period, o: ReportOptions): ComplianceReport {
   const executive = o.audience === "executive";
   const t = (k: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(o.lang, k, params);
@@ -100,7 +90,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
     policeOutcomes: [OUTCOME_INDEX.get("O5")!, OUTCOME_INDEX.get("O6")!],
     writtenReportDays: o.settings.writtenReportDeadlineDays,
   });
-  const s = shifted(period);
+  const s = comparisonPeriods(period);
   const countIn = ([from, to]: [string, string]) => countMatching(cube.monthsBetween(from, to), { ...filters, from: dayNumber(from), to: dayNumber(to) });
   const previous = countIn(s.previous);
   const yearBefore = countIn(s.yearBefore);

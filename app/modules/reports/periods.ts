@@ -3,7 +3,7 @@
  * Pure: everything is calendar days (`YYYY-MM-DD`) in Asia/Tokyo, both ends included.
  */
 import type { Lang } from "../incidents/taxonomy";
-import { isValidDay } from "../incidents/dates";
+import { daysBetween, isValidDay, shiftDay, yearsEarlier } from "../incidents/dates";
 
 export type PeriodKind = "month" | "quarter" | "year" | "fiscalYear" | "fiscalQuarter" | "fiscalHalf" | "range";
 
@@ -135,4 +135,16 @@ export function periodChoices(today: string, fiscalStartMonth = 4, years = 3): s
   }
   out.push(String(ty), String(ty - 1));
   return out;
+}
+
+/**
+ * What a period is compared with (reports.md): the period of the same length just before it, and the same days a
+ * year before.
+ */
+export function comparisonPeriods(p: Pick<Period, "from" | "to">): { previous: [string, string]; yearBefore: [string, string] } {
+  const length = daysBetween(p.from, p.to) + 1;
+  return {
+    previous: [shiftDay(p.from, -length), shiftDay(p.from, -1)],
+    yearBefore: [yearsEarlier(p.from, 1), yearsEarlier(p.to, 1)],
+  };
 }

@@ -9,12 +9,11 @@ import type { Db } from "../../../db/client.server";
 import { clients, evidenceFiles, incidentReports, incidents } from "../../../db/schema";
 import { removeStoredFiles, storedFilesOf } from "../evidence/evidence.server";
 import { audit, type Actor } from "../auth/audit.server";
+import { yearsEarlier } from "../incidents/dates";
 
 /** The day before which an incident must have been closed to be erased on `today`. */
 export function retentionCutoff(today: string, years: number): string {
-  const y = Number(today.slice(0, 4)) - years;
-  const cut = `${y}${today.slice(4)}`;
-  return cut.endsWith("-02-29") ? `${y}-02-28` : cut;
+  return yearsEarlier(today, years);
 }
 
 export interface ErasureCandidate {
