@@ -9,13 +9,14 @@ import type { Db } from "../db/client.server";
 import { auditLog, measures, trainingSessions } from "../db/schema";
 import type { Actor } from "~/modules/auth/audit.server";
 import { can, ROLES } from "~/modules/auth/permissions";
+import { percent } from "~/modules/format";
 import { daysBetween } from "~/modules/incidents/dates";
 import { MEASURES } from "~/modules/incidents/taxonomy";
 import {
   getMeasure, listMeasures, measureHistory, saveMeasureForm, updateMeasure,
 } from "~/modules/registers/measures.server";
 import {
-  coverage, isHttpUrl, isStale, measureSchema, percent, totalsByFiscalYear, trainingSchema, type MeasureField, type TrainingField,
+  coverage, isHttpUrl, isStale, measureSchema, totalsByFiscalYear, trainingSchema, type MeasureField, type TrainingField,
 } from "~/modules/registers/schema";
 import { addTrainingForm, deleteTraining, listTraining } from "~/modules/registers/training.server";
 import { memoryDb, TODAY } from "./helpers";

@@ -7,6 +7,7 @@ import { Flash } from "~/components/ui/Flash";
 import { PeriodInput } from "~/components/ui/PeriodInput";
 import { langFromCookie } from "~/i18n";
 import { useT } from "~/i18n/use-t";
+import { percent } from "~/modules/format";
 import { getDb } from "~/modules/db.server";
 import { buildDashboard, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
 import type { Change, Count } from "~/modules/analytics/dashboard-types";
@@ -75,7 +76,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** The repeat-offender table shows the strongest cases first; the rest are counted. */
 const REPEAT_ROWS = 20;
-const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
 const num = (c: Count) => (typeof c === "number" ? c.toLocaleString() : c);
 
 function Delta({ change, label }: { change: Change; label: string }) {
@@ -179,12 +179,12 @@ export default function Dashboard() {
         </div>
         <div className="figure">
           <dt>{t("overview.severe")}</dt>
-          <dd>{pct(h.severe.share)}</dd>
+          <dd>{percent(h.severe.share)}</dd>
           <dd className="sub">{t("common.count", { n: num(h.severe.count) })}</dd>
         </div>
         <div className="figure">
           <dt>{t("dashboard.policeOrLawyer")}</dt>
-          <dd>{pct(h.policeOrLawyer.share)}</dd>
+          <dd>{percent(h.policeOrLawyer.share)}</dd>
           <dd className="sub">{t("common.count", { n: num(h.policeOrLawyer.count) })}</dd>
         </div>
         <div className="figure">
@@ -193,7 +193,7 @@ export default function Dashboard() {
         </div>
         <div className="figure">
           <dt>{t("dashboard.repeatContacts")}</dt>
-          <dd>{pct(h.repeatContacts.share)}</dd>
+          <dd>{percent(h.repeatContacts.share)}</dd>
           <dd className="sub">{t("common.count", { n: num(h.repeatContacts.count) })}</dd>
         </div>
       </dl>
@@ -234,7 +234,7 @@ export default function Dashboard() {
                 {data.adherence.map((a) => (
                   <tr key={a.step}>
                     <th scope="row">{t(`dashboard.step.${a.step}`)}</th>
-                    <td className="num">{pct(a.rate)}</td>
+                    <td className="num">{percent(a.rate)}</td>
                     <td className="num">{num(a.met)}</td>
                     <td className="num">{num(a.applicable)}</td>
                   </tr>

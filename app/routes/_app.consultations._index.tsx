@@ -4,6 +4,7 @@ import { Pager } from "~/components/ui/Pager";
 import { PeriodInput } from "~/components/ui/PeriodInput";
 import { FilterActions } from "~/components/ui/FilterActions";
 import { useT } from "~/i18n/use-t";
+import { percent } from "~/modules/format";
 import { requireUser } from "~/modules/auth/guard.server";
 import { consultationMetrics, listConsultations } from "~/modules/consultations/consultations.server";
 import {
@@ -33,10 +34,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     periodKeys: periodChoices(todayInTokyo(), fiscalYearStartMonth),
     fiscalYearStartMonth,
   };
-}
-
-function percent(ratio: number | null): string {
-  return ratio === null ? "—" : `${(Math.round(ratio * 1000) / 10).toFixed(1)}%`;
 }
 
 export default function ConsultationList() {

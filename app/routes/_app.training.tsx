@@ -2,13 +2,14 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { TextArea, TextField } from "~/components/ui/fields";
 import { useT } from "~/i18n/use-t";
+import { percent } from "~/modules/format";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formStrings } from "~/modules/auth/schema";
 import { getDb } from "~/modules/db.server";
 import { todayInTokyo } from "~/modules/incidents/dates";
 import { getSettings } from "~/modules/incidents/queries.server";
 import {
-  coverage, percent, TRAINING_FIELDS, TRAINING_NOTES_MAX, TRAINING_TITLE_MAX, totalsByFiscalYear, type TrainingField,
+  coverage, TRAINING_FIELDS, TRAINING_NOTES_MAX, TRAINING_TITLE_MAX, totalsByFiscalYear, type TrainingField,
 } from "~/modules/registers/schema";
 import { addTrainingForm, deleteTraining, listTraining } from "~/modules/registers/training.server";
 import { parsePeriod, periodLabel } from "~/modules/reports/periods";

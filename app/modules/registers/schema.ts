@@ -156,11 +156,6 @@ export function coverage(attendees: number, invited: number): number | null {
   return invited > 0 ? attendees / invited : null;
 }
 
-/** `0.857…` → `85.7%`; null → `—`. */
-export function percent(ratio: number | null): string {
-  return ratio === null ? "—" : `${(Math.round(ratio * 1000) / 10).toFixed(1)}%`;
-}
-
 export interface FiscalYearTotals {
   /** The fiscal year by the calendar year it starts in (2025 = 2025年度). */
   fiscalYear: number;

@@ -9,12 +9,13 @@ import type { Db } from "../../../db/client.server";
 import { clients, departments, incidents, measures as measuresTable, trainingSessions } from "../../../db/schema";
 import { translate, type Lang } from "~/i18n";
 import { aggregate, countMatching, missedSteps, NO_FILTERS, OPEN_AGE_GROUPS, openAt, type Aggregates } from "../analytics/aggregate.server";
-import { cubeFor, dayNumber, dayText, CHANNEL_INDEX, OUTCOME_INDEX } from "../analytics/cube.server";
+import { cubeFor, dayNumber, CHANNEL_INDEX, OUTCOME_INDEX } from "../analytics/cube.server";
 import { suppressCount, suppressTable, type Shown } from "../analytics/suppression";
 import { BEHAVIOURS, CARE, CHANNELS, labelOf, MEASURES, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
 import type { Settings } from "../../../db/schema";
 import { comparisonPeriods, periodLabel, type Period } from "./periods";
 import { consultationMetrics } from "../consultations/consultations.server";
+import { coverage, isStale } from "../registers/schema";
 
 export type Audience = "hr" | "executive";
 export type Step = "identify" | "report" | "two_responders_recorded" | "written_report" | "care";
@@ -168,7 +169,6 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
   // Measures: G always; N for the part of the period on or after the national date.
   const nationalDate = o.settings.nationalObligationDate;
   const national = period.to >= nationalDate ? { from: period.from > nationalDate ? period.from : nationalDate, to: period.to } : null;
-  const staleBefore = dayText(dayNumber(o.today) - 365);
   const register = new Map(db.select().from(measuresTable).all().map((m) => [m.code, m]));
   const measureRows = MEASURES.filter((m) => m.group === "G" || national).map((m) => {
     const r = register.get(m.code);
@@ -176,7 +176,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
       code: m.code as string,
       group: m.group as "G" | "N",
       status: r?.status ?? "not_yet",
-      stale: !r?.reviewedOn || r.reviewedOn < staleBefore,
+      stale: isStale(r?.reviewedOn, o.today),
       inPlaceOn: r?.inPlaceOn ?? null,
       reviewedOn: r?.reviewedOn ?? null,
     };
@@ -249,7 +249,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
       sessions: sessions.n,
       attendees: sessions.attendees,
       invited: sessions.invited,
-      coverage: sessions.invited > 0 ? sessions.attendees / sessions.invited : null,
+      coverage: coverage(sessions.attendees, sessions.invited),
     },
     missed,
     consultations: (() => {

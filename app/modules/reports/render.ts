@@ -4,6 +4,7 @@
  */
 import { translate, type Lang, type MessageKey } from "~/i18n";
 import { toCsv } from "../csv";
+import { percent } from "../format";
 import { MEASURES, MEASURE_STATUSES } from "../incidents/taxonomy";
 import type { ComplianceReport } from "./compliance.server";
 
@@ -17,7 +18,6 @@ interface Table {
   rows: (string | number)[][];
 }
 
-const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
 
 /** The report's sections as plain tables, in reading order. */
 export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
@@ -51,7 +51,7 @@ export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
       title: t("report.section.adherence"),
       newPage: true,
       header: [t("dashboard.step"), t("dashboard.rate"), t("dashboard.met"), t("dashboard.applicable")],
-      rows: r.adherence.map((a) => [t(`dashboard.step.${a.step}`), pct(a.rate), a.met, a.applicable]),
+      rows: r.adherence.map((a) => [t(`dashboard.step.${a.step}`), percent(a.rate), a.met, a.applicable]),
     },
     ...(r.missed
       ? [
@@ -73,7 +73,7 @@ export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
       rows: [
         [t("report.care.severe"), r.care.severe],
         [t("report.care.withCare"), r.care.withCare],
-        [t("report.care.rate"), pct(r.care.rate)],
+        [t("report.care.rate"), percent(r.care.rate)],
         ...r.care.byCare.map((c): (string | number)[] => [`${c.code} ${c.label}`, c.count]),
       ],
     },
@@ -94,7 +94,7 @@ export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
       rows: [
         [t("report.consultations.received"), r.consultations.received],
         [t("report.consultations.median"), r.consultations.medianDaysToFirstResponse ?? "—"],
-        [t("report.consultations.linked"), pct(r.consultations.linkedShare)],
+        [t("report.consultations.linked"), percent(r.consultations.linkedShare)],
         [t("report.consultations.open"), r.consultations.open],
       ],
     },
@@ -104,7 +104,7 @@ export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
       rows: [
         [t("report.training.sessions"), r.training.sessions],
         [t("report.training.attendees"), r.training.attendees],
-        [t("report.training.coverage"), pct(r.training.coverage)],
+        [t("report.training.coverage"), percent(r.training.coverage)],
       ],
     },
     {
@@ -119,7 +119,7 @@ export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
     {
       title: t("report.section.benchmarks"),
       header: [t("report.col.item"), t("report.col.value")],
-      rows: r.benchmarks.map((b) => [b.label, pct(b.value)]),
+      rows: r.benchmarks.map((b) => [b.label, percent(b.value)]),
     },
   ];
 }
