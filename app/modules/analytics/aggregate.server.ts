@@ -3,8 +3,9 @@
  * counts out; labels, links and suppression are added by dashboard.server.ts. Counting rules of reports.md: totals
  * count an incident once, multi-valued breakdowns once per value, and an empty field counts under "unknown".
  */
+import { BEHAVIOURS, CARE, CHANNELS, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
 import type { Partition } from "./cube.server";
-import { DETERMINATION_INDEX, MA_MASK, MB_MASK, RESPONSE_INDEX } from "./cube.server";
+import { CHANNEL_INDEX, DETERMINATION_INDEX, MA_MASK, MB_MASK, OUTCOME_INDEX, RESPONSE_INDEX } from "./cube.server";
 
 /** Filters as the cube sees them; every list is "any of", and null in a list means "no value". */
 export interface CubeFilters {
@@ -107,6 +108,38 @@ export interface AggregateOptions {
   policeOutcomes: number[];
   /** Days allowed for the written report (settings). */
   writtenReportDays: number;
+}
+
+/** The options every caller passes: the taxonomy's sizes and codes, and the written-report deadline (a setting). */
+export function aggregateOptions(writtenReportDays: number): AggregateOptions {
+  return {
+    channelCount: CHANNELS.length,
+    outcomeCount: OUTCOMES.length,
+    validityCount: VALIDITIES.length,
+    careCount: CARE.length,
+    behaviourCount: BEHAVIOURS.length,
+    phoneChannel: CHANNEL_INDEX.get("C2")!,
+    policeOutcomes: [OUTCOME_INDEX.get("O5")!, OUTCOME_INDEX.get("O6")!],
+    writtenReportDays,
+  };
+}
+
+/** part / whole, or null when the whole is 0 (reports.md: a rate with nothing applicable is null). */
+export function ratio(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+const nonZero = (counts: Int32Array): [number, number][] => [...counts.entries()].filter(([, n]) => n > 0);
+
+/** Departments with incidents as [id, count], by count, "no department" (id 0) last. */
+export function departmentCounts(a: Aggregates): [number, number][] {
+  return nonZero(a.departments).sort((x, y) => (x[0] === 0 ? 1 : 0) - (y[0] === 0 ? 1 : 0) || y[1] - x[1]);
+}
+
+/** Clients: the top `n` as [id, count] by count, the rest summed (その他), and incidents without a client. */
+export function clientRanking(a: Aggregates, n = 10): { top: [number, number][]; others: number; none: number } {
+  const ranked = nonZero(a.clients).filter(([id]) => id !== 0).sort((x, y) => y[1] - x[1]);
+  return { top: ranked.slice(0, n), others: ranked.slice(n).reduce((sum, [, c]) => sum + c, 0), none: a.clients[0] ?? 0 };
 }
 
 export function aggregate(partitions: Partition[], f: CubeFilters, o: AggregateOptions): Aggregates {

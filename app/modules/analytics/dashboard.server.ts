@@ -3,17 +3,18 @@
  * incident list with the dashboard's own filters plus the clicked value, so the list counts exactly the incidents
  * behind the bar (the list's URL format is documented in incidents/filters.ts).
  */
-import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
-import { clients, departments } from "../../../db/schema";
 import { translate, type Lang } from "~/i18n";
-import { normalizeName } from "../incidents/normalize";
-import { BEHAVIOURS, CARE, CHANNELS, codesOf, labelOf, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
+import { clientIdsMatching, clientNamesById, listDepartments } from "../incidents/queries.server";
+import { BEHAVIOURS, CHANNELS, codesOf, labelOf, OUTCOMES } from "../incidents/taxonomy";
 import { comparisonPeriods, parsePeriod, type Period } from "../reports/periods";
 import { seesPersonalData, incidentScope, type Principal } from "../auth/permissions";
-import { aggregate, clientHistories, countMatching, medianOfHistogram, type CubeFilters } from "./aggregate.server";
+import {
+  aggregate, aggregateOptions, clientHistories, clientRanking, countMatching, departmentCounts, medianOfHistogram, ratio,
+  type CubeFilters,
+} from "./aggregate.server";
 import { BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, dayNumber, dayText, DETERMINATION_INDEX, OUTCOME_INDEX, RESPONSE_INDEX } from "./cube.server";
-import type { AdherenceRate, Breakdown, Bucket, Change, DashboardData, Heatmap, RepeatOffender, Trend } from "./dashboard-types";
+import type { AdherenceRate, Breakdown, Change, DashboardData, Heatmap, RepeatOffender, Trend } from "./dashboard-types";
 import { suppressCount, suppressTable, type Shown } from "./suppression";
 
 /** The filters a dashboard URL may carry: the list's names and values (repeatable; `unknown` = no value). */
@@ -56,28 +57,17 @@ export function parseDashboardQuery(
   };
 }
 
-/** The cube's filters for a period; a supervisor's department replaces any asked for. */
-function cubeFilters(db: Db, q: DashboardQuery, from: string, to: string, user: Principal): CubeFilters {
+/** The cube's filters for the query's period; a supervisor's department replaces any asked for. */
+function cubeFilters(db: Db, q: DashboardQuery, user: Principal): CubeFilters {
   const p = q.params;
   const scope = incidentScope(user);
   const clientText = p.get("client");
-  let clientIds: Set<number> | null = null;
-  if (clientText) {
-    // The same match as the list's client filter: part of the normalised name.
-    const like = `%${normalizeName(clientText).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    clientIds = new Set(
-      db
-        .select({ id: clients.id })
-        .from(clients)
-        .where(sql`${clients.normalizedName} like ${like} escape '\\'`)
-        .all()
-        .map((r) => r.id),
-    );
-  }
+  // The same match as the list's client filter: part of the normalised name.
+  const clientIds = clientText ? new Set(clientIdsMatching(db, clientText)) : null;
   const nullable = (v: string) => (v === "unknown" ? null : v);
   return {
-    from: dayNumber(from),
-    to: dayNumber(to),
+    from: dayNumber(q.period.from),
+    to: dayNumber(q.period.to),
     departments:
       scope.kind === "department" ? [scope.departmentId] : p.getAll("department").map((v) => (v === "unknown" ? null : Number(v))),
     channels: p.getAll("channel").map((c) => CHANNEL_INDEX.get(c)!),
@@ -105,7 +95,6 @@ function monthWithin(month: string, period: Period): string {
   return from === start && to === lastDay ? month : `${from}..${to}`;
 }
 
-const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
 /** A count and its share of the total; the share is withheld with a hidden count (share × total would give it away). */
 function countShare(part: number, whole: number, hide: (n: number) => Shown): { count: Shown; share: number | null } {
@@ -135,18 +124,9 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
   const hide = (n: number): Shown => (personal ? n : suppressCount(n, o.threshold));
   const link = (href: string) => (personal ? href : null);
   const t = (k: Parameters<typeof translate>[1]) => translate(o.lang, k);
-  const f = cubeFilters(db, q, q.period.from, q.period.to, user);
+  const f = cubeFilters(db, q, user);
   const partitions = cube.monthsBetween(q.period.from, q.period.to);
-  const a = aggregate(partitions, f, {
-    channelCount: CHANNELS.length,
-    outcomeCount: OUTCOMES.length,
-    validityCount: VALIDITIES.length,
-    careCount: CARE.length,
-    behaviourCount: BEHAVIOURS.length,
-    phoneChannel: CHANNEL_INDEX.get("C2")!,
-    policeOutcomes: [OUTCOME_INDEX.get("O5")!, OUTCOME_INDEX.get("O6")!],
-    writtenReportDays: o.writtenReportDays,
-  });
+  const a = aggregate(partitions, f, aggregateOptions(o.writtenReportDays));
   const shifted = comparisonPeriods(q.period);
   const countIn = ([from, to]: [string, string]) =>
     countMatching(cube.monthsBetween(from, to), { ...f, from: dayNumber(from), to: dayNumber(to) });
@@ -162,17 +142,7 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
     };
   };
 
-  const names = (table: typeof clients | typeof departments, ids: number[]) =>
-    new Map(
-      ids.length
-        ? db
-            .select({ id: table.id, name: table.name })
-            .from(table)
-            .where(sql`${table.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)
-            .all()
-            .map((r) => [r.id, r.name])
-        : [],
-    );
+  const clientNames = (ids: number[]) => new Map(personal ? clientNamesById(db, ids).map((c) => [c.id, c.name]) : []);
 
   // Behaviours: multi-valued, so no cell can be recovered from the total: only small cells are hidden.
   const behaviour: Breakdown = {
@@ -189,21 +159,18 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
   };
 
   // Clients: top 10 by count, then その他 (not listable: it is many clients), then incidents without a client.
-  const nonZero = (counts: Int32Array) => [...counts.entries()].filter(([, n]) => n > 0);
-  const ranked = nonZero(a.clients).filter(([id]) => id !== 0).sort((x, y) => y[1] - x[1]);
-  const top = ranked.slice(0, 10);
-  const clientNames = personal ? names(clients, top.map(([id]) => id)) : new Map<number, string>();
-  const otherCount = ranked.slice(10).reduce((s, [, n]) => s + n, 0);
+  const { top, others, none } = clientRanking(a);
+  const topNames = clientNames(top.map(([id]) => id));
   const client = additive("client", [
     ...top.map(([id, n], i) => ({
       key: personal ? String(id) : `rank${i + 1}`,
       // Executives never see a name: clients are ranked, not named.
-      label: personal ? (clientNames.get(id) ?? String(id)) : `${t("dashboard.clientRank")} ${i + 1}`,
+      label: personal ? (topNames.get(id) ?? String(id)) : `${t("dashboard.clientRank")} ${i + 1}`,
       count: n,
       href: listHref(q, periodKey, { client_id: String(id) }),
     })),
-    ...(otherCount ? [{ key: "other", label: t("dashboard.otherClients"), count: otherCount, href: null }] : []),
-    ...(a.clients[0] ? [{ key: "unknown", label: t("common.unknown"), count: a.clients[0], href: null }] : []),
+    ...(others ? [{ key: "other", label: t("dashboard.otherClients"), count: others, href: null }] : []),
+    ...(none ? [{ key: "unknown", label: t("common.unknown"), count: none, href: null }] : []),
   ]);
 
   const coded = (id: Breakdown["id"], field: "channel" | "outcome", codes: readonly { code: string }[], counts: number[], param: string) =>
@@ -220,14 +187,10 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
       ].filter((r) => r.count > 0),
     );
 
-  const deptCounts = nonZero(a.departments);
-  const deptIds = deptCounts.map(([id]) => id).filter((id) => id !== 0);
-  const deptNames = names(departments, deptIds);
+  const deptNames = new Map(listDepartments(db).map((d) => [d.id, d.name]));
   const department = additive(
     "department",
-    deptCounts
-      .sort((x, y) => (x[0] === 0 ? 1 : 0) - (y[0] === 0 ? 1 : 0) || y[1] - x[1]) // by count, 不明 last
-      .map(([id, n]) => ({
+    departmentCounts(a).map(([id, n]) => ({
         key: id === 0 ? "unknown" : String(id),
         label: id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)),
         count: n,
@@ -298,9 +261,9 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
   // Repeat offenders: clients with 3 or more incidents in the 12 months up to today, whatever the period.
   const todayN = dayNumber(o.today);
   const yearAgo = dayText(todayN - 364);
-  const histories = clientHistories(cube.monthsBetween(yearAgo, o.today), { ...cubeFilters(db, q, yearAgo, o.today, user) });
+  const histories = clientHistories(cube.monthsBetween(yearAgo, o.today), { ...f, from: dayNumber(yearAgo), to: todayN });
   const repeaters = [...histories.values()].filter((h) => h.count >= 3).sort((x, y) => y.count - x.count || y.lastDay - x.lastDay);
-  const repeaterNames = personal ? names(clients, repeaters.map((h) => h.client)) : new Map<number, string>();
+  const repeaterNames = clientNames(repeaters.map((h) => h.client));
   const has = (mask: number, ...codes: string[]) => codes.some((c) => (mask & (1 << RESPONSE_INDEX.get(c)!)) !== 0);
   const repeatOffenders: RepeatOffender[] = repeaters.map((h) => {
     const policeLegal = has(h.responses, "R06", "R07", "R10") || h.outcomes.has(OUTCOME_INDEX.get("O5")!) || h.outcomes.has(OUTCOME_INDEX.get("O6")!);

@@ -185,6 +185,16 @@ function clientsOfDepartment(db: Db, departmentId: number | null): SQL | undefin
     : inArray(clients.id, db.select({ id: incidents.clientId }).from(incidents).where(eq(incidents.departmentId, departmentId)));
 }
 
+/** The ids of the clients whose normalised name contains this text: the list's `client` filter, for the dashboard. */
+export function clientIdsMatching(db: Db, text: string): number[] {
+  return db
+    .select({ id: clients.id })
+    .from(clients)
+    .where(sql`${clients.normalizedName} like ${likeContains(normalizeName(text))} escape '\\'`)
+    .all()
+    .map((r) => r.id);
+}
+
 /** Client names for suggestions: all of them, or (for a supervisor) those met in one department's incidents. */
 export function listClientNames(db: Db, limit = 500, departmentId: number | null = null): string[] {
   const inDepartment = clientsOfDepartment(db, departmentId);

@@ -6,11 +6,15 @@
  */
 import { and, asc, between, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
-import { clients, departments, incidents, measures as measuresTable, trainingSessions } from "../../../db/schema";
+import { incidents, measures as measuresTable, trainingSessions } from "../../../db/schema";
 import { translate, type Lang } from "~/i18n";
-import { aggregate, countMatching, missedSteps, NO_FILTERS, OPEN_AGE_GROUPS, openAt, type Aggregates } from "../analytics/aggregate.server";
-import { cubeFor, dayNumber, CHANNEL_INDEX, OUTCOME_INDEX } from "../analytics/cube.server";
+import {
+  aggregate, aggregateOptions, clientRanking, countMatching, departmentCounts, missedSteps, NO_FILTERS, OPEN_AGE_GROUPS, openAt,
+  ratio, type Aggregates,
+} from "../analytics/aggregate.server";
+import { cubeFor, dayNumber, CHANNEL_INDEX } from "../analytics/cube.server";
 import { suppressCount, suppressTable, type Shown } from "../analytics/suppression";
+import { clientNamesById, listDepartments } from "../incidents/queries.server";
 import { BEHAVIOURS, CARE, CHANNELS, labelOf, MEASURES, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
 import type { Settings } from "../../../db/schema";
 import { comparisonPeriods, periodLabel, type Period } from "./periods";
@@ -72,7 +76,6 @@ export interface ReportOptions {
 /** How many of the incidents that missed a step the HR report lists by name (the count is always complete). */
 const MISSED_LISTED = 20;
 
-const ratio = (met: number, applicable: number) => (applicable > 0 ? met / applicable : null);
 
 export function buildComplianceReport(db: Db, period: Period, o: ReportOptions): ComplianceReport {
   const executive = o.audience === "executive";
@@ -81,16 +84,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
   const hide = (n: number): Shown => (executive ? suppressCount(n, threshold) : n);
   const cube = cubeFor(db);
   const filters = { ...NO_FILTERS, from: dayNumber(period.from), to: dayNumber(period.to) };
-  const a: Aggregates = aggregate(cube.monthsBetween(period.from, period.to), filters, {
-    channelCount: CHANNELS.length,
-    outcomeCount: OUTCOMES.length,
-    validityCount: VALIDITIES.length,
-    careCount: CARE.length,
-    behaviourCount: BEHAVIOURS.length,
-    phoneChannel: CHANNEL_INDEX.get("C2")!,
-    policeOutcomes: [OUTCOME_INDEX.get("O5")!, OUTCOME_INDEX.get("O6")!],
-    writtenReportDays: o.settings.writtenReportDeadlineDays,
-  });
+  const a: Aggregates = aggregate(cube.monthsBetween(period.from, period.to), filters, aggregateOptions(o.settings.writtenReportDeadlineDays));
   const s = comparisonPeriods(period);
   const countIn = ([from, to]: [string, string]) => countMatching(cube.monthsBetween(from, to), { ...filters, from: dayNumber(from), to: dayNumber(to) });
   const previous = countIn(s.previous);
@@ -106,33 +100,17 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
       ...codes.map((c, k) => ({ code: c.code, label: labelOf(field, c.code, o.lang), count: counts[k] })),
       { code: "unknown", label: t("common.unknown"), count: counts[codes.length] },
     ]);
-  const names = (table: typeof clients | typeof departments, ids: number[]) =>
-    new Map(
-      ids.length
-        ? db
-            .select({ id: table.id, name: table.name })
-            .from(table)
-            .where(sql`${table.id} in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`)
-            .all()
-            .map((r) => [r.id, r.name])
-        : [],
-    );
-  const nonZero = (counts: Int32Array) => [...counts.entries()].filter(([, n]) => n > 0);
-
-  const deptCounts = nonZero(a.departments).sort((x, y) => (x[0] === 0 ? 1 : 0) - (y[0] === 0 ? 1 : 0) || y[1] - x[1]);
-  const deptNames = names(departments, deptCounts.map(([id]) => id).filter((id) => id !== 0));
+  const deptNames = new Map(listDepartments(db).map((d) => [d.id, d.name]));
   const byDepartment = additive(
-    deptCounts.map(([id, n]) => ({ code: null, label: id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)), count: n })),
+    departmentCounts(a).map(([id, n]) => ({ code: null, label: id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)), count: n })),
   );
 
-  const ranked = nonZero(a.clients).filter(([id]) => id !== 0).sort((x, y) => y[1] - x[1]);
-  const top = ranked.slice(0, 10);
-  const clientNames = executive ? new Map<number, string>() : names(clients, top.map(([id]) => id));
-  const others = ranked.slice(10).reduce((sum, [, n]) => sum + n, 0);
+  const { top, others, none } = clientRanking(a);
+  const clientNames = new Map(executive ? [] : clientNamesById(db, top.map(([id]) => id)).map((c) => [c.id, c.name]));
   const clientRows = additive([
     ...top.map(([id, n], i) => ({ code: null, label: executive ? `${t("dashboard.clientRank")} ${i + 1}` : (clientNames.get(id) ?? String(id)), count: n })),
     ...(others ? [{ code: null, label: t("dashboard.otherClients"), count: others }] : []),
-    ...(a.clients[0] ? [{ code: null, label: t("common.unknown"), count: a.clients[0] }] : []),
+    ...(none ? [{ code: null, label: t("common.unknown"), count: none }] : []),
   ]).map(({ label, count }) => ({ label, count }));
 
   const byBehaviour: Row[] = BEHAVIOURS.map((b, k) => ({ code: b.code as string, label: labelOf("behaviours", b.code, o.lang), count: a.behaviours[k] }))
