@@ -15,14 +15,14 @@ import { MAX_UPLOAD_BYTES } from "../app/modules/import/uploads.server";
 import { MAX_EVIDENCE_BYTES } from "../app/modules/evidence/evidence.server";
 
 /**
- * Ordinary forms are small. Only the import page takes files: up to its own limit the page itself answers (with the
- * form still there); far beyond it the request is cut off here, before anything is read.
+ * Request bodies are cut off here, before anything is read. Ordinary forms are small; the pages that take files have
+ * their own limit, with room above it so that the page itself can answer a file just over it (form still there).
  */
 const FORM_LIMIT_BYTES = 1024 * 1024;
-const UPLOAD_PATHS = new Set(["/import", "/import.data"]);
-const UPLOAD_LIMIT_BYTES = MAX_UPLOAD_BYTES + 10 * 1024 * 1024;
-/** Evidence uploads (an incident's files): their own limit, plus the multipart framing. */
-const EVIDENCE_PATH = /^\/incidents\/\d+\/evidence(\.data)?$/;
+const FILE_LIMITS: [pattern: RegExp, bytes: number][] = [
+  [/^\/import(\.data)?$/, MAX_UPLOAD_BYTES + 10 * 1024 * 1024],
+  [/^\/incidents\/\d+\/evidence(\.data)?$/, MAX_EVIDENCE_BYTES + 1024 * 1024],
+];
 
 /** The app's built stylesheet (its name carries a content hash), so the pages below look like the app's. */
 let stylesheetHref = "";
@@ -117,11 +117,7 @@ export function createApp(build: ServerBuild, root: string = process.cwd()): exp
 
   app.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD") return next();
-    const limit = UPLOAD_PATHS.has(req.path)
-      ? UPLOAD_LIMIT_BYTES
-      : EVIDENCE_PATH.test(req.path)
-        ? MAX_EVIDENCE_BYTES + 1024 * 1024
-        : FORM_LIMIT_BYTES;
+    const limit = FILE_LIMITS.find(([pattern]) => pattern.test(req.path))?.[1] ?? FORM_LIMIT_BYTES;
     const length = req.get("content-length");
     if (length === undefined && req.get("transfer-encoding")) {
       return plainPage(res, 411, "送信の長さが分からないため受け付けられません。", "Length required.");

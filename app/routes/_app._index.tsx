@@ -9,7 +9,7 @@ import { langFromCookie } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { percent } from "~/modules/format";
 import { getDb } from "~/modules/db.server";
-import { buildDashboard, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
+import { buildDashboard, DASHBOARD_FILTER_PARAMS, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
 import type { Change, Count } from "~/modules/analytics/dashboard-types";
 import { requireUser } from "~/modules/auth/guard.server";
 import { incidentScope, seesPersonalData } from "~/modules/auth/permissions";
@@ -45,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     writtenReportDays: settings.writtenReportDeadlineDays,
   });
   const scope = incidentScope(user);
-  const filters = Object.fromEntries(["department", "channel", "client", "behaviour", "severity", "determination"].map((k) => [k, query.params.get(k) ?? ""]));
+  const filters = Object.fromEntries(DASHBOARD_FILTER_PARAMS.map((k) => [k, query.params.get(k) ?? ""]));
   const withStack = (stack: string) => {
     const p = new URLSearchParams(url.searchParams);
     p.set("stack", stack);

@@ -137,7 +137,7 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
     const shown = personal ? rows.map((r) => r.count) : suppressTable(rows.map((r) => r.count), o.threshold).cells;
     return {
       id,
-      buckets: rows.map((r, i) => ({ key: r.key, label: r.label, count: shown[i], href: link(r.href ?? "") || null })),
+      buckets: rows.map((r, i) => ({ key: r.key, label: r.label, count: shown[i], href: r.href && link(r.href) })),
       covered: hide(a.total),
     };
   };

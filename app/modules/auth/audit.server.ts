@@ -7,10 +7,9 @@ import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
 import { auditLog, type AuditEntry } from "../../../db/schema";
 import { shiftDay } from "../incidents/dates";
-import { AUDIT_ACTION_NAMES, type AuditActionName } from "./audit-actions";
+import type { AuditActionName } from "./audit-actions";
 import type { AuditQuery } from "./audit-filters";
 
-export const AUDIT_ACTIONS = AUDIT_ACTION_NAMES;
 export type AuditAction = AuditActionName;
 
 /** Who acts: a signed-in user, someone at the sign-in form, or the command line. */
