@@ -65,6 +65,7 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/admin/audit", key: "nav.audit", permission: "audit.read" },
   { to: "/admin/settings", key: "nav.settings", permission: "settings.manage" },
   { to: "/admin/retention", key: "nav.retention", permission: "settings.manage" },
+  { to: "/admin/backups", key: "nav.backups", permission: "settings.manage" },
 ];
 
 function Document({ lang, user, children }: { lang: Lang; user: HeaderUser | null; children: ReactNode }) {

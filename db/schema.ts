@@ -399,3 +399,36 @@ export const evidenceFiles = sqliteTable(
   (t) => [index("evidence_files_incident").on(t.incidentId)],
 );
 export type EvidenceFile = typeof evidenceFiles.$inferSelect;
+
+/**
+ * Every backup attempt (docs/decisions/0010): the copy's file, size and SHA-256, the row counts of its snapshot, and
+ * whether its verification passed (or why it failed). No foreign key to users, like the audit trail: an entry
+ * outlives anything it names.
+ */
+export const backups = sqliteTable(
+  "backups",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** UTC, ISO 8601 with milliseconds. */
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at").notNull(),
+    /** Absolute path of the copy as written. */
+    file: text("file").notNull(),
+    bytes: integer("bytes"),
+    sha256: text("sha256"),
+    status: text("status", { enum: ["ok", "failed"] }).notNull(),
+    /** Why it failed (Japanese, then English); null when it succeeded. */
+    message: text("message"),
+    /** JSON: rows per table in the snapshot that was copied. */
+    counts: text("counts"),
+    trigger: text("trigger", { enum: ["cli", "web", "pre-restore"] }).notNull(),
+    userId: integer("user_id"),
+    userName: text("user_name").notNull(),
+  },
+  (t) => [
+    index("backups_started_at").on(t.startedAt),
+    check("backups_status", sql`${t.status} in ('ok', 'failed')`),
+    check("backups_trigger", sql`${t.trigger} in ('cli', 'web', 'pre-restore')`),
+  ],
+);
+export type Backup = typeof backups.$inferSelect;

@@ -66,6 +66,7 @@ const MATRIX: [string, Record<Exclude<Who, "anon">, Answer>][] = [
   ["/training", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   ["/consultations", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   ["/admin/retention", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
+  ["/admin/backups", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
   ["/consultations/new", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   [`/incidents/${own}/report`, { admin: 200, hr: 200, supervisor: 200, executive: 403 }],
   [`/incidents/${other}/report`, { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
@@ -87,6 +88,7 @@ const ACTIONS: [string, Record<Exclude<Who, "anon">, "403" | "allowed">][] = [
   ["/training", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
   ["/consultations/new", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
   ["/admin/retention", { admin: "allowed", hr: "403", supervisor: "403", executive: "403" }],
+  ["/admin/backups", { admin: "allowed", hr: "403", supervisor: "403", executive: "403" }],
   [`/incidents/${other}/report`, { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
 ];
 

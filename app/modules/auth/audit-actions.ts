@@ -33,5 +33,8 @@ export const AUDIT_ACTION_NAMES = [
   "consultation.viewed",
   "consultation.created",
   "consultation.updated",
+  "backup.created",
+  "backup.failed",
+  "backup.restored",
 ] as const;
 export type AuditActionName = (typeof AUDIT_ACTION_NAMES)[number];
