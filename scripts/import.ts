@@ -3,8 +3,8 @@
  * (docs/spec/csv-import.md, a contract). Extensions: `--batches` lists import batches, `--undo BATCH_ID` undoes one.
  *
  * Exit status: 0 the batch was committed, or a dry run found no invalid row; 1 invalid rows stopped it (or a dry run
- * found some); 2 the file is unusable (unknown encoding, not delimited text, no header, a required column missing) or
- * the command line is wrong.
+ * found some); 2 the file is unusable (unknown encoding, not delimited text, no header, a required column missing, a
+ * record too long to read: an unclosed quote, a file that is not CSV) or the command line is wrong.
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -135,8 +135,9 @@ try {
   // Invalid rows fail the run unless --skip-invalid stored the valid ones; a dry run reports them with 1 as well.
   process.exit(result.invalid > 0 && (result.dryRun || !opts["skip-invalid"]) ? 1 : 0);
 } catch (e) {
-  if (!(e instanceof UnusableFile)) throw e;
-  if (json) print({ file, encoding: null, ...e.partial, error: e.message, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun: opts["dry-run"], batchId: null, errors: [] });
-  else console.error(`取り込めません: ${e.message}`);
+  const unusable = e instanceof UnusableFile ? { message: e.message, partial: e.partial } : null;
+  if (!unusable) throw e;
+  if (json) print({ file, encoding: null, ...unusable.partial, error: unusable.message, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun: opts["dry-run"], batchId: null, errors: [] });
+  else console.error(`取り込めません: ${unusable.message}`);
   process.exit(2);
 }

@@ -10,7 +10,7 @@ export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
 
 export function isMessageKey(key: string): key is MessageKey {
-  return key in ja;
+  return Object.hasOwn(ja, key);
 }
 
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {

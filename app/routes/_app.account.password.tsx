@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { TextField } from "~/components/ui/fields";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
+import { readForm } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { changePasswordSchema, formErrors, formStrings, PASSWORD_MIN, type FormErrors } from "~/modules/auth/schema";
 import { changeOwnPassword } from "~/modules/auth/users.server";
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = changePasswordSchema.safeParse(formStrings(form, ["current", "next", "confirm"] as const));
   if (!parsed.success) return data({ errors: formErrors(parsed.error) }, { status: 422 });
   const ok = await changeOwnPassword(getDb(), user.id, parsed.data.current, parsed.data.next, actorOf(user, context), user.sessionId);

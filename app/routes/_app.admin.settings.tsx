@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { SelectField, TextField } from "~/components/ui/fields";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
+import { readForm } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formErrors, formStrings } from "~/modules/auth/schema";
 import { displayInstant } from "~/modules/incidents/dates";
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "settings.manage");
-  const values = formStrings(await request.formData(), SETTINGS_FIELDS);
+  const values = formStrings(await readForm(request), SETTINGS_FIELDS);
   const parsed = settingsSchema.safeParse(values);
   if (!parsed.success) return data({ ok: false as const, errors: formErrors(parsed.error), values }, { status: 422 });
   return { ok: true as const, changed: updateSettings(getDb(), parsed.data, actorOf(user, context)) };

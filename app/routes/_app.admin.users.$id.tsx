@@ -4,7 +4,7 @@ import { UserFields } from "~/components/UserFields";
 import { OneTimePassword } from "~/components/ui/OneTimePassword";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
-import { fail, idParam } from "~/modules/http.server";
+import { fail, idParam, readForm } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { readUserForm, userErrorToForm } from "~/modules/auth/user-form.server";
 import { getUser, resetPassword, updateUser } from "~/modules/auth/users.server";
@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { me, id, user } = await load(request, params.id);
-  const form = await request.formData();
+  const form = await readForm(request);
   const actor = actorOf(me, context);
   if (form.get("intent") === "reset") {
     return { kind: "reset" as const, email: user.email, oneTimePassword: await resetPassword(getDb(), id, actor) };

@@ -4,6 +4,7 @@ import { UserFields } from "~/components/UserFields";
 import { OneTimePassword } from "~/components/ui/OneTimePassword";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
+import { readForm } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { readUserForm, userErrorToForm } from "~/modules/auth/user-form.server";
 import { createUser, listUsers } from "~/modules/auth/users.server";
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireUser(request, "users.manage");
-  const read = readUserForm(await request.formData());
+  const read = readUserForm(await readForm(request));
   if (!read.ok) return data({ ok: false as const, errors: read.errors, values: read.values }, { status: 422 });
   try {
     const { oneTimePassword } = await createUser(getDb(), read.fields, actorOf(me, context));

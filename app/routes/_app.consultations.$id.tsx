@@ -7,7 +7,7 @@ import { formStrings } from "~/modules/auth/schema";
 import { updateConsultationForm, viewConsultation } from "~/modules/consultations/consultations.server";
 import { CONSULTATION_FIELDS, routeLabel, toFormValues } from "~/modules/consultations/schema";
 import { getDb } from "~/modules/db.server";
-import { fail, idParam } from "~/modules/http.server";
+import { fail, idParam, readForm } from "~/modules/http.server";
 import { daysBetween, displayInstant, todayInTokyo } from "~/modules/incidents/dates";
 import type { PageHandle } from "~/root";
 
@@ -25,7 +25,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "consultations.manage");
   const id = idParam(params.id, "consultations.notFound");
-  const values = formStrings(await request.formData(), CONSULTATION_FIELDS);
+  const values = formStrings(await readForm(request), CONSULTATION_FIELDS);
   const result = updateConsultationForm(getDb(), id, values, todayInTokyo(), actorOf(user, context));
   if (!result) fail(404, "consultations.notFound");
   if (!result.ok) return data({ ok: false as const, errors: result.errors, values: result.values }, { status: 422 });

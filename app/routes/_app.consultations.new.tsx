@@ -7,6 +7,7 @@ import { formStrings } from "~/modules/auth/schema";
 import { createConsultationForm } from "~/modules/consultations/consultations.server";
 import { CONSULTATION_FIELDS, EMPTY_CONSULTATION_FORM } from "~/modules/consultations/schema";
 import { getDb } from "~/modules/db.server";
+import { readForm } from "~/modules/http.server";
 import { todayInTokyo } from "~/modules/incidents/dates";
 import type { PageHandle } from "~/root";
 
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "consultations.manage");
-  const values = formStrings(await request.formData(), CONSULTATION_FIELDS);
+  const values = formStrings(await readForm(request), CONSULTATION_FIELDS);
   const result = createConsultationForm(getDb(), values, todayInTokyo(), actorOf(user, context));
   if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 422 });
   return redirect(`/consultations/${result.value}?created=1`);

@@ -10,6 +10,7 @@ import { formChoices, submitIncidentForm } from "~/modules/incidents/form-action
 import { toFormValues } from "~/modules/incidents/form-values";
 import { updateIncident } from "~/modules/incidents/mutations.server";
 import { toInput } from "~/modules/incidents/queries.server";
+import { readForm } from "~/modules/http.server";
 
 export const handle: PageHandle = { titleKey: "form.editTitle" };
 
@@ -21,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
   const db = getDb();
-  const result = submitIncidentForm(await request.formData(), user, (input, today) =>
+  const result = submitIncidentForm(await readForm(request), user, (input, today) =>
     updateIncident(db, id, input, toInput(incident), { today, actor: actorOf(user, context) }),
   );
   if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 422 });

@@ -1,12 +1,13 @@
 import {
-  data,
   MaxPartSizeExceededError,
   redirect,
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
   type ActionFunctionArgs,
+  type LoaderFunctionArgs,
 } from "@remix-run/node";
 import { getDb } from "~/modules/db.server";
+import { fail, idParam } from "~/modules/http.server";
 import { AppError } from "~/modules/errors";
 import { actorOf } from "~/modules/auth/guard.server";
 import { addEvidence, MAX_EVIDENCE_BYTES } from "~/modules/evidence/evidence.server";
@@ -20,7 +21,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_EVIDENCE_BYTES }));
   } catch (e) {
     if (e instanceof MaxPartSizeExceededError) return redirect(`/incidents/${id}?evidence=evidence.errors.tooLarge#evidence`);
-    throw e;
+    // Not a multipart body a browser would send (no boundary, malformed): the 400 page, not a 500.
+    fail(400, "error.badForm");
   }
   const file = form.get("file");
   if (!(file instanceof File) || file.name === "") return redirect(`/incidents/${id}?evidence=evidence.errors.noFile#evidence`);
@@ -33,6 +35,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(`/incidents/${id}?evidence=evidence.added#evidence`);
 }
 
-export async function loader() {
-  return data("", { status: 405 });
+/** The upload form lives on the incident's page; a GET here goes there. */
+export async function loader({ params }: LoaderFunctionArgs) {
+  return redirect(`/incidents/${idParam(params.id, "error.incidentNotFound")}#evidence`);
+}
+
+/**
+ * A page module, not a resource route, only so that a refused post (403, 404, a body that is not a form) is answered
+ * with the app's Japanese error page instead of a bare message key. It never renders: the action always redirects.
+ */
+export default function EvidenceUpload() {
+  return null;
 }

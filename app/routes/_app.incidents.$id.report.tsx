@@ -1,14 +1,16 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PrintButton } from "~/components/reports/ReportActions";
+import type { Message } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { AppError } from "~/modules/errors";
+import { readForm } from "~/modules/http.server";
 import { actorOf } from "~/modules/auth/guard.server";
 import { loadIncidentFor } from "~/modules/incidents/access.server";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
 import { approveReport, getReport, ReportNotReady, returnReport, saveDraft, submitReport } from "~/modules/incidents/report.server";
-import { REPORT_ACTION_ROWS, reportFormInput, reportFormSchema, type ReportFields } from "~/modules/incidents/report-schema";
+import { REPORT_ACTION_ROWS, reportFieldErrors, reportFormInput, reportFormSchema, type ReportFields } from "~/modules/incidents/report-schema";
 import { labelOf } from "~/modules/incidents/taxonomy";
 import type { PageHandle } from "~/root";
 import reportStyles from "~/styles/report.css";
@@ -47,12 +49,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, id } = await loadIncidentFor(request, params.id, "incidents.write");
   const db = getDb();
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = String(form.get("intent") ?? "save");
   const actor = actorOf(user, context);
-  const parsed = reportFormSchema.safeParse(reportFormInput(form));
+  const input = reportFormInput(form);
+  const parsed = reportFormSchema.safeParse(input);
   if (!parsed.success) {
-    return data({ problems: { _form: "incidentReport.errors.invalid" } as Record<string, string> }, { status: 422 });
+    return data(
+      { problems: { _form: "incidentReport.errors.invalid" } as Record<string, string>, fieldErrors: reportFieldErrors(parsed.error, input) },
+      { status: 422 },
+    );
   }
   try {
     if (intent === "submit") submitReport(db, id, parsed.data, actor, todayInTokyo());
@@ -76,6 +82,16 @@ export default function IncidentReportPage() {
   const { t, lang } = useT();
   const problems = failed?.problems ?? {};
   const err = (k: string) => (problems[k] ? t(problems[k] as "incidentReport.errors.invalid") : null);
+  const fieldErrors: Record<string, Message> = failed && "fieldErrors" in failed ? (failed.fieldErrors as Record<string, Message>) : {};
+  /** A field's own message, beside it (a garbled character, a text too long, a date that is not one). */
+  const fieldError = (name: string) => {
+    const m = fieldErrors[name];
+    return m ? (
+      <p className="field-error" id={`${name}-error`} role="alert">
+        {t(m.key, m.params)}
+      </p>
+    ) : null;
+  };
   const status = report?.status ?? "draft";
   const editable = status === "draft";
   const rows = [...fields.actions, ...Array(Math.max(0, REPORT_ACTION_ROWS - fields.actions.length)).fill(null)].slice(0, REPORT_ACTION_ROWS);
@@ -130,10 +146,12 @@ export default function IncidentReportPage() {
         <section className="company-form-box">
           <h2>1. {t("incidentReport.whatHappened")}</h2>
           <textarea name="whatHappened" aria-label={t("incidentReport.whatHappened")} defaultValue={fields.whatHappened ?? ""} rows={5} readOnly={!editable} maxLength={4000} />
+          {fieldError("whatHappened")}
         </section>
         <section className="company-form-box">
           <h2>2. {t("incidentReport.cause")}</h2>
           <textarea name="causeAnalysis" aria-label={t("incidentReport.cause")} defaultValue={fields.causeAnalysis ?? ""} rows={4} readOnly={!editable} maxLength={4000} />
+          {fieldError("causeAnalysis")}
         </section>
         <section className="company-form-box">
           <h2>3. {t("incidentReport.actions")}</h2>
@@ -151,14 +169,17 @@ export default function IncidentReportPage() {
                 <tr key={i} className={a ? undefined : "blank-row"}>
                   <td>
                     <input name={`action_${i}`} aria-label={`${t("incidentReport.action")} ${i + 1}`} defaultValue={a?.action ?? ""} readOnly={!editable} maxLength={300} />
+                    {fieldError(`action_${i}`)}
                   </td>
                   <td>
                     <input name={`owner_${i}`} aria-label={`${t("incidentReport.owner")} ${i + 1}`} defaultValue={a?.owner ?? ""} readOnly={!editable} maxLength={100} />
+                    {fieldError(`owner_${i}`)}
                   </td>
                   <td>
                     <input type="date" name={`due_${i}`} aria-label={`${t("incidentReport.due")} ${i + 1}`} defaultValue={a?.due ?? ""} readOnly={!editable} />
                     {/* A date input prints in the browser's own format; paper shows the stored day. */}
                     <span className="print-only">{a?.due ?? ""}</span>
+                    {fieldError(`due_${i}`)}
                   </td>
                   <td className="center">
                     <input type="checkbox" name={`done_${i}`} aria-label={`${t("incidentReport.done")} ${i + 1}`} defaultChecked={a?.done ?? false} />
@@ -178,6 +199,7 @@ export default function IncidentReportPage() {
             readOnly={status === "approved"}
             maxLength={2000}
           />
+          {fieldError("supervisorComment")}
         </section>
         <table className="company-form-stamps">
           <tbody>

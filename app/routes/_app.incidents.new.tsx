@@ -8,6 +8,7 @@ import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formChoices, submitIncidentForm } from "~/modules/incidents/form-actions.server";
 import { EMPTY_FORM } from "~/modules/incidents/form-values";
 import { createIncident } from "~/modules/incidents/mutations.server";
+import { readForm } from "~/modules/http.server";
 
 export const handle: PageHandle = { titleKey: "form.newTitle" };
 
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "incidents.write");
   const db = getDb();
-  const result = submitIncidentForm(await request.formData(), user, (input, today) =>
+  const result = submitIncidentForm(await readForm(request), user, (input, today) =>
     createIncident(db, input, { today, actor: actorOf(user, context) }),
   );
   if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 422 });

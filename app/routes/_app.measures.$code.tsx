@@ -7,7 +7,7 @@ import { useT } from "~/i18n/use-t";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formStrings } from "~/modules/auth/schema";
 import { getDb } from "~/modules/db.server";
-import { fail } from "~/modules/http.server";
+import { fail, readForm } from "~/modules/http.server";
 import { displayInstant, todayInTokyo } from "~/modules/incidents/dates";
 import { MEASURE_STATUSES, MEASURES } from "~/modules/incidents/taxonomy";
 import { getMeasure, measureHistory, saveMeasureForm } from "~/modules/registers/measures.server";
@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, today, measure } = await load(request, params.code);
-  const values = formStrings(await request.formData(), MEASURE_FIELDS);
+  const values = formStrings(await readForm(request), MEASURE_FIELDS);
   const result = saveMeasureForm(getDb(), measure.code, values, today, actorOf(user, context));
   if (!result) fail(404, "registers.measure.notFound");
   if (!result.ok) return data({ ok: false as const, errors: result.errors, values: result.values }, { status: 422 });

@@ -6,6 +6,7 @@ import { percent } from "~/modules/format";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formStrings } from "~/modules/auth/schema";
 import { getDb } from "~/modules/db.server";
+import { readForm } from "~/modules/http.server";
 import { todayInTokyo } from "~/modules/incidents/dates";
 import { getSettings } from "~/modules/incidents/queries.server";
 import {
@@ -27,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "registers.manage");
-  const form = await request.formData();
+  const form = await readForm(request);
   const actor = actorOf(user, context);
   if (form.get("intent") === "delete") {
     const idText = String(form.get("id") ?? "");

@@ -3,9 +3,10 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { TextField } from "~/components/ui/fields";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
-import { safeReturnTo } from "~/modules/http.server";
+import { readForm, safeReturnTo } from "~/modules/http.server";
 import { clientIpOf, currentUser } from "~/modules/auth/guard.server";
 import { signInSchema } from "~/modules/auth/schema";
+import { decodeMessage } from "~/modules/validation";
 import { createSession, destroySession, sessionCookieHeader, sessionTokenOf } from "~/modules/auth/session.server";
 import { signIn } from "~/modules/auth/users.server";
 import { displayInstant } from "~/modules/incidents/dates";
@@ -23,11 +24,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   const returnTo = safeReturnTo(form.get("returnTo"), "/");
   const parsed = signInSchema.safeParse({ email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") });
-  const email = parsed.success ? parsed.data.email : "";
-  if (!parsed.success || !email || !parsed.data.password) {
+  if (!parsed.success) {
+    // No account has such an e-mail or password: garbled or control characters, or a page of text.
+    const garbled = parsed.error.issues.some((i) => decodeMessage(i.message).key === "errors.forbiddenCharacters");
+    return data({ problem: garbled ? ("errors.forbiddenCharacters" as const) : ("login.errors.invalid" as const), until: null, email: "" }, { status: 400 });
+  }
+  const email = parsed.data.email;
+  if (!email || !parsed.data.password) {
     return data({ problem: "login.errors.missing" as const, until: null, email }, { status: 400 });
   }
   const db = getDb();

@@ -1,7 +1,7 @@
 /** What users type into the sign-in, password and user-admin forms, validated with zod; messages are dictionary keys. */
 import { z } from "zod";
 import type { Message } from "~/i18n";
-import { decodeMessage, msg } from "~/modules/incidents/schema";
+import { decodeMessage, msg, plainText } from "~/modules/validation";
 import { ROLES } from "./permissions";
 
 export const PASSWORD_MIN = 12;
@@ -12,19 +12,20 @@ export function normalizeEmail(value: string): string {
   return value.normalize("NFKC").trim().toLowerCase();
 }
 
-export const emailSchema = z
-  .string()
+/** The longest e-mail address (RFC 5321); also keeps a pasted page out of the address check. */
+export const EMAIL_MAX = 254;
+
+export const emailSchema = plainText()
+  .max(EMAIL_MAX, { message: msg("auth.errors.email") })
   .transform(normalizeEmail)
   .pipe(z.string().min(1, { message: msg("auth.errors.emailRequired") }).pipe(z.email({ message: msg("auth.errors.email") })));
 
-export const newPasswordSchema = z
-  .string()
+export const newPasswordSchema = plainText()
   .min(PASSWORD_MIN, { message: msg("auth.errors.passwordShort", { n: PASSWORD_MIN }) })
   .max(PASSWORD_MAX, { message: msg("auth.errors.passwordLong", { n: PASSWORD_MAX }) });
 
 const optionalText = (max: number) =>
-  z
-    .string()
+  plainText()
     .transform((s) => s.normalize("NFKC").trim())
     .pipe(z.string().max(max, { message: msg("auth.errors.tooLong", { n: max }) }))
     .transform((s) => (s === "" ? null : s));
@@ -45,13 +46,18 @@ export const userFieldsSchema = z
   });
 export type UserFields = z.infer<typeof userFieldsSchema>;
 
+/** Signing in checks only what no account can have (garbled or control characters, a page of text), not the rules. */
 export const signInSchema = z.object({
-  email: z.string().transform(normalizeEmail),
+  email: plainText().max(EMAIL_MAX).transform(normalizeEmail),
   password: z.string().max(PASSWORD_MAX),
 });
 
 export const changePasswordSchema = z
-  .object({ current: z.string().max(PASSWORD_MAX), next: newPasswordSchema, confirm: z.string() })
+  .object({
+    current: z.string().max(PASSWORD_MAX, { message: msg("auth.errors.passwordLong", { n: PASSWORD_MAX }) }),
+    next: newPasswordSchema,
+    confirm: z.string().max(PASSWORD_MAX, { message: msg("auth.errors.passwordLong", { n: PASSWORD_MAX }) }),
+  })
   .refine((v) => v.next === v.confirm, { path: ["confirm"], message: msg("auth.errors.confirmMismatch") })
   .refine((v) => v.next !== v.current, { path: ["next"], message: msg("auth.errors.sameAsCurrent") });
 

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { isValidDay } from "../incidents/dates";
-import { msg } from "../incidents/schema";
+import { msg, plainText } from "../validation";
 import type { Lang } from "../incidents/taxonomy";
 import { parsePeriod, type Period } from "../reports/periods";
 
@@ -108,8 +108,7 @@ export function normalizeEmployeeRef(s: string): string {
   return s.normalize("NFKC").replace(/\s+/g, " ").trim();
 }
 
-const employeeRef = z
-  .string()
+const employeeRef = plainText()
   .transform(normalizeEmployeeRef)
   .pipe(z.string().max(EMPLOYEE_REF_MAX, { message: msg("consultations.errors.tooLong", { n: EMPLOYEE_REF_MAX }) }))
   .transform((s) => (s === "" ? null : s));
@@ -131,8 +130,7 @@ const incidentId = z
   .transform((s) => (s === "" ? null : Number(s)));
 
 /** Line endings as a textarea sends them (CRLF) stored as LF; trimmed; "" → null; at most FOLLOW_UP_MAX characters. */
-const followUp = z
-  .string()
+const followUp = plainText({ multiline: true })
   .transform((s) => s.replace(/\r\n?/g, "\n").trim())
   .pipe(z.string().max(FOLLOW_UP_MAX, { message: msg("consultations.errors.tooLong", { n: FOLLOW_UP_MAX }) }))
   .transform((s) => (s === "" ? null : s));

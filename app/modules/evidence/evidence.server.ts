@@ -11,6 +11,7 @@ import type { Db } from "../../../db/client.server";
 import { evidenceFiles, type EvidenceFile } from "../../../db/schema";
 import { AppError } from "../errors";
 import { audit, type Actor } from "../auth/audit.server";
+import { replaceForbiddenCharacters } from "../validation";
 
 export const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
 
@@ -34,6 +35,15 @@ export function listEvidence(db: Db, incidentId: number): EvidenceFile[] {
   return db.select().from(evidenceFiles).where(eq(evidenceFiles.incidentId, incidentId)).orderBy(evidenceFiles.id).all();
 }
 
+/**
+ * The name kept for a file: its base name, at most 200 characters, with the characters no text may hold (control
+ * characters, U+FFFD from a garbled name, lone surrogates) replaced: the name is the user's file's, not typed text.
+ */
+export function storableName(name: string): string {
+  const kept = replaceForbiddenCharacters(path.basename(name), "_").slice(0, 200);
+  return /[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept; // not half of a pair
+}
+
 export async function addEvidence(db: Db, incidentId: number, file: File, actor: Actor): Promise<EvidenceFile> {
   const mimeType = evidenceType(file.name);
   if (!mimeType) throw new AppError(415, "evidence.errors.type");
@@ -49,7 +59,7 @@ export async function addEvidence(db: Db, incidentId: number, file: File, actor:
     return db.transaction(() => {
       const row = db
         .insert(evidenceFiles)
-        .values({ incidentId, fileName: path.basename(file.name).slice(0, 200), mimeType, size: bytes.length, sha256, storedName, uploadedBy: actor.name })
+        .values({ incidentId, fileName: storableName(file.name), mimeType, size: bytes.length, sha256, storedName, uploadedBy: actor.name })
         .returning()
         .get();
       audit(db, actor, "evidence.uploaded", { type: "incident", id: incidentId }, { evidence: row.id, size: row.size, sha256 });

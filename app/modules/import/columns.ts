@@ -71,7 +71,8 @@ export function mapColumns(headers: readonly string[], overrides: Record<string,
   const unknown: string[] = [];
   const repeated: string[] = [];
   for (const header of headers) {
-    const override = overrides[header];
+    // Own keys only: a header named "constructor" or "__proto__" is a header, not a property of every object.
+    const override = Object.hasOwn(overrides, header) ? overrides[header] : undefined;
     const field = override !== undefined ? override || null : (FIELD_BY_HEADER.get(normalizeHeader(header)) ?? null);
     if (field === null) {
       if (header.trim() !== "" && override === undefined) unknown.push(header);

@@ -17,6 +17,7 @@ import { Transform } from "node:stream";
 import Papa from "papaparse";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
+import { beginImmediate } from "../../../db/busy.server";
 import { importBatchChanges, importBatches, incidents } from "../../../db/schema";
 import { translate, type Message } from "~/i18n";
 import type { MessageKey } from "~/i18n/ja";
@@ -29,7 +30,8 @@ import { audit, type Actor } from "../auth/audit.server";
 import { canonicalHeader, type ColumnMapping, mapColumns } from "./columns";
 import { type Detection, detectDelimiter, detectEncoding, type Encoding } from "./decode";
 import { decodingStream } from "./decode-stream.server";
-import { type CellError, readRow, rowLayout } from "./rows";
+import { type CellError, quoteValue, readRow, rowLayout } from "./rows";
+import { RecordTooLong } from "./record-guard";
 
 export interface ImportOptions {
   dryRun?: boolean;
@@ -91,7 +93,7 @@ export interface ImportResult {
 /** A file the importer cannot read at all (exit status 2). */
 export class UnusableFile extends Error {
   constructor(
-    public readonly reason: "notFound" | "empty" | "binary" | "unknownEncoding" | "noHeader" | "missingColumns",
+    public readonly reason: "notFound" | "empty" | "binary" | "unknownEncoding" | "noHeader" | "missingColumns" | "recordTooLong",
     public readonly detail: Message,
     public readonly partial?: Partial<ImportResult>,
   ) {
@@ -233,8 +235,6 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
         headers,
         result.delimiter,
       );
-      sqlite.exec("BEGIN IMMEDIATE");
-      inTransaction = true;
       writer = new IncidentWriter(db, { today });
       findByFingerprint = prepareFingerprintLookup(db);
       if (!dryRun) {
@@ -250,7 +250,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
 
     // papaparse reports a quote that is never closed (the rest of the file then lands in one cell) on the record.
     const read: ReturnType<typeof readRow> = parseErrors.some((e) => e.type === "Quotes")
-      ? { ok: false, errors: [{ column: headers[0] ?? "", value: cells[0] ?? "", message: { key: "import.row.quotes" } }] }
+      ? { ok: false, errors: [{ column: headers[0] ?? "", value: quoteValue(cells[0] ?? ""), message: { key: "import.row.quotes" } }] }
       : readRow(cells, layout!, today);
     if (!read.ok) {
       result.invalid++;
@@ -290,6 +290,10 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   let stopped = false;
   const source = fs.createReadStream(file);
   try {
+    // Waits for another writer (another import, another process) between event-loop turns, so that a server running
+    // this import keeps answering while it waits (docs/decisions/0009).
+    await beginImmediate(sqlite);
+    inTransaction = true;
     await new Promise<void>((resolve, reject) => {
       const fail = (e: unknown) => {
         stopped = true;
@@ -297,7 +301,8 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
         reject(e);
       };
       source.on("error", fail);
-      decoder.on("error", fail);
+      // A record past the importer's ceiling (an unclosed quote, a file that is not CSV) makes the file unusable.
+      decoder.on("error", (e) => fail(e instanceof RecordTooLong ? new UnusableFile("recordTooLong", e.detail) : e));
       Papa.parse(source.pipe(tap).pipe(decoder) as unknown as File, {
         delimiter,
         skipEmptyLines: false,

@@ -36,17 +36,26 @@ export function detectEncoding(sample: Uint8Array): Detection {
 
 /** Comma or tab: whichever the header line uses more, outside quotes. */
 export function detectDelimiter(firstText: string): "," | "\t" {
+  return readHeaderDelimiter(firstText).delimiter;
+}
+
+/** The delimiter, and whether the header line ended within the text (so more text could not change the answer). */
+export function readHeaderDelimiter(firstText: string): { delimiter: "," | "\t"; complete: boolean } {
   let commas = 0;
   let tabs = 0;
   let quoted = false;
+  let complete = false;
   for (const ch of firstText) {
     if (ch === '"') quoted = !quoted;
     else if (!quoted && (ch === "\n" || ch === "\r")) {
       // The header line decides; blank lines before it do not.
-      if (commas + tabs > 0) break;
+      if (commas + tabs > 0) {
+        complete = true;
+        break;
+      }
     }
     else if (!quoted && ch === ",") commas++;
     else if (!quoted && ch === "\t") tabs++;
   }
-  return tabs > commas ? "\t" : ",";
+  return { delimiter: tabs > commas ? "\t" : ",", complete };
 }

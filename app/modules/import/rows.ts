@@ -22,17 +22,22 @@ const text = (s: string): Parsed<string | null> => {
   const t = s.trim();
   return { ok: true, value: t === "" ? null : t };
 };
+/**
+ * A one-line field (department, client, ref): a line break typed into the cell in Excel (Alt+Enter) or a tab becomes
+ * a space, since the field cannot hold them. Anything else the field cannot hold is refused by the typed rule.
+ */
+const line = (s: string): Parsed<string | null> => text(s.replace(/[\t\r\n]+/g, " "));
 /** Refs are compared as typed in any width: ＫＨ－００１ and KH-001 are one ref. */
-const ref = (s: string): Parsed<string | null> => text(s.normalize("NFKC"));
+const ref = (s: string): Parsed<string | null> => line(s.normalize("NFKC"));
 
 const READERS: { [F in IncidentField]: (cell: string) => Parsed<IncidentInput[F] | null> } = {
   ref,
   occurred_at: parseImportDateTime,
   reported_at: parseImportDateTime,
-  department: text,
+  department: line,
   in_tokyo: parseYesNo,
   channel: (s) => parseCode("channel", s),
-  client: text,
+  client: line,
   counterparty_type: (s) => parseCode("counterparty_type", s),
   customer_identified: parseYesNo,
   validity: (s) => parseCode("validity", s),
@@ -75,6 +80,16 @@ export function rowLayout(mapping: ColumnMapping, headers: readonly string[]): R
   return { index, header };
 }
 
+/** How much of a cell an error quotes: a 5 MB cell must not travel in every report, page and JSON. */
+export const QUOTED_VALUE_MAX = 200;
+
+/** The start of a long value, with an ellipsis (never half of a surrogate pair). */
+export function quoteValue(value: string): string {
+  if (value.length <= QUOTED_VALUE_MAX) return value;
+  const cut = /[\uD800-\uDBFF]/.test(value[QUOTED_VALUE_MAX - 1]) ? QUOTED_VALUE_MAX - 1 : QUOTED_VALUE_MAX;
+  return `${value.slice(0, cut)}…`;
+}
+
 /** Reads one record; `today` is the Tokyo day that "in the future" is measured against. */
 export function readRow(cells: readonly string[], layout: RowLayout, today: string): RowResult {
   const errors: CellError[] = [];
@@ -85,12 +100,12 @@ export function readRow(cells: readonly string[], layout: RowLayout, today: stri
     const cell = i === undefined ? "" : unescapeFormula(cells[i] ?? "");
     if (cell.includes("\uFFFD")) {
       // A replacement character means the bytes were not in the encoding used: say so rather than store mojibake.
-      errors.push({ column: layout.header[field], value: cell, message: { key: "import.garbled" } });
+      errors.push({ column: layout.header[field], value: quoteValue(cell), message: { key: "import.garbled" } });
       continue;
     }
     const r = READERS[field](cell);
     if (r.ok) values[field] = r.value ?? (LISTS.has(field) ? [] : null);
-    else errors.push({ column: layout.header[field], value: cell, message: r.message });
+    else errors.push({ column: layout.header[field], value: quoteValue(cell), message: r.message });
   }
   if (values.occurred_at === null && !errors.some((e) => e.column === layout.header.occurred_at)) {
     errors.push({ column: layout.header.occurred_at, value: "", message: { key: "errors.required" } });
@@ -110,6 +125,6 @@ export function readRow(cells: readonly string[], layout: RowLayout, today: stri
 function fieldErrorsToCells(errors: FieldErrors, layout: RowLayout, cells: readonly string[]): CellError[] {
   return (Object.entries(errors) as [IncidentField, Message][]).map(([field, message]) => {
     const i = layout.index[field];
-    return { column: layout.header[field], value: i === undefined ? "" : (cells[i] ?? ""), message };
+    return { column: layout.header[field], value: i === undefined ? "" : quoteValue(cells[i] ?? ""), message };
   });
 }

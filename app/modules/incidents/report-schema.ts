@@ -3,7 +3,9 @@
  * supervisor's comment. A draft may be incomplete; submitting needs what happened, the cause and one whole action.
  */
 import { z } from "zod";
-import { msg } from "./schema";
+import type { Message } from "~/i18n";
+import { decodeMessage, msg, plainText } from "../validation";
+import { isValidDay } from "./dates";
 
 export const REPORT_ACTION_ROWS = 8;
 
@@ -21,23 +23,23 @@ export interface ReportFields {
   supervisorComment: string | null;
 }
 
-const text = (max: number) =>
-  z
-    .string()
+const text = (max: number, multiline = true) =>
+  plainText({ multiline })
     .transform((s) => s.normalize("NFKC").trim())
     .pipe(z.string().max(max, { message: msg("auth.errors.tooLong", { n: max }) }))
     .transform((s) => (s === "" ? null : s));
 
+// A day that exists: `2025-13-45` has the shape but no date (and `new Date` of it would throw on toISOString).
 const day = z
   .string()
   .trim()
-  .refine((s) => s === "" || (/^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)), {
+  .refine((s) => s === "" || (/^\d{4}-\d{2}-\d{2}$/.test(s) && isValidDay(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)))), {
     message: msg("errors.invalidDate"),
   })
   .transform((s) => (s === "" ? null : s));
 
 /** In an action row an empty cell is "", so the row reads the same on the page and in the stored JSON. */
-const cell = (max: number) => text(max).transform((s) => s ?? "");
+const cell = (max: number) => text(max, false).transform((s) => s ?? "");
 const actionRow = z.object({ action: cell(300), owner: cell(100), due: day, done: z.boolean() });
 
 export const reportFormSchema = z.object({
@@ -47,13 +49,14 @@ export const reportFormSchema = z.object({
   supervisorComment: text(2000),
 });
 
-/** The form's fields as strings and checkboxes, rows without any text dropped. */
+/** The form's fields as strings and checkboxes, rows without any text dropped (`row`: the line it had on the form). */
 export function reportFormInput(form: FormData) {
   const actions = Array.from({ length: REPORT_ACTION_ROWS }, (_, i) => ({
     action: String(form.get(`action_${i}`) ?? ""),
     owner: String(form.get(`owner_${i}`) ?? ""),
     due: String(form.get(`due_${i}`) ?? ""),
     done: form.get(`done_${i}`) === "on",
+    row: i,
   })).filter((a) => a.action.trim() || a.owner.trim() || a.due.trim());
   return {
     whatHappened: String(form.get("whatHappened") ?? ""),
@@ -61,6 +64,17 @@ export function reportFormInput(form: FormData) {
     actions,
     supervisorComment: String(form.get("supervisorComment") ?? ""),
   };
+}
+
+/** The first message per form field (`whatHappened`, `owner_3` …), to show next to it. */
+export function reportFieldErrors(error: z.ZodError, input: ReturnType<typeof reportFormInput>): Record<string, Message> {
+  const errors: Record<string, Message> = {};
+  for (const issue of error.issues) {
+    const [first, index, cellName] = issue.path;
+    const field = first === "actions" && typeof index === "number" ? `${String(cellName)}_${input.actions[index]?.row ?? index}` : String(first);
+    errors[field] ??= decodeMessage(issue.message);
+  }
+  return errors;
 }
 
 /** What submitting needs beyond a valid draft; field → message key. */

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { Message } from "~/i18n";
 import type { MessageKey } from "~/i18n/ja";
+import { decodeMessage, msg, plainText } from "../validation";
 import { parseIsoDateOrDateTime } from "./dates";
 import { codesOf, MULTI_FIELDS, type CodedField } from "./taxonomy";
 
@@ -56,19 +57,8 @@ export const INCIDENT_FIELDS: readonly IncidentField[] = [
   "closed_at", "report_submitted_at", "prevention",
 ];
 
-/** A zod message carrying an i18n key and its parameters. */
-export function msg(key: MessageKey, params?: Message["params"]): string {
-  return JSON.stringify(params ? { key, params } : { key });
-}
-export function decodeMessage(text: string): Message {
-  try {
-    const m = JSON.parse(text) as Message;
-    if (m && typeof m.key === "string") return m;
-  } catch {
-    /* a message zod wrote itself */
-  }
-  return { key: "errors.invalidCode" };
-}
+// The message helpers moved to ~/modules/validation with the character rule; re-exported for the existing imports.
+export { decodeMessage, msg };
 
 export type FieldErrors = Partial<Record<IncidentField, Message>>;
 
@@ -80,7 +70,9 @@ const storedDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: msg("error
 const storedDateTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+09:00)?$/, { message: msg("errors.invalidDate") });
-const optText = (max: number) => z.string().max(max, { message: msg("errors.tooLong", { max }) }).nullable();
+/** Free text: the shared character rule (tab and line breaks only in multi-line fields), then its length. */
+const optText = (max: number, multiline = false) =>
+  plainText({ multiline }).max(max, { message: msg("errors.tooLong", { max }) }).nullable();
 const optInt = (min: number, minKey: MessageKey) =>
   z
     .number({ message: msg("errors.integer") })
@@ -107,8 +99,8 @@ const typedShape = {
   contact_count: optInt(1, "errors.contactCountMin"),
   responders: optInt(1, "errors.respondersMin"),
   recorded: z.boolean().nullable(),
-  summary: optText(TEXT_LIMITS.long),
-  verbatim: optText(TEXT_LIMITS.long),
+  summary: optText(TEXT_LIMITS.long, true),
+  verbatim: optText(TEXT_LIMITS.long, true),
   determination: code("determination").nullable(),
   responses: codeList("responses"),
   care: codeList("care"),
@@ -116,7 +108,7 @@ const typedShape = {
   status: z.enum(["open", "closed"], { message: msg("errors.invalidCode") }),
   closed_at: storedDate.nullable(),
   report_submitted_at: storedDate.nullable(),
-  prevention: optText(TEXT_LIMITS.long),
+  prevention: optText(TEXT_LIMITS.long, true),
 };
 
 /** The rules between fields, on whatever fields are known; `today` is the Tokyo calendar day. */

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { isValidDay, daysBetween } from "../incidents/dates";
-import { msg } from "../incidents/schema";
+import { msg, plainText } from "../validation";
 import { MEASURE_STATUSES, MEASURES, type MeasureCode, type MeasureStatus } from "../incidents/taxonomy";
 import { fiscalYearOf } from "../reports/periods";
 
@@ -37,16 +37,14 @@ const lines = (s: string) => s.replace(/\r\n?/g, "\n");
 
 /** Optional free text: trimmed, "" → null, at most `max` characters. */
 const optionalText = (max: number) =>
-  z
-    .string()
+  plainText({ multiline: true })
     .transform((s) => lines(s).trim())
     .pipe(z.string().max(max, { message: msg("registers.errors.tooLong", { n: max }) }))
     .transform((s) => (s === "" ? null : s));
 
 /** Required one-line text: runs of white space as one space, trimmed, not empty, at most `max` characters. */
 const requiredText = (max: number, required: "registers.errors.titleRequired" | "registers.errors.updatedByRequired") =>
-  z
-    .string()
+  plainText()
     .transform((s) => s.replace(/\s+/g, " ").trim())
     .pipe(
       z
@@ -66,8 +64,7 @@ export function isHttpUrl(s: string): boolean {
   }
 }
 
-const optionalUrl = z
-  .string()
+const optionalUrl = plainText()
   .transform((s) => s.trim())
   .pipe(
     z

@@ -1,9 +1,15 @@
 /** The settings an admin may change (domain.md: fiscal-year start, suppression threshold; the national date). */
 import { z } from "zod";
-import { msg } from "../incidents/schema";
+import { msg } from "../validation";
 
+/** A whole number typed in any width ("１２" is 12); not what Number() also reads ("0x0C", "1e1", "12.0", ""). */
 const whole = (min: number, max: number, key: "settings.errors.month" | "settings.errors.threshold" | "settings.errors.deadline") =>
-  z.coerce.number({ message: msg(key) }).int({ message: msg(key) }).min(min, { message: msg(key) }).max(max, { message: msg(key) });
+  z
+    .string({ message: msg(key) })
+    .transform((s) => s.normalize("NFKC").trim())
+    .refine((s) => /^\d{1,6}$/.test(s), { message: msg(key) })
+    .transform(Number)
+    .pipe(z.number().min(min, { message: msg(key) }).max(max, { message: msg(key) }));
 
 export const settingsSchema = z.object({
   fiscalYearStartMonth: whole(1, 12, "settings.errors.month"),
