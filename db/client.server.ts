@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import * as schema from "./schema";
 import { MEASURES } from "../app/modules/incidents/taxonomy";
+import { assertSchemaNotNewer, problemOf } from "./health.server";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** A connection or a transaction on it: what query and write helpers accept. */
@@ -21,22 +22,42 @@ function migrationsFolder(): string {
   return process.env.MIGRATIONS_DIR ?? path.resolve(process.cwd(), "db/migrations");
 }
 
+/**
+ * Opens (creating and migrating when needed) the database at `file`. A file SQLite cannot read, one migrated by a newer
+ * version of the app or one locked by another process throws a DatabaseProblem (db/health.server.ts) that says what to do.
+ */
 export function openDatabase(file: string = process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new Database(file);
-  // WAL lets the dashboard read while an import writes; the busy timeout makes a writer wait instead of failing.
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder: migrationsFolder() });
-  ensureReferenceRows(db);
-  return db;
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(file);
+    // The busy timeout makes a command wait for another writer instead of failing; the server turns it off and waits
+    // between event-loop turns instead (getDb, db/busy.server.ts).
+    sqlite.pragma("busy_timeout = 5000");
+    // WAL lets the dashboard read while an import writes. FULL syncs the WAL at every commit: an acknowledged incident
+    // survives a power cut, not only a crash of the process (docs/decisions/0009).
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = FULL");
+    sqlite.pragma("foreign_keys = ON");
+    const db = drizzle(sqlite, { schema }) as Db;
+    assertSchemaNotNewer(sqlite, migrationsFolder(), file);
+    migrate(db, { migrationsFolder: migrationsFolder() });
+    ensureReferenceRows(db);
+    return db;
+  } catch (e) {
+    sqlite?.close();
+    throw problemOf(e, file) ?? e;
+  }
 }
 
 /** The settings row and one register row per measure code, so later code never has to handle their absence. */
 function ensureReferenceRows(db: Db): void {
+  // Read first: a database that has them (every one after its first start) is not written to, so opening it does not
+  // wait for the write lock another process may hold (an import).
+  const present = db.$client
+    .prepare("select (select count(*) from settings where id = 1) + (select count(*) from measures) as n")
+    .get() as { n: number };
+  if (present.n === 1 + MEASURES.length) return;
   db.transaction((tx) => {
     tx.insert(schema.settings).values({ id: 1 }).onConflictDoNothing().run();
     for (const m of MEASURES) {
@@ -47,8 +68,16 @@ function ensureReferenceRows(db: Db): void {
 
 let shared: Db | undefined;
 
-/** The process-wide connection of the app, opened (and migrated) on first use. */
+/**
+ * The process-wide connection of the app, opened (and migrated) on first use. It has no busy timeout: a write that meets
+ * another writer's lock fails at once with SQLITE_BUSY and the request waits between event-loop turns (every loader
+ * and action is wrapped in scripts/server.ts, with db/busy.server.ts), so the server keeps answering while an import
+ * holds the lock.
+ */
 export function getDb(): Db {
-  if (!shared) shared = openDatabase();
+  if (!shared) {
+    shared = openDatabase();
+    shared.$client.pragma("busy_timeout = 0");
+  }
   return shared;
 }

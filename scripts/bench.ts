@@ -16,6 +16,7 @@ import { todayInTokyo } from "../app/modules/incidents/dates";
 import { benchImport } from "./bench-import";
 import { benchDashboard } from "./bench-dashboard";
 import { benchReport } from "./bench-report";
+import { benchLoad } from "./bench-load";
 
 const RUNS = 30;
 
@@ -68,10 +69,16 @@ function benchList(n: number): void {
   }
 }
 
-const USAGE = "usage: npm run bench -- list [--incidents N] | import [--rows N] | dashboard [--incidents N] [--db FILE] | report [--incidents N] [--db FILE]";
+const USAGE =
+  "usage: npm run bench -- list [--incidents N] | import [--rows N] | dashboard [--incidents N] [--db FILE] | report [--incidents N] [--db FILE]\n" +
+  "       | load [--readers 20] [--writers 5] [--rows 200000] [--incidents 20000] [--via web|cli] [--seconds 300] [--settle 5]";
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { incidents: { type: "string" }, rows: { type: "string", default: "1000000" }, db: { type: "string" } },
+  options: {
+    incidents: { type: "string" }, rows: { type: "string" }, db: { type: "string" },
+    readers: { type: "string", default: "20" }, writers: { type: "string", default: "5" }, via: { type: "string", default: "web" },
+    seconds: { type: "string", default: "300" }, settle: { type: "string", default: "5" },
+  },
 });
 const which = positionals[0] ?? "list";
 const count = (text: string) => {
@@ -85,7 +92,18 @@ const count = (text: string) => {
 if (which === "list") benchList(count(values.incidents ?? "100000"));
 else if (which === "dashboard") benchDashboard(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "report") benchReport(count(values.incidents ?? "1000000"), values.db ?? null);
-else if (which === "import") benchImport(count(values.rows));
+else if (which === "import") benchImport(count(values.rows ?? "1000000"));
+else if (which === "load") {
+  if (values.via !== "web" && values.via !== "cli") {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const ok = await benchLoad({
+    readers: count(values.readers), writers: count(values.writers), rows: count(values.rows ?? "200000"),
+    incidents: count(values.incidents ?? "20000"), importVia: values.via, seconds: count(values.seconds), settleSeconds: count(values.settle),
+  });
+  process.exit(ok ? 0 : 1);
+}
 else {
   console.error(`unknown benchmark "${which}"\n${USAGE}`);
   process.exit(2);

@@ -9,6 +9,7 @@ import helmet from "helmet";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { DatabaseBusyError, retryWhileBusy } from "../db/busy.server";
 import { crossSiteReason } from "../app/modules/auth/csrf";
 import type { RequestContext } from "../app/modules/auth/guard.server";
 import { MAX_UPLOAD_BYTES } from "../app/modules/import/uploads.server";
@@ -45,6 +46,65 @@ function plainPage(res: Response, status: number, ja: string, en: string): void 
         `<h1>エラー <small>(${status})</small></h1><p>${ja}</p><p lang="en">${en}</p><p><a href="/">トップへ戻る</a></p>` +
         `</section></main></body></html>`,
     );
+}
+
+type DataFunction = (args: { request: globalThis.Request }) => unknown;
+
+/**
+ * Every loader and action waits for SQLite's write lock between event-loop turns instead of failing or freezing the
+ * server (db/busy.server.ts): when one meets SQLITE_BUSY, it is run again on an untouched copy of the request. Its
+ * writes are transactions (rolled back when they met the lock) and a file written before one is removed when it fails,
+ * so running it again stores nothing twice. After WRITE_WAIT_MS the user gets 「混み合っています」 (503).
+ */
+function retryingWhileBusy<F extends DataFunction>(fn: F): F {
+  return (async (args: Parameters<F>[0]) => {
+    const pristine = args.request;
+    try {
+      return await retryWhileBusy(() => fn({ ...args, request: pristine.clone() }));
+    } catch (e) {
+      if (e instanceof DatabaseBusyError) {
+        console.warn(`${pristine.method} ${new URL(pristine.url).pathname}: ${e.message}`);
+        throw new Response("error.busy", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "30" } });
+      }
+      throw e;
+    }
+  }) as F;
+}
+
+function withBusyRetries(build: ServerBuild): ServerBuild {
+  const routes: ServerBuild["routes"] = {};
+  for (const [id, route] of Object.entries(build.routes)) {
+    const { loader, action } = route.module;
+    routes[id] = {
+      ...route,
+      module: {
+        ...route.module,
+        ...(loader ? { loader: retryingWhileBusy(loader as DataFunction) } : {}),
+        ...(action ? { action: retryingWhileBusy(action as DataFunction) } : {}),
+      } as typeof route.module,
+    };
+  }
+  return { ...build, routes };
+}
+
+/**
+ * Refuses a request before reading its body. The body is drained (and thrown away) before the answer is sent: closing
+ * the connection while the client is still sending would lose the page (the client sees a broken pipe instead).
+ * A client that keeps sending for more than 10 s gets the answer anyway.
+ */
+function refuseBody(req: Request, res: Response, status: number, ja: string, en: string): void {
+  res.set("Connection", "close");
+  let sent = false;
+  const send = () => {
+    if (sent) return;
+    sent = true;
+    clearTimeout(timer);
+    plainPage(res, status, ja, en);
+  };
+  const timer = setTimeout(send, 10_000);
+  req.on("end", send);
+  req.on("error", send);
+  req.resume();
 }
 
 function allowedOrigins(): string[] {
@@ -120,15 +180,10 @@ export function createApp(build: ServerBuild, root: string = process.cwd()): exp
     const limit = FILE_LIMITS.find(([pattern]) => pattern.test(req.path))?.[1] ?? FORM_LIMIT_BYTES;
     const length = req.get("content-length");
     if (length === undefined && req.get("transfer-encoding")) {
-      return plainPage(res, 411, "送信の長さが分からないため受け付けられません。", "Length required.");
+      return refuseBody(req, res, 411, "送信の長さが分からないため受け付けられません。", "Length required.");
     }
     if (Number(length ?? 0) > limit) {
-      return plainPage(
-        res,
-        413,
-        `送信されたデータが大きすぎます(上限 ${Math.floor(limit / 1024 / 1024)} MB)。`,
-        "The request is too large.",
-      );
+      return refuseBody(req, res, 413, `送信されたデータが大きすぎます(上限 ${Math.floor(limit / 1024 / 1024)} MB)。`, "The request is too large.");
     }
     next();
   });
@@ -136,7 +191,7 @@ export function createApp(build: ServerBuild, root: string = process.cwd()): exp
   app.all(
     "*",
     createRequestHandler({
-      build,
+      build: withBusyRetries(build),
       mode: "production",
       getLoadContext: (req, res) => ({ clientIp: req.ip ?? null, cspNonce: res.locals.cspNonce as string }) satisfies RequestContext,
     }),
@@ -144,10 +199,13 @@ export function createApp(build: ServerBuild, root: string = process.cwd()): exp
 
   // Anything that escapes Remix (a malformed URL, a broken stream): logged for the operator, a plain page for the user.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    console.error(`error on ${req.method} ${req.originalUrl}:`, err);
-    if (res.headersSent) return res.end();
     const status = (err as { status?: number }).status;
-    if (status && status >= 400 && status < 500) {
+    const clientError = status !== undefined && status >= 400 && status < 500;
+    // A client's mistake (a malformed URL) is one line in the log; anything else with its stack, for the operator.
+    if (clientError) console.warn(`${status} on ${req.method} ${req.originalUrl}: ${(err as Error).message}`);
+    else console.error(`error on ${req.method} ${req.originalUrl}:`, err);
+    if (res.headersSent) return res.end();
+    if (clientError) {
       return plainPage(res, status, "リクエストを処理できませんでした。", "The request could not be processed.");
     }
     plainPage(res, 500, "予期しないエラーが発生しました。時間をおいてもう一度お試しください。", "An unexpected error occurred.");

@@ -13,11 +13,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { openDatabase } from "../db/client.server";
+import { type Db, DEFAULT_DATABASE_PATH, openDatabase } from "../db/client.server";
+import { type DatabaseProblem, problemOf, quickCheck } from "../db/health.server";
 import { countIncidents } from "../app/modules/incidents/queries.server";
 import { seedDemo } from "../app/modules/demo/seed.server";
 import { purgeExpiredSessions } from "../app/modules/auth/session.server";
 import { ensureFirstAdmin, FIRST_ADMIN_EMAIL } from "../app/modules/auth/users.server";
+import { unlessBusy } from "../db/busy.server";
 import { createApp } from "./server";
 
 const root = process.cwd();
@@ -61,10 +63,29 @@ function announceFirstAdmin(email: string, password: string): void {
   );
 }
 
+/** Stops the start with what is wrong with the database and what to do, without a stack trace. */
+function refuse(problem: DatabaseProblem): never {
+  const line = "=".repeat(72);
+  const detail = problem.detail ? [`詳細 (details from SQLite):`, problem.detail] : [];
+  console.error([line, "起動できません (the app cannot start)", problem.ja, problem.en, ...detail, line].join("\n"));
+  process.exit(1);
+}
+
 async function prepareDatabase(): Promise<void> {
-  const db = openDatabase();
+  const file = process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH;
+  let db: Db;
   try {
-    purgeExpiredSessions(db);
+    // Before anything writes to it: a damaged file is refused, not migrated or served.
+    const ms = quickCheck(file);
+    if (ms > 0) console.log(`データベースの整合性チェック: OK (quick_check ${(ms / 1000).toFixed(1)} s)`);
+    db = openDatabase(file);
+  } catch (e) {
+    const problem = problemOf(e, file);
+    if (problem) refuse(problem);
+    throw e;
+  }
+  try {
+    unlessBusy(() => purgeExpiredSessions(db)); // housekeeping: not worth waiting for an import another process runs
     if (countIncidents(db) === 0) {
       const n = Number(process.env.DEMO_INCIDENTS ?? 3000);
       if (Number.isInteger(n) && n > 0) {
@@ -75,6 +96,10 @@ async function prepareDatabase(): Promise<void> {
     }
     const admin = await ensureFirstAdmin(db, process.env.FIRST_ADMIN_EMAIL ?? FIRST_ADMIN_EMAIL);
     if (admin) announceFirstAdmin(admin.email, admin.oneTimePassword);
+  } catch (e) {
+    const problem = problemOf(e, file);
+    if (problem) refuse(problem);
+    throw e;
   } finally {
     db.$client.close();
   }

@@ -8,6 +8,7 @@ import { PeriodInput } from "~/components/ui/PeriodInput";
 import { langFromCookie } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { percent } from "~/modules/format";
+import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
 import { buildDashboard, DASHBOARD_FILTER_PARAMS, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
 import type { Change, Count } from "~/modules/analytics/dashboard-types";
@@ -31,6 +32,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardS
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, "dashboard.view");
   const db = getDb();
+  await prepareCube(db);
   const settings = getSettings(db);
   const today = todayInTokyo();
   const url = new URL(request.url);

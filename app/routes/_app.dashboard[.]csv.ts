@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { langFromCookie, translate } from "~/i18n";
+import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
 import { fail } from "~/modules/http.server";
 import { toCsv } from "~/modules/csv";
@@ -23,6 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const chart = url.searchParams.get("chart") as ChartId;
   if (!CHART_IDS.includes(chart)) fail(404, "error.notFound");
   const db = getDb();
+  await prepareCube(db);
   const settings = getSettings(db);
   const today = todayInTokyo();
   const lang = langFromCookie(request.headers.get("Cookie"));

@@ -11,12 +11,14 @@ import { TableHead } from "~/components/ui/TableHead";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
 import type { MessageKey } from "~/i18n/ja";
-import { getDb, openDatabase } from "~/modules/db.server";
+import { getDb } from "~/modules/db.server";
+import { readForm } from "~/modules/http.server";
 import { AppError } from "~/modules/errors";
 import type { Actor } from "~/modules/auth/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { listBatches, undoBatch } from "~/modules/import/batches.server";
-import { importFile, type ImportResult, UnusableFile } from "~/modules/import/commit.server";
+import { type ImportResult, UnusableFile } from "~/modules/import/commit.server";
+import { importInWorker } from "~/modules/import/worker.server";
 import { ENCODINGS, type Encoding } from "~/modules/import/decode";
 import { keepUpload, MAX_UPLOAD_BYTES, type Upload, uploadFor } from "~/modules/import/uploads.server";
 import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
@@ -28,6 +30,8 @@ export const handle: PageHandle = { titleKey: "importPage.title" };
 const PREVIEW_ROWS = 20;
 const PREVIEW_FIELDS = ["ref", "occurred_at", "department", "channel", "client", "behaviours", "severity", "determination", "status", "summary"] as const;
 const MAX_SHOWN_ERRORS = 500;
+/** A file with thousands of columns would make a page of megabytes of selects; past this the mapping shows the first. */
+const MAX_MAPPED_COLUMNS = 200;
 const LIMIT_TEXT = `${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -41,20 +45,21 @@ type ActionData =
   | { kind: "problem"; problem: Problem; token?: string; columns?: ImportResult["columns"]; encodingChoice?: string }
   | { kind: "undone"; deleted: number; restored: number };
 
-/** Runs the importer on an uploaded file, on a connection of its own: the batch's transaction spans the whole file. */
+/** Runs the importer on an uploaded file, in a worker thread on a connection of its own: the batch's transaction spans the whole file. */
 async function runImport(upload: Upload, form: FormData, commit: boolean, actor: Actor): Promise<ActionData> {
   const { token, name } = upload;
   const encodingChoice = String(form.get("encoding") ?? "auto");
   const encoding = (ENCODINGS as readonly string[]).includes(encodingChoice) ? (encodingChoice as Encoding) : "auto";
-  const overrides: Record<string, IncidentField | ""> = {};
+  // No prototype: a header may be called "__proto__" or "constructor".
+  const overrides: Record<string, IncidentField | ""> = Object.create(null);
   for (const [key, value] of form.entries()) {
     if (!key.startsWith("map:")) continue;
     const field = String(value);
     overrides[key.slice(4)] = (INCIDENT_FIELDS as readonly string[]).includes(field) ? (field as IncidentField) : "";
   }
-  const db = openDatabase();
   try {
-    const result = await importFile(db, upload.file, {
+    // In a worker thread: parsing a large file would otherwise take the server's thread from every other user.
+    const result = await importInWorker(upload.file, {
       dryRun: !commit,
       skipInvalid: form.get("skipInvalid") === "on",
       update: form.get("update") === "on",
@@ -71,8 +76,6 @@ async function runImport(upload: Upload, form: FormData, commit: boolean, actor:
     // A required column that was not recognised: the page offers the mapping so the user can point it out.
     if (e instanceof UnusableFile) return { kind: "problem", problem: e.detail as Problem, token, columns: e.partial?.columns, encodingChoice };
     throw e;
-  } finally {
-    db.$client.close();
   }
 }
 
@@ -87,7 +90,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (e instanceof MaxPartSizeExceededError) {
         return data<ActionData>({ kind: "problem", problem: { key: "importPage.tooLarge", params: { max: LIMIT_TEXT } } }, { status: 413 });
       }
-      throw e;
+      // A body that is not a multipart form a browser would send (no boundary, cut off, malformed).
+      return data<ActionData>({ kind: "problem", problem: { key: "error.badForm" } }, { status: 400 });
     }
     const file = form.get("file");
     if (!(file instanceof File) || (file.size === 0 && file.name === "")) {
@@ -96,7 +100,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return runImport(await keepUpload(file), form, false, actor);
   }
 
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "undo") {
     try {
@@ -311,10 +315,13 @@ function MappingForm(props: {
       <input type="hidden" name="encoding" value={encodingChoice} />
       <h2>{t("importPage.mapping")}</h2>
       <p className="hint">{t("importPage.mappingHint")}</p>
+      {columns.length > MAX_MAPPED_COLUMNS ? (
+        <p className="hint">{t("importPage.columnsTruncated", { shown: MAX_MAPPED_COLUMNS, n: columns.length })}</p>
+      ) : null}
       <table className="grid-table mapping">
         <TableHead labels={[t("importPage.header"), t("importPage.field")]} />
         <tbody>
-          {columns.map((c, i) => (
+          {columns.slice(0, MAX_MAPPED_COLUMNS).map((c, i) => (
             <tr key={`${i}-${c.header}`} className={c.field ? "" : "unmatched"}>
               <td>
                 {c.header} {c.field ? null : <span className="status status-open">{t("importPage.unmatched")}</span>}

@@ -4,8 +4,9 @@ import { DifferenceTable, PrintButton } from "~/components/reports/ReportActions
 import { ReportView } from "~/components/reports/ReportView";
 import { langFromCookie } from "~/i18n";
 import { useT } from "~/i18n/use-t";
+import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
-import { fail } from "~/modules/http.server";
+import { fail, readForm } from "~/modules/http.server";
 import { audit } from "~/modules/auth/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { can } from "~/modules/auth/permissions";
@@ -30,13 +31,16 @@ function periodOf(text: string | undefined) {
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, "reports.executive");
   const db = getDb();
+  await prepareCube(db);
   const period = periodOf(params.period);
   const audience = audienceFor(user, new URL(request.url).searchParams.get("audience"));
   const lang = langFromCookie(request.headers.get("Cookie"));
+  // Audited before the figures are built: if the write has to wait for the lock (an import), the loader is run again
+  // and the report is not built twice for nothing.
+  audit(db, actorOf(user, context), "report.viewed", { type: "report", id: `${period.key}:${audience}` });
   const report = liveReport(db, period, audience, lang);
   const issued = listIssued(db, { periodKey: period.key, audience });
   const latest = issued[0] ? getIssued(db, issued[0].id) : null;
-  audit(db, actorOf(user, context), "report.viewed", { type: "report", id: `${period.key}:${audience}` });
   return {
     report,
     audience,
@@ -52,8 +56,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "reports.hr");
   const db = getDb();
   const period = periodOf(params.period);
-  const form = await request.formData();
-  const audience = audienceFor(user, String(form.get("audience") ?? "hr"));
+  const form = await readForm(request);
+  const asked = form.get("audience") ?? "hr";
+  // The page posts one of the two; anything else was not sent by it, and issuing a report for a guess is not wanted.
+  if (asked !== "hr" && asked !== "executive") fail(400, "error.badRequest");
+  const audience = audienceFor(user, asked);
   const lang = langFromCookie(request.headers.get("Cookie"));
   const meta = issueReport(db, liveReport(db, period, audience, lang), actorOf(user, context));
   return redirect(`/reports/issued/${meta.id}?flash=issued`);

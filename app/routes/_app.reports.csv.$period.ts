@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { langFromCookie } from "~/i18n";
+import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
 import { fail } from "~/modules/http.server";
 import { audit } from "~/modules/auth/audit.server";
@@ -13,6 +14,7 @@ import { toReportCsv } from "~/modules/reports/render";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, "reports.executive");
   const db = getDb();
+  await prepareCube(db);
   const period = parsePeriod(params.period ?? "", getSettings(db).fiscalYearStartMonth);
   if (!period) fail(404, "reports.badPeriod");
   const audience = audienceFor(user, new URL(request.url).searchParams.get("audience"));

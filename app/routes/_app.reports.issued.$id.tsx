@@ -5,6 +5,7 @@ import { DifferenceTable, PrintButton } from "~/components/reports/ReportActions
 import { ReportView } from "~/components/reports/ReportView";
 import { langFromCookie } from "~/i18n";
 import { useT } from "~/i18n/use-t";
+import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
 import { fail, idParam } from "~/modules/http.server";
 import { audit } from "~/modules/auth/audit.server";
@@ -25,6 +26,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportStyl
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, "reports.executive");
   const db = getDb();
+  await prepareCube(db);
   const issued = getIssued(db, idParam(params.id, "reports.notFound"));
   if (!issued) fail(404, "reports.notFound");
   // The HR version lists what executives must not see.

@@ -2,12 +2,11 @@
  * Starts the app once for all browser tests, the way a user does (`npm start`: build when stale, migrate, demo data),
  * on a free port with a throw-away database.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { type OwnServer, startApp } from "../../scripts/app-process";
 
 /** A user the browser and HTTP tests sign in as (password known, no forced change). */
 export interface TestUser {
@@ -64,44 +63,20 @@ async function addUsers(databasePath: string) {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
-
-let server: ChildProcess | undefined;
+let server: OwnServer | undefined;
 let dir: string | undefined;
 
 export default async function setup(project: TestProject) {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "kasuhara-e2e-"));
-  const port = await freePort();
-  const baseURL = `http://127.0.0.1:${port}`;
   const databasePath = path.join(dir, "e2e.db");
-  let output = "";
-  server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: databasePath, DEMO_INCIDENTS: "400", EVIDENCE_DIR: path.join(dir, "evidence") },
-    stdio: ["ignore", "pipe", "pipe"],
+  const app = await startApp(databasePath, {
+    build: true,
+    timeoutMs: 200_000,
+    env: { DEMO_INCIDENTS: "400", EVIDENCE_DIR: path.join(dir, "evidence"), BACKUP_DIR: path.join(dir, "backups") },
   });
-  server.stdout!.on("data", (d) => (output += d));
-  server.stderr!.on("data", (d) => (output += d));
-  const deadline = Date.now() + 200_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`the app exited before serving:\n${output}`);
-    try {
-      const r = await fetch(`${baseURL}/healthz`);
-      if (r.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`the app did not answer /healthz in time:\n${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  server = app;
+  const { baseURL } = app;
+  const output = app.output();
   const printed = /メールアドレス \(e-mail\):\s+(\S+)[\s\S]*?one-time password\):\s+(\S+)/.exec(output);
   if (!printed) throw new Error(`npm start did not print the first admin's e-mail and one-time password:\n${output}`);
   project.provide("baseURL", baseURL);
@@ -111,8 +86,7 @@ export default async function setup(project: TestProject) {
   project.provide("scope", scope);
   project.provide("databasePath", databasePath);
   return async () => {
-    server?.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 300));
+    await server?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   };
 }

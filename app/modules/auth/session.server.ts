@@ -7,6 +7,7 @@ import { createCookie } from "@remix-run/node";
 import { createHash, randomBytes } from "node:crypto";
 import { eq, lt, lte, or } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
+import { unlessBusy } from "../../../db/busy.server";
 import { departments, sessions, users } from "../../../db/schema";
 import { identityColumns, type UserIdentity } from "./users.server";
 
@@ -90,12 +91,14 @@ export function readSession(db: Db, token: string, now: Date = new Date()): Sess
   if (!row) return null;
   const t = now.getTime();
   const idle = t - Date.parse(row.lastSeenAt) > SESSION_LIMITS.idleMs;
+  // Both writes are housekeeping: while another writer (an import) holds the lock they are skipped, not waited for,
+  // so reading pages stays fast. An expired session is refused either way; a missed touch is made on a later request.
   if (idle || t >= Date.parse(row.expiresAt) || row.disabledAt !== null) {
-    db.delete(sessions).where(eq(sessions.id, id)).run();
+    unlessBusy(() => db.delete(sessions).where(eq(sessions.id, id)).run());
     return null;
   }
   if (t - Date.parse(row.lastSeenAt) > SESSION_LIMITS.touchMs) {
-    db.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.id, id)).run();
+    unlessBusy(() => db.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.id, id)).run());
   }
   const { lastSeenAt: _l, expiresAt: _e, disabledAt: _d, ...user } = row;
   return { ...user, sessionId: id };

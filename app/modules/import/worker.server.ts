@@ -1,0 +1,51 @@
+/**
+ * The import page runs each import in a worker thread (docs/decisions/0009). Parsing and validating 200,000 rows is
+ * minutes of CPU; on the server's own thread it would share one core with every page of every user. In a worker it
+ * takes the other core, the pages stay fast, and the write lock is held for as short a time as the file allows.
+ *
+ * The worker (scripts/import-worker.ts) calls the same `importFile` as the command line, on its own connection; its
+ * errors come back as data and are thrown here as the classes the page already handles.
+ */
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { Message } from "~/i18n";
+import { DatabaseBusyError } from "../../../db/busy.server";
+import { type ImportOptions, type ImportResult, UnusableFile } from "./commit.server";
+
+/** What the worker posts back: the result, or its error as plain data. */
+export type WorkerAnswer =
+  | { ok: true; result: ImportResult }
+  | {
+      ok: false;
+      error:
+        | { kind: "unusable"; reason: UnusableFile["reason"]; detail: Message; partial?: Partial<ImportResult> }
+        | { kind: "busy"; waitedMs: number }
+        | { kind: "other"; message: string };
+    };
+
+/** Options a worker can take: everything but the progress callback (a function does not cross threads). */
+export type WorkerImportOptions = Omit<ImportOptions, "onProgress">;
+
+const ENTRY = () => path.resolve(process.cwd(), "scripts/import-worker.mjs");
+
+export function importInWorker(file: string, options: WorkerImportOptions): Promise<ImportResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(ENTRY(), { workerData: { file, options } });
+    let answered = false;
+    worker.once("message", (answer: WorkerAnswer) => {
+      answered = true;
+      if (answer.ok) return resolve(answer.result);
+      const e = answer.error;
+      if (e.kind === "unusable") reject(new UnusableFile(e.reason, e.detail, e.partial));
+      else if (e.kind === "busy") reject(new DatabaseBusyError(e.waitedMs));
+      else reject(new Error(`the import worker failed: ${e.message}`));
+    });
+    worker.once("error", (e) => {
+      answered = true;
+      reject(e);
+    });
+    worker.once("exit", (code) => {
+      if (!answered) reject(new Error(`the import worker stopped (exit ${code}) without an answer`));
+    });
+  });
+}
