@@ -9,7 +9,6 @@
  */
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import type { Actor } from "../app/modules/auth/audit.server";
 import {
   backupDatabase,
@@ -21,26 +20,21 @@ import {
   type BackupErrorCode,
 } from "../app/modules/backup/backup.server";
 import { formatBytes } from "../app/modules/backup/format";
+import { parseCommandLine, usageError } from "./command-line";
 
 const USAGE = "usage: npm run backup -- [--out FILE] [--json] [--keep N]";
 
 function usage(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  return usageError(message, USAGE);
 }
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      out: { type: "string" },
-      json: { type: "boolean", default: false },
-      keep: { type: "string" },
-    },
-  });
-} catch (e) {
-  usage((e as Error).message);
-}
+const args = parseCommandLine({
+  options: {
+    out: { type: "string" },
+    json: { type: "boolean", default: false },
+    keep: { type: "string" },
+  },
+}, USAGE);
 const o = args.values;
 let keep: number | null = null;
 if (o.keep !== undefined) {

@@ -7,7 +7,6 @@
  * record too long to read: an unclosed quote, a file that is not CSV) or the command line is wrong.
  */
 import os from "node:os";
-import { parseArgs } from "node:util";
 import { openDatabase } from "../db/client.server";
 import { translate } from "../app/i18n";
 import { AppError } from "../app/modules/errors";
@@ -15,6 +14,7 @@ import type { Actor } from "../app/modules/auth/audit.server";
 import { listBatches, undoBatch } from "../app/modules/import/batches.server";
 import { importFile, type ImportResult, UnusableFile } from "../app/modules/import/commit.server";
 import { ENCODINGS, type Encoding } from "../app/modules/import/decode";
+import { parseCommandLine, usageError } from "./command-line";
 
 const USAGE =
   "usage: npm run import -- FILE [--dry-run] [--skip-invalid] [--update] [--encoding auto|utf-8|shift_jis|utf-16le] [--json]\n" +
@@ -23,27 +23,21 @@ const USAGE =
 const SHOWN_ERRORS = 50;
 
 function usage(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  return usageError(message, USAGE);
 }
 
-let args;
-try {
-  args = parseArgs({
-    allowPositionals: true,
-    options: {
-      "dry-run": { type: "boolean", default: false },
-      "skip-invalid": { type: "boolean", default: false },
-      update: { type: "boolean", default: false },
-      encoding: { type: "string", default: "auto" },
-      json: { type: "boolean", default: false },
-      batches: { type: "boolean", default: false },
-      undo: { type: "string" },
-    },
-  });
-} catch (e) {
-  usage((e as Error).message);
-}
+const args = parseCommandLine({
+  allowPositionals: true,
+  options: {
+    "dry-run": { type: "boolean", default: false },
+    "skip-invalid": { type: "boolean", default: false },
+    update: { type: "boolean", default: false },
+    encoding: { type: "string", default: "auto" },
+    json: { type: "boolean", default: false },
+    batches: { type: "boolean", default: false },
+    undo: { type: "string" },
+  },
+}, USAGE);
 const { values: opts, positionals } = args;
 const json = opts.json;
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

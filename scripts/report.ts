@@ -7,35 +7,29 @@
  * cannot be read).
  */
 import fs from "node:fs";
-import { parseArgs } from "node:util";
 import { openDatabase } from "../db/client.server";
 import { buildComplianceReport } from "../app/modules/reports/compliance.server";
 import { toHtml, toMarkdown, toReportCsv } from "../app/modules/reports/render";
 import { parsePeriod } from "../app/modules/reports/periods";
 import { getSettings } from "../app/modules/incidents/queries.server";
 import { todayInTokyo } from "../app/modules/incidents/dates";
+import { parseCommandLine, usageError } from "./command-line";
 
 const USAGE = "usage: npm run report -- --period P [--format json|csv|html|md] [--audience hr|executive] [--out FILE] [--lang ja|en]";
 
 function usage(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  return usageError(message, USAGE);
 }
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      period: { type: "string" },
-      format: { type: "string" },
-      audience: { type: "string", default: "hr" },
-      out: { type: "string" },
-      lang: { type: "string", default: "ja" },
-    },
-  });
-} catch (e) {
-  usage((e as Error).message);
-}
+const args = parseCommandLine({
+  options: {
+    period: { type: "string" },
+    format: { type: "string" },
+    audience: { type: "string", default: "hr" },
+    out: { type: "string" },
+    lang: { type: "string", default: "ja" },
+  },
+}, USAGE);
 const o = args.values;
 if (!o.period) usage("--period is required (e.g. FY2025, 2025-Q2, 2025-04, 2025-04-01..2025-06-30)");
 const format = o.format ?? (process.stdout.isTTY && !o.out ? "md" : "json");

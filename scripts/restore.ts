@@ -9,7 +9,6 @@
  */
 import os from "node:os";
 import readline from "node:readline/promises";
-import { parseArgs } from "node:util";
 import type { Actor } from "../app/modules/auth/audit.server";
 import {
   BackupError,
@@ -23,12 +22,12 @@ import {
 } from "../app/modules/backup/backup.server";
 import { formatBytes } from "../app/modules/backup/format";
 import { displayInstant } from "../app/modules/incidents/dates";
+import { parseCommandLine, usageError } from "./command-line";
 
 const USAGE = "usage: npm run restore -- FILE [--yes]";
 
 function usage(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  return usageError(message, USAGE);
 }
 
 /** Errors about the command line rather than the backup's content. */
@@ -40,12 +39,7 @@ function fail(e: unknown): never {
   process.exit(REFUSED.includes(e.code) ? 2 : 1);
 }
 
-let args;
-try {
-  args = parseArgs({ allowPositionals: true, options: { yes: { type: "boolean", default: false } } });
-} catch (e) {
-  usage((e as Error).message);
-}
+const args = parseCommandLine({ allowPositionals: true, options: { yes: { type: "boolean", default: false } } }, USAGE);
 const { values: o, positionals } = args;
 if (positionals.length !== 1) usage(positionals.length ? "復元するファイルは1つだけ指定してください (give one file)" : "復元するファイルを指定してください (give the backup file)");
 const file = positionals[0];

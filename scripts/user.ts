@@ -6,7 +6,6 @@
  * Exit status: 0 done; 1 refused (invalid e-mail, role, password, or the e-mail is taken); 2 wrong command line.
  */
 import os from "node:os";
-import { parseArgs } from "node:util";
 import { openDatabase } from "../db/client.server";
 import { translate } from "../app/i18n";
 import type { Actor } from "../app/modules/auth/audit.server";
@@ -14,14 +13,14 @@ import { newPasswordSchema, userFieldsSchema } from "../app/modules/auth/schema"
 import { createUser, listUsers } from "../app/modules/auth/users.server";
 import { decodeMessage } from "../app/modules/incidents/schema";
 import { AppError } from "../app/modules/errors";
+import { parseCommandLine, usageError } from "./command-line";
 
 const USAGE =
   "usage: npm run user -- add --email E --role admin|hr|supervisor|executive [--department D] [--name N] [--password-stdin]\n" +
   "       npm run user -- list [--json]";
 
 function usage(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
+  return usageError(message, USAGE);
 }
 
 function refuse(message: string): never {
@@ -36,22 +35,17 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
 }
 
-let args;
-try {
-  args = parseArgs({
-    allowPositionals: true,
-    options: {
-      email: { type: "string" },
-      role: { type: "string" },
-      department: { type: "string" },
-      name: { type: "string" },
-      "password-stdin": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-    },
-  });
-} catch (e) {
-  usage((e as Error).message);
-}
+const args = parseCommandLine({
+  allowPositionals: true,
+  options: {
+    email: { type: "string" },
+    role: { type: "string" },
+    department: { type: "string" },
+    name: { type: "string" },
+    "password-stdin": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+  },
+}, USAGE);
 const { values: opts, positionals } = args;
 const command = positionals[0];
 const actor: Actor = { userId: null, name: `${os.userInfo().username} (cli)`, ip: null };
