@@ -17,8 +17,13 @@ export type Conn = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export const DEFAULT_DATABASE_PATH = "data/kasuhara.db";
 
+/** The database file the app and every command use: DATABASE_PATH, or data/kasuhara.db under the working folder. */
+export function databasePath(): string {
+  return process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH;
+}
+
 /** Migrations live in db/migrations under the project root; the server bundle runs from build/, so use cwd. */
-function migrationsFolder(): string {
+export function migrationsFolder(): string {
   return process.env.MIGRATIONS_DIR ?? path.resolve(process.cwd(), "db/migrations");
 }
 
@@ -26,7 +31,7 @@ function migrationsFolder(): string {
  * Opens (creating and migrating when needed) the database at `file`. A file SQLite cannot read, one migrated by a newer
  * version of the app or one locked by another process throws a DatabaseProblem (db/health.server.ts) that says what to do.
  */
-export function openDatabase(file: string = process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH): Db {
+export function openDatabase(file: string = databasePath()): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let sqlite: Database.Database | undefined;
   try {

@@ -4,8 +4,8 @@
  * a file another process keeps locked is refused with what to do, never with a stack trace.
  */
 import Database from "better-sqlite3";
+import { readMigrationFiles } from "drizzle-orm/migrator";
 import fs from "node:fs";
-import path from "node:path";
 
 export type ProblemKind = "notDatabase" | "corrupt" | "newerSchema" | "locked";
 
@@ -67,14 +67,24 @@ export function problemOf(e: unknown, file: string): DatabaseProblem | null {
   return null;
 }
 
-interface JournalEntry {
-  when: number;
-  tag: string;
-}
-
-function journal(migrationsFolder: string): JournalEntry[] {
-  const text = fs.readFileSync(path.join(migrationsFolder, "meta/_journal.json"), "utf8");
-  return (JSON.parse(text) as { entries: JournalEntry[] }).entries;
+/**
+ * The applied migrations (their `created_at`, drizzle's folderMillis) compared with this app's migration files: how
+ * many are newer than its latest, how many it does not know at all, and how many of its own are not applied yet.
+ * Opening (below) and restoring a backup (backup.server.ts) both judge a database by it.
+ */
+export function compareMigrations(
+  appliedAt: number[],
+  migrationsFolder: string,
+): { known: number; newer: number; unknown: number; pending: number } {
+  const known = new Set(readMigrationFiles({ migrationsFolder }).map((m) => m.folderMillis));
+  const latest = Math.max(0, ...known);
+  const applied = new Set(appliedAt);
+  return {
+    known: known.size,
+    newer: appliedAt.filter((at) => at > latest).length,
+    unknown: appliedAt.filter((at) => !known.has(at)).length,
+    pending: [...known].filter((at) => !applied.has(at)).length,
+  };
 }
 
 /**
@@ -84,18 +94,14 @@ function journal(migrationsFolder: string): JournalEntry[] {
 export function assertSchemaNotNewer(sqlite: Database.Database, migrationsFolder: string, file: string): void {
   const hasTable = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
   if (!hasTable) return;
-  const known = journal(migrationsFolder);
-  const newestKnown = Math.max(...known.map((e) => e.when));
-  const applied = sqlite.prepare("select count(*) as n, max(created_at) as newest from __drizzle_migrations").get() as {
-    n: number;
-    newest: number | null;
-  };
-  if (applied.newest !== null && (applied.newest > newestKnown || applied.n > known.length)) {
+  const appliedAt = (sqlite.prepare("select created_at from __drizzle_migrations").pluck().all() as (number | string)[]).map(Number);
+  const { known, newer } = compareMigrations(appliedAt, migrationsFolder);
+  if (newer > 0 || appliedAt.length > known) {
     throw new DatabaseProblem(
       "newerSchema",
       file,
-      `データベース ${file} は、このアプリより新しいバージョンで更新されています(適用済みの変更 ${applied.n} 件、このアプリが知っているのは ${known.length} 件まで)。新しいバージョンのアプリで起動するか、このバージョンで取ったバックアップから復元してください。`,
-      `The database ${file} was upgraded by a newer version of the app (${applied.n} migrations applied; this version knows ${known.length}). Run the newer version, or restore a backup taken with this version.`,
+      `データベース ${file} は、このアプリより新しいバージョンで更新されています(適用済みの変更 ${appliedAt.length} 件、このアプリが知っているのは ${known} 件まで)。新しいバージョンのアプリで起動するか、このバージョンで取ったバックアップから復元してください。`,
+      `The database ${file} was upgraded by a newer version of the app (${appliedAt.length} migrations applied; this version knows ${known}). Run the newer version, or restore a backup taken with this version.`,
     );
   }
 }

@@ -4,7 +4,7 @@
  * 2 bad arguments.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_DATABASE_PATH, openDatabase } from "../db/client.server";
+import { databasePath, openDatabase } from "../db/client.server";
 import { DEMO_DEFAULTS } from "../app/modules/demo/generate";
 import { seedDemo } from "../app/modules/demo/seed.server";
 import { parseIsoDateOrDateTime, todayInTokyo } from "../app/modules/incidents/dates";
@@ -74,7 +74,7 @@ function main(): number {
     return 2;
   }
 
-  const file = process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH;
+  const file = databasePath();
   const db = openDatabase(file);
   try {
     const existing = countIncidents(db);

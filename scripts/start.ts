@@ -13,7 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { type Db, DEFAULT_DATABASE_PATH, openDatabase } from "../db/client.server";
+import { type Db, databasePath, openDatabase } from "../db/client.server";
 import { type DatabaseProblem, problemOf, quickCheck } from "../db/health.server";
 import { countIncidents } from "../app/modules/incidents/queries.server";
 import { seedDemo } from "../app/modules/demo/seed.server";
@@ -72,7 +72,7 @@ function refuse(problem: DatabaseProblem): never {
 }
 
 async function prepareDatabase(): Promise<void> {
-  const file = process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH;
+  const file = databasePath();
   let db: Db;
   try {
     // Before anything writes to it: a damaged file is refused, not migrated or served.
@@ -113,7 +113,7 @@ async function serve(): Promise<void> {
   const server = app.listen(port, host, () => {
     const addr = server.address();
     const actual = typeof addr === "object" && addr ? addr.port : port;
-    console.log(`http://localhost:${actual} で待ち受けています (listening; database: ${process.env.DATABASE_PATH ?? "data/kasuhara.db"})`);
+    console.log(`http://localhost:${actual} で待ち受けています (listening; database: ${databasePath()})`);
     const warmUp = (build.entry.module as { warmUp?: () => void }).warmUp;
     if (warmUp) setImmediate(warmUp);
   });

@@ -11,7 +11,6 @@
  */
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
-import { readMigrationFiles } from "drizzle-orm/migrator";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
@@ -19,7 +18,8 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { desc, eq } from "drizzle-orm";
 import { retryWhileBusy } from "../../../db/busy.server";
-import { DEFAULT_DATABASE_PATH, openDatabase, type Db } from "../../../db/client.server";
+import { databasePath as appDatabasePath, migrationsFolder, openDatabase, type Db } from "../../../db/client.server";
+import { compareMigrations } from "../../../db/health.server";
 import * as schema from "../../../db/schema";
 import { backups, type Backup } from "../../../db/schema";
 import { translate, type MessageKey, type Params } from "../../i18n";
@@ -33,8 +33,9 @@ export const DEFAULT_BACKUP_DIR = "data/backups";
 /** Names of backups taken without --out; `--keep N` prunes only these. */
 export const AUTO_NAME = /^kasuhara-\d{8}-\d{6}(-\d+)?\.db$/;
 
+/** The live database's absolute path (the backup names it in its messages and refuses to restore it onto itself). */
 export function databasePath(): string {
-  return path.resolve(process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
+  return path.resolve(appDatabasePath());
 }
 
 export function backupDir(): string {
@@ -56,11 +57,6 @@ export function backupFolderInfo(): { folder: string; folderArg: string; cwd: st
     .join("");
   const folderArg = rel === "" ? "." : rel.startsWith("..") || path.isAbsolute(rel) ? folder : rel;
   return { folder, folderArg: quote(folderArg), cwd: quote(cwd), env };
-}
-
-/** Same folder as db/client.server.ts migrates from. */
-function migrationsFolder(): string {
-  return process.env.MIGRATIONS_DIR ?? path.resolve(process.cwd(), "db/migrations");
 }
 
 export type BackupErrorCode =
@@ -455,21 +451,16 @@ export async function verifyBackupFile(file: string): Promise<VerifiedBackup> {
   if (!stat || !stat.isFile()) throw new BackupError("notFound", { file: abs });
   const found = await inspectFile(abs);
   if (!found.hasMigrations) throw new BackupError("notApp", { file: abs });
-  const known = readMigrationFiles({ migrationsFolder: migrationsFolder() });
-  const knownAt = new Set(known.map((m) => m.folderMillis));
-  const latest = Math.max(0, ...knownAt);
-  const newer = found.migrations.filter((m) => m.createdAt > latest);
-  if (newer.length > 0) throw new BackupError("newerMigration", { file: abs, n: newer.length });
-  const unknown = found.migrations.filter((m) => !knownAt.has(m.createdAt));
-  if (unknown.length > 0) throw new BackupError("unknownMigration", { file: abs, n: unknown.length });
-  const applied = new Set(found.migrations.map((m) => m.createdAt));
+  const { newer, unknown, pending } = compareMigrations(found.migrations.map((m) => m.createdAt), migrationsFolder());
+  if (newer > 0) throw new BackupError("newerMigration", { file: abs, n: newer });
+  if (unknown > 0) throw new BackupError("unknownMigration", { file: abs, n: unknown });
   return {
     file: abs,
     bytes: stat.size,
     sha256: await sha256OfFile(abs),
     modifiedAt: stat.mtime.toISOString(),
     counts: found.counts,
-    pendingMigrations: known.filter((m) => !applied.has(m.folderMillis)).length,
+    pendingMigrations: pending,
     maxGeneration: found.maxGeneration,
   };
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { DEFAULT_DATABASE_PATH } from "../../../db/client.server";
+import { databasePath } from "../../../db/client.server";
 
 /** Uploads larger than this are refused with a message; bigger histories go through `npm run import`. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -13,7 +13,7 @@ const KEEP_MS = 24 * 60 * 60 * 1000;
 const TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function uploadDir(): string {
-  const dir = path.join(path.dirname(path.resolve(process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH)), "uploads");
+  const dir = path.join(path.dirname(path.resolve(databasePath())), "uploads");
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
