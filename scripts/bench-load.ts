@@ -20,6 +20,7 @@ import { createUser } from "../app/modules/auth/users.server";
 import type { Role } from "../app/modules/auth/permissions";
 import { percentile } from "./bench-db";
 import { startApp } from "./app-process";
+import { HttpClient, location } from "./http-client";
 
 export interface LoadOptions {
   readers: number;
@@ -36,33 +37,6 @@ export interface LoadOptions {
 
 const PASSWORD = "load-test-password-long";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A signed-in browser, reduced to what the load needs: the session cookie and the Origin header of the app's pages. */
-class Client {
-  private cookie = "";
-  constructor(private readonly base: string) {}
-  private keep(res: Response) {
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(";")[0];
-      if (pair.startsWith("kasuhara_session=")) this.cookie = pair;
-    }
-  }
-  async get(p: string): Promise<Response> {
-    const res = await fetch(this.base + p, { redirect: "manual", headers: { Cookie: this.cookie } });
-    this.keep(res);
-    return res;
-  }
-  async post(p: string, body: URLSearchParams | FormData): Promise<Response> {
-    const res = await fetch(this.base + p, { method: "POST", redirect: "manual", body, headers: { Cookie: this.cookie, Origin: this.base } });
-    this.keep(res);
-    return res;
-  }
-  async signIn(email: string): Promise<void> {
-    const res = await this.post("/login", new URLSearchParams({ email, password: PASSWORD }));
-    await res.arrayBuffer();
-    if (res.status !== 302 || !this.cookie) throw new Error(`sign-in as ${email} failed (${res.status})`);
-  }
-}
 
 /** A UTF-8 CSV of `rows` incidents over six fiscal years, refs LOAD-000001…, small enough for the import page. */
 export function writeLoadCsv(file: string, rows: number): void {
@@ -152,20 +126,20 @@ export async function benchLoad(opts: LoadOptions): Promise<boolean> {
 
     const readers = await Promise.all(
       Array.from({ length: opts.readers }, async (_, i) => {
-        const c = new Client(base);
-        await c.signIn(i % 4 === 3 ? "exec@load.test" : "hr@load.test");
+        const c = new HttpClient(base);
+        await c.signIn({ email: i % 4 === 3 ? "exec@load.test" : "hr@load.test", password: PASSWORD });
         return c;
       }),
     );
     const writers = await Promise.all(
       Array.from({ length: opts.writers }, async () => {
-        const c = new Client(base);
-        await c.signIn("writer@load.test");
+        const c = new HttpClient(base);
+        await c.signIn({ email: "writer@load.test", password: PASSWORD });
         return c;
       }),
     );
-    const importer = new Client(base);
-    await importer.signIn("importer@load.test");
+    const importer = new HttpClient(base);
+    await importer.signIn({ email: "importer@load.test", password: PASSWORD });
 
     const samples: Sample[] = [];
     const failures: string[] = [];
@@ -204,7 +178,7 @@ export async function benchLoad(opts: LoadOptions): Promise<boolean> {
         await timed("write", async () => {
           const res = await c.post("/incidents/new", form);
           const body = await res.text();
-          const id = /\/incidents\/(\d+)/.exec(res.headers.get("location") ?? "")?.[1];
+          const id = /^\/incidents\/(\d+)/.exec(location(res))?.[1];
           if (res.status !== 302 || !id) return `${res.status}: ${body.slice(0, 200)}`;
           acknowledged.push({ id: Number(id), summary: form.get("summary")! });
           return null;

@@ -5,7 +5,7 @@
  */
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { HttpClient, location } from "./http";
+import { HttpClient, location } from "../../scripts/http-client";
 
 const baseURL = inject("baseURL");
 const users = inject("users");

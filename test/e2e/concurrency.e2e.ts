@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client.server";
 import { createUser } from "~/modules/auth/users.server";
 import { seedDemo } from "~/modules/demo/seed.server";
-import { HttpClient, location } from "./http";
+import { HttpClient, location } from "../../scripts/http-client";
 import { type OwnServer, startApp } from "../../scripts/app-process";
 
 const PASSWORD = "lock-test-password-long";

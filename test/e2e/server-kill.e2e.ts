@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client.server";
 import { createUser } from "~/modules/auth/users.server";
 import { seedDemo } from "~/modules/demo/seed.server";
-import { HttpClient, location } from "./http";
+import { HttpClient, location } from "../../scripts/http-client";
 import { startApp } from "../../scripts/app-process";
 
 const PASSWORD = "kill-test-password-long";

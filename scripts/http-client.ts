@@ -1,4 +1,7 @@
-/** A cookie-keeping HTTP client for the access tests: sends what a browser on the app's own pages sends (Origin). */
+/**
+ * A cookie-keeping HTTP client that sends what a browser on the app's own pages sends (Origin): for the HTTP tests and
+ * the load benchmark.
+ */
 export class HttpClient {
   private cookie = "";
   constructor(private readonly baseURL: string) {}
@@ -21,9 +24,18 @@ export class HttpClient {
     return res;
   }
 
-  async post(path: string, form: Record<string, string | string[]> = {}, headers: Record<string, string> = { Origin: this.baseURL }): Promise<Response> {
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  /** Posts a form: fields (urlencoded), or a body already built (URLSearchParams, or FormData for a file upload). */
+  async post(
+    path: string,
+    form: Record<string, string | string[]> | URLSearchParams | FormData = {},
+    headers: Record<string, string> = { Origin: this.baseURL },
+  ): Promise<Response> {
+    let body: URLSearchParams | FormData;
+    if (form instanceof URLSearchParams || form instanceof FormData) body = form;
+    else {
+      body = new URLSearchParams();
+      for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+    }
     const res = await fetch(this.baseURL + path, { method: "POST", redirect: "manual", body, headers: this.headers(headers) });
     this.keepCookie(res);
     return res;
