@@ -14,6 +14,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.server";
 import { startImportCli } from "./cli";
+import { writeLoadCsv } from "../scripts/bench-load";
 
 const ROWS = 300_000;
 const WAL_SIGNAL = 4 * 1024 * 1024;
@@ -27,32 +28,13 @@ afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A valid UTF-8 CSV of `rows` incidents with distinct refs, written through a buffer. */
-async function writeLargeCsv(file: string, rows: number): Promise<void> {
-  const out = fs.createWriteStream(file);
-  const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
-  await write("管理番号,発生日時,部署,発生場面,顧客名,行為類型,深刻度,概要,状況,終了日\n");
-  let buf = "";
-  for (let i = 0; i < rows; i++) {
-    const month = String(1 + (i % 9)).padStart(2, "0");
-    const day = String(1 + (i % 28)).padStart(2, "0");
-    buf += `BIG-${i},2025-${month}-${day} 10:${String(i % 60).padStart(2, "0")},部署${i % 40},電話,顧客${i % 5000},暴言;執拗,${1 + (i % 4)},同じ要求を繰り返した(${i}),対応中,\n`;
-    if (buf.length > 1 << 20) {
-      await write(buf);
-      buf = "";
-    }
-  }
-  await write(buf);
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-}
-
 const sizeOf = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size : 0);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("an import killed part-way", () => {
   it("leaves the database as it was: integrity ok, no incident, no batch", { timeout: 60_000 }, async () => {
     const csv = path.join(tmp, "large.csv");
-    await writeLargeCsv(csv, ROWS);
+    writeLoadCsv(csv, ROWS);
     expect(fs.readFileSync(csv, "utf8").split("\n").length).toBe(ROWS + 2);
 
     // A migrated database with an empty WAL, so that any WAL growth is the import's.
