@@ -95,7 +95,13 @@ function report(r: ImportResult): void {
   console.log(`ファイル: ${r.file}  文字コード: ${r.encoding}  区切り: ${delimiter}`);
   if (r.warnings.unknownColumns.length) console.log(`注意: 認識できない列を無視しました: ${r.warnings.unknownColumns.join("、")}`);
   if (r.warnings.repeatedColumns.length) console.log(`注意: 同じ項目の列が重複しているため無視しました: ${r.warnings.repeatedColumns.join("、")}`);
-  console.log(`行数 ${r.rows}  取込 ${r.imported}  更新 ${r.updated}  重複 ${r.duplicates}  エラー ${r.invalid}`);
+  if (!r.dryRun && !r.blocked) {
+    console.log(`行数 ${r.rows}  取込 ${r.imported}  更新 ${r.updated}  重複 ${r.duplicates}  エラー ${r.invalid}`);
+  } else {
+    // Nothing was stored: say what the valid rows would do, apart from what was done (nothing).
+    const v = r.valid;
+    console.log(`行数 ${r.rows}  エラー ${r.invalid}  保存 0件 — 正しい行 ${v.rows}件を保存すると: 取込 ${v.imported}  更新 ${v.updated}  重複 ${v.duplicates}`);
+  }
   for (const e of r.errors.slice(0, SHOWN_ERRORS)) {
     console.log(`  ${e.row}行目 ${e.column}${e.value ? `「${e.value}」` : ""}: ${e.message}`);
   }
@@ -105,7 +111,7 @@ function report(r: ImportResult): void {
   if (r.importedBefore) console.log(`同じ内容のファイルを ${r.importedBefore.at} に取り込み済みです(バッチ ${r.importedBefore.batchId})。`);
   if (r.dryRun) console.log(r.invalid ? "確認のみ(--dry-run): エラーがあります。何も保存していません。" : "確認のみ(--dry-run): 問題はありません。何も保存していません。");
   else if (r.committed) console.log(`保存しました(バッチ ${r.batchId})。`);
-  else if (r.invalid > 0 && !opts["skip-invalid"]) console.log("エラーがあるため何も保存していません。--skip-invalid を付けると正しい行だけを保存します。");
+  else if (r.blocked) console.log("エラーがあるため何も保存していません。--skip-invalid を付けると正しい行だけを保存します。");
   else console.log("新しい事案・変更はありませんでした(すべて登録済み)。何も保存していません。");
 }
 
@@ -131,7 +137,7 @@ try {
 } catch (e) {
   const unusable = e instanceof UnusableFile ? { message: e.message, partial: e.partial } : null;
   if (!unusable) throw e;
-  if (json) print({ file, encoding: null, ...unusable.partial, error: unusable.message, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun: opts["dry-run"], batchId: null, errors: [] });
+  if (json) print({ file, encoding: null, ...unusable.partial, error: unusable.message, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun: opts["dry-run"], batchId: null, errors: [], valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 } });
   else console.error(`取り込めません: ${unusable.message}`);
   process.exit(2);
 }

@@ -255,7 +255,7 @@ describe("imports are audited", () => {
   it("a dry run, a blocked batch and a file that adds nothing write no entry", async () => {
     const db = memoryDb();
     const dry = await run(db, "sample-utf8.csv", { dryRun: true });
-    expect([dry.committed, dry.imported]).toEqual([false, 5]);
+    expect([dry.committed, dry.imported, dry.valid.imported]).toEqual([false, 0, 5]);
     const blocked = await run(db, "invalid.csv");
     expect([blocked.committed, blocked.invalid > 0]).toEqual([false, true]);
     expect(entries(db)).toHaveLength(0);

@@ -267,8 +267,9 @@ describe("invalid rows", () => {
   it("by default stores nothing at all and reports every error with row, column, value and a Japanese message", async () => {
     const db = memoryDb();
     const r = await run(db, fixture("invalid.csv"));
-    expect(countsOf(r)).toEqual({ rows: 6, imported: 2, updated: 0, duplicates: 0, invalid: 4 });
-    expect([r.committed, r.batchId]).toEqual([false, null]);
+    expect(countsOf(r)).toEqual({ rows: 6, imported: 0, updated: 0, duplicates: 0, invalid: 4 });
+    expect(r.valid).toEqual({ rows: 2, imported: 2, updated: 0, duplicates: 0 });
+    expect([r.committed, r.blocked, r.batchId]).toEqual([false, true, null]);
     expect(r.errors.map(({ messageKey: _k, ...e }) => e)).toEqual(EXPECTED_ERRORS);
     expect(count(db)).toEqual({ incidents: 0, batches: 0 });
   });
@@ -442,29 +443,39 @@ describe("--update and undoing a batch", () => {
 });
 
 describe("dry run", () => {
-  it("stores nothing and reports the same counts as the real run", async () => {
+  const NOTHING_STORED = { imported: 0, updated: 0, duplicates: 0 };
+
+  it("stores nothing, counts 0 stored, and gives under `valid` what the real run then stores", async () => {
     const db = memoryDb();
     const dry = await run(db, fixture("sample-sjis.csv"), { dryRun: true });
-    expect([dry.dryRun, dry.committed, dry.batchId]).toEqual([true, false, null]);
+    expect([dry.dryRun, dry.committed, dry.blocked, dry.batchId]).toEqual([true, false, false, null]);
+    expect(countsOf(dry)).toEqual({ rows: 5, ...NOTHING_STORED, invalid: 0 });
     expect(count(db)).toEqual({ incidents: 0, batches: 0 });
     const real = await run(db, fixture("sample-sjis.csv"));
-    expect(countsOf(dry)).toEqual(countsOf(real));
     expect(countsOf(real)).toEqual({ rows: 5, imported: 5, updated: 0, duplicates: 0, invalid: 0 });
+    expect(dry.valid).toEqual({ rows: 5, imported: 5, updated: 0, duplicates: 0 });
+    expect(real.valid).toEqual(dry.valid);
 
     const dryUpdate = await run(db, fixture("sample-updated.csv"), { dryRun: true, update: true });
-    expect(countsOf(dryUpdate)).toEqual({ rows: 6, imported: 1, updated: 1, duplicates: 4, invalid: 0 });
+    expect(countsOf(dryUpdate)).toEqual({ rows: 6, ...NOTHING_STORED, invalid: 0 });
+    expect(dryUpdate.valid).toEqual({ rows: 6, imported: 1, updated: 1, duplicates: 4 });
     expect(stored(db)).toEqual(SAMPLE);
     expect(count(db)).toEqual({ incidents: 5, batches: 1 });
   });
 
-  it("reports the same counts and errors for a file with invalid rows as the real run", async () => {
+  it("a file with invalid rows: the dry run and the stopped run both count 0 stored, with the same errors and the same `valid`", async () => {
     const db = memoryDb();
     const dry = await run(db, fixture("invalid.csv"), { dryRun: true });
     const real = await run(db, fixture("invalid.csv"));
-    expect(countsOf(dry)).toEqual(countsOf(real));
+    expect(countsOf(dry)).toEqual({ rows: 6, ...NOTHING_STORED, invalid: 4 });
+    expect(countsOf(real)).toEqual(countsOf(dry));
+    expect([real.blocked, real.committed, dry.blocked]).toEqual([true, false, true]);
     expect(dry.errors).toEqual(real.errors);
+    expect(real.valid).toEqual({ rows: 2, imported: 2, updated: 0, duplicates: 0 });
+    expect(dry.valid).toEqual(real.valid);
     const drySkip = await run(db, fixture("invalid.csv"), { dryRun: true, skipInvalid: true });
-    expect(countsOf(drySkip)).toEqual({ rows: 6, imported: 2, updated: 0, duplicates: 0, invalid: 4 });
+    expect(countsOf(drySkip)).toEqual({ rows: 6, ...NOTHING_STORED, invalid: 4 });
+    expect([drySkip.blocked, drySkip.valid]).toEqual([false, { rows: 2, imported: 2, updated: 0, duplicates: 0 }]);
     expect(count(db)).toEqual({ incidents: 0, batches: 0 });
   });
 });

@@ -169,6 +169,8 @@ export const en: Record<MessageKey, string> = {
   "importPage.comma": "comma",
   "importPage.tab": "tab",
   "importPage.counts": "{rows} rows: {imported} new, {updated} updated, {duplicates} duplicates, {invalid} with errors",
+  "importPage.checkedCounts": "{rows} rows checked: importing would add {imported}, update {updated}, skip {duplicates} duplicates; {invalid} with errors (nothing stored yet)",
+  "importPage.blockedCounts": "{rows} rows: 0 stored ({invalid} with errors). Without those rows, the {valid} valid rows would add {imported}, update {updated} and skip {duplicates} duplicates",
   "importPage.importedBefore": "A file with the same content was imported at {at}.",
   "importPage.mapping": "Columns",
   "importPage.mappingHint": "Unrecognised columns are not imported. Choose a field for them, then press \"Re-check\".",

@@ -167,6 +167,8 @@ export const ja = {
   "importPage.comma": "カンマ",
   "importPage.tab": "タブ",
   "importPage.counts": "{rows}行: 新規 {imported}件、更新 {updated}件、重複 {duplicates}件、エラー {invalid}件",
+  "importPage.checkedCounts": "{rows}行を確認: 取り込むと新規 {imported}件、更新 {updated}件、重複 {duplicates}件、エラー {invalid}件(まだ何も保存していません)",
+  "importPage.blockedCounts": "{rows}行: 保存 0件(エラー {invalid}件のため)。エラーの行を除く {valid}行なら、新規 {imported}件、更新 {updated}件、重複 {duplicates}件になります",
   "importPage.importedBefore": "同じ内容のファイルを {at} に取り込み済みです。",
   "importPage.mapping": "列の対応",
   "importPage.mappingHint": "認識できなかった列は取り込みません。取り込む項目を選び直したら「対応を変更して再確認」を押してください。",

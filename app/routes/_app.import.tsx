@@ -115,6 +115,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return runImport(upload, form, intent === "commit", actor);
 }
 
+/**
+ * What a run did, in one line: a committed run (or one that found nothing new) counts what it stored; a check or a run
+ * stopped by invalid rows stored nothing and says what its valid rows would do.
+ */
+function countsLine(r: ImportResult, t: ReturnType<typeof useT>["t"]): string {
+  const v = { rows: r.rows, imported: r.valid.imported, updated: r.valid.updated, duplicates: r.valid.duplicates, invalid: r.invalid };
+  if (r.dryRun) return t("importPage.checkedCounts", v);
+  if (r.blocked) return t("importPage.blockedCounts", { ...v, valid: r.valid.rows });
+  return t("importPage.counts", { rows: r.rows, imported: r.imported, updated: r.updated, duplicates: r.duplicates, invalid: r.invalid });
+}
+
 export default function ImportPage() {
   const { batches, limit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -187,7 +198,7 @@ export default function ImportPage() {
             <h2>{t("importPage.summary")}: {checked.name}</h2>
             <p>{t("importPage.detected", { encoding: r.encoding, delimiter: r.delimiter === "\t" ? t("importPage.tab") : t("importPage.comma") })}</p>
             <p className="counts">
-              <strong>{t("importPage.counts", { rows: r.rows, imported: r.imported, updated: r.updated, duplicates: r.duplicates, invalid: r.invalid })}</strong>
+              <strong>{countsLine(r, t)}</strong>
             </p>
             {r.importedBefore ? <p className="warning">{t("importPage.importedBefore", { at: when(r.importedBefore.at) })}</p> : null}
           </div>

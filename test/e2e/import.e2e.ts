@@ -66,7 +66,7 @@ describe("importing a Shift_JIS file on the import page", () => {
   });
 
   it("reports the error with its row, column and value, and a preview of the rows as they will be stored", async () => {
-    await page.getByText("3行: 新規 2件、更新 0件、重複 0件、エラー 1件").waitFor();
+    await page.getByText("3行を確認: 取り込むと新規 2件、更新 0件、重複 0件、エラー 1件(まだ何も保存していません)").waitFor();
     const error = page.locator("table.errors tbody tr");
     expect(await error.count()).toBe(1);
     const cells = await error.locator("td").allInnerTexts();
@@ -86,6 +86,9 @@ describe("importing a Shift_JIS file on the import page", () => {
   it("stores nothing while a row has an error", async () => {
     await page.getByRole("button", { name: "取り込む", exact: true }).click();
     await page.getByText("エラーのある行があるため取り込めません").waitFor();
+    // The counts say nothing was stored, and what the valid rows would store.
+    await page.getByText("3行: 保存 0件(エラー 1件のため)。エラーの行を除く 2行なら、新規 2件、更新 0件、重複 0件になります").waitFor();
+    await shot("import-stopped");
     expect(await totalIncidents()).toBe(before);
   });
 
@@ -93,9 +96,10 @@ describe("importing a Shift_JIS file on the import page", () => {
     await upload("fixed.sjis.csv");
     await page.getByLabel("発生チャネル").selectOption("channel");
     await page.getByRole("button", { name: "対応を変更して再確認" }).click();
-    await page.getByText("3行: 新規 3件、更新 0件、重複 0件、エラー 0件").waitFor();
+    await page.getByText("3行を確認: 取り込むと新規 3件、更新 0件、重複 0件、エラー 0件(まだ何も保存していません)").waitFor();
     await page.getByRole("button", { name: "取り込む", exact: true }).click();
     await page.getByText("3件を取り込み、0件を更新しました。").waitFor();
+    await page.locator("p.counts", { hasText: "3行: 新規 3件、更新 0件、重複 0件、エラー 0件" }).waitFor();
     await shot("import-done");
     expect(await totalIncidents()).toBe(before + 3);
     expect(await totalIncidents("?client=%E3%83%9F%E3%83%8A%E3%83%88")).toBe(1);

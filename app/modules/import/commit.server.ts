@@ -64,18 +64,28 @@ export interface ImportError {
   messageKey: Message;
 }
 
-export interface ImportResult {
-  file: string;
-  encoding: Encoding;
-  rows: number;
+/** What the valid rows of a file do: new incidents, replaced ones (`--update`), and duplicates skipped. */
+export interface RowOutcomes {
   imported: number;
   updated: number;
   duplicates: number;
+}
+
+export interface ImportResult extends RowOutcomes {
+  file: string;
+  encoding: Encoding;
+  rows: number;
+  /**
+   * `imported`, `updated` and `duplicates` (from RowOutcomes) say what this run did to the database: all 0 when invalid
+   * rows stopped it or it was a dry run, whatever the file holds. What it would have done is under `valid`.
+   */
   invalid: number;
   dryRun: boolean;
   batchId: string | null;
   errors: ImportError[];
   // Beyond the contract's keys:
+  /** The valid rows (`rows` − `invalid`) and what committing them does: equal to the counts above when this run committed. */
+  valid: RowOutcomes & { rows: number };
   delimiter: "," | "\t";
   sha256: string;
   columns: { header: string; field: IncidentField | null }[];
@@ -87,6 +97,8 @@ export interface ImportResult {
   /** The same file (by SHA-256) was committed before, in this batch. */
   importedBefore: { batchId: string; at: string } | null;
   preview: IncidentInput[];
+  /** Invalid rows stopped the batch (the default mode): nothing was stored. */
+  blocked: boolean;
   committed: boolean;
 }
 
@@ -196,8 +208,8 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   const sqlite = db.$client;
   const result: ImportResult = {
     file: fileName, encoding, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun, batchId: null, errors: [],
-    delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, errorsTruncated: false,
-    errorFile: null, errorFileFailure: null, importedBefore: null, preview: [], committed: false,
+    valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 }, delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, errorsTruncated: false,
+    errorFile: null, errorFileFailure: null, importedBefore: null, preview: [], blocked: false, committed: false,
   };
 
   // Assigned inside the record handler: typed so that the checks after parsing are not narrowed away.
@@ -207,9 +219,10 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   let errorFile = null as ErrorFile | null;
   let writer: IncidentWriter | null = null;
   let findByFingerprint: ReturnType<typeof prepareFingerprintLookup> | null = null;
-  let blocked = false;
   let record = 0;
   let inTransaction = false;
+  // Counted as the rows are written; they become this run's counts only if the batch commits (or stores nothing new).
+  const valid = result.valid;
 
   /** One record of the file, in order; the first is the header. */
   const handle = (cells: string[], parseErrors: Papa.ParseError[]): void => {
@@ -254,7 +267,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       : readRow(cells, layout!, today);
     if (!read.ok) {
       result.invalid++;
-      if (!opts.skipInvalid) blocked = true;
+      if (!opts.skipInvalid) result.blocked = true;
       for (const e of read.errors) {
         if (result.errors.length < maxErrors) {
           result.errors.push({
@@ -274,16 +287,17 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     if (input.ref) {
       const existing = writer!.idByRef(input.ref);
       if (existing !== undefined) {
-        if (!opts.update || !replace(db, writer!, existing, input, result)) result.duplicates++;
+        if (!opts.update || !replace(db, writer!, existing, input, result.batchId)) valid.duplicates++;
+        else valid.updated++;
         return;
       }
     } else if (findByFingerprint!.get({ fingerprint: fingerprintOf(input) })) {
-      result.duplicates++;
+      valid.duplicates++;
       return;
     }
     // readRow validated it against the same day and the lookup above found its ref free.
     writer!.insertChecked(input, result.batchId);
-    result.imported++;
+    valid.imported++;
   };
 
   // Once something fails, papaparse may still hand over the rest of the chunk it is in: those records are ignored.
@@ -326,8 +340,13 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     result.errorFile = errorFile?.close() ?? null;
     result.errorFileFailure = errorFile?.failure ?? null;
     result.importedBefore = previousImport(db, result.sha256, result.batchId);
-    // A blocked batch or a dry run stores nothing (its counts say what a real run would do). A batch that adds or changes nothing (a file imported again) is not kept: re-importing stores nothing.
-    const commit = !dryRun && !blocked && result.imported + result.updated > 0;
+    valid.rows = result.rows - result.invalid;
+    // A blocked batch or a dry run stores nothing: its counts are 0, and `valid` says what a real run would do. A batch
+    // that adds or changes nothing (a file imported again) is not kept either, but its rows were really skipped as
+    // duplicates, so it says so.
+    const ran = !dryRun && !result.blocked;
+    const commit = ran && valid.imported + valid.updated > 0;
+    if (ran) Object.assign(result, { imported: valid.imported, updated: valid.updated, duplicates: valid.duplicates });
     if (commit) {
       db.update(importBatches)
         .set({
@@ -371,14 +390,13 @@ function prepareFingerprintLookup(db: Db) {
  * `--update`: replaces a stored incident by ref, keeping what it was so the batch can be undone. False if nothing
  * differs. A ref repeated in the file replaces again (the last row wins); undo restores the version before the batch.
  */
-function replace(db: Db, writer: IncidentWriter, id: number, input: IncidentInput, result: ImportResult): boolean {
+function replace(db: Db, writer: IncidentWriter, id: number, input: IncidentInput, batchId: string | null): boolean {
   const before = toInput(getIncident(db, id)!);
   if (diffFields(before, input).length === 0) return false;
   writer.update(id, input, before);
-  if (result.batchId) {
-    db.insert(importBatchChanges).values({ batchId: result.batchId, incidentId: id, before: JSON.stringify(before) }).onConflictDoNothing().run();
+  if (batchId) {
+    db.insert(importBatchChanges).values({ batchId, incidentId: id, before: JSON.stringify(before) }).onConflictDoNothing().run();
   }
-  result.updated++;
   return true;
 }
 
