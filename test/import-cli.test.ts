@@ -9,10 +9,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.server";
+import { shiftDay, todayInTokyo } from "~/modules/incidents/dates";
 import { startImportCli } from "./cli";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/import/", import.meta.url));
 const CONTRACT_KEYS = ["file", "encoding", "rows", "imported", "updated", "duplicates", "invalid", "dryRun", "batchId", "errors"];
+/**
+ * The command judges dates against the real today, so invalid.csv's future row (E-5) is re-dated to a month after the
+ * day the test runs: it is in the future whenever that is. (The unit tests give the importer its `today` instead.)
+ */
+const FUTURE_DAY = shiftDay(todayInTokyo(), 30);
 
 let tmp: string;
 let files: string;
@@ -20,6 +26,11 @@ beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "import-cli-"));
   files = path.join(tmp, "files");
   fs.cpSync(FIXTURES, files, { recursive: true });
+  const invalid = path.join(files, "invalid.csv");
+  const text = fs.readFileSync(invalid, "utf8");
+  const redated = text.replace(/^E-5,\d{4}-\d{2}-\d{2},/m, `E-5,${FUTURE_DAY},`);
+  if (redated === text) throw new Error("invalid.csv has no row E-5 to re-date");
+  fs.writeFileSync(invalid, redated);
 });
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -105,13 +116,17 @@ describe("npm run import -- FILE", { timeout: 60_000 }, () => {
 
     expect(stopped.run.code, stopped.run.stderr).toBe(1);
     const out = json(stopped.run);
-    expect(out).toMatchObject({ rows: 6, imported: 2, invalid: 4, dryRun: false, batchId: null });
+    // Nothing was stored, so nothing is counted as stored; what the two valid rows would do is under `valid`.
+    expect(out).toMatchObject({
+      rows: 6, imported: 0, updated: 0, duplicates: 0, invalid: 4, dryRun: false, batchId: null,
+      valid: { rows: 2, imported: 2, updated: 0, duplicates: 0 }, blocked: true, committed: false,
+    });
     const errors = out.errors as Record<string, unknown>[];
     expect(errors.map((e) => [e.row, e.column, e.value])).toEqual([
       [3, "発生日時", "令和元年4月1日"],
       [4, "発生場面", "FAX"],
       [5, "終了日", ""],
-      [6, "発生日時", "2026-12-01"],
+      [6, "発生日時", FUTURE_DAY],
     ]);
     for (const e of errors) {
       expect(Object.keys(e).sort()).toEqual(["column", "message", "row", "value"]);
@@ -136,11 +151,27 @@ describe("npm run import -- FILE", { timeout: 60_000 }, () => {
       cli(db, file("invalid.csv"), "--dry-run", "--skip-invalid", "--json"),
     ]);
     expect(clean.code, clean.stderr).toBe(0);
-    expect(json(clean)).toMatchObject({ encoding: "utf-16le", rows: 5, imported: 5, invalid: 0, dryRun: true, batchId: null });
+    expect(json(clean)).toMatchObject({
+      encoding: "utf-16le", rows: 5, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun: true, batchId: null,
+      valid: { rows: 5, imported: 5, updated: 0, duplicates: 0 },
+    });
     expect(dirty.code, dirty.stderr).toBe(1);
-    expect(json(dirty)).toMatchObject({ rows: 6, imported: 2, invalid: 4, dryRun: true, batchId: null });
+    expect(json(dirty)).toMatchObject({
+      rows: 6, imported: 0, updated: 0, duplicates: 0, invalid: 4, dryRun: true, batchId: null,
+      valid: { rows: 2, imported: 2, updated: 0, duplicates: 0 },
+    });
     expect(countRows(db, "incidents")).toBe(0);
     expect(countRows(db, "import_batches")).toBe(0);
+  });
+
+  it("on a terminal, a stopped run says 0 stored and what its valid rows would store", async () => {
+    const db = newDatabase();
+    const run = await cli(db, file("invalid.csv"));
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain("行数 6  エラー 4  保存 0件 — 正しい行 2件を保存すると: 取込 2  更新 0  重複 0");
+    expect(run.stdout).toContain("エラーがあるため何も保存していません。");
+    expect(run.stdout).not.toMatch(/^行数 6  取込 2/m);
+    expect(countRows(db, "incidents")).toBe(0);
   });
 
   it("exits 2 for a file it cannot use: binary, a required column missing, empty, an encoding it cannot tell", async () => {

@@ -6,6 +6,7 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { HttpClient, location } from "../../scripts/http-client";
+import { DEMO } from "./periods";
 
 const baseURL = inject("baseURL");
 const users = inject("users");
@@ -38,7 +39,7 @@ const own = scope.ownIncident;
 const other = scope.otherIncident;
 const MATRIX: [string, Record<Exclude<Who, "anon">, Answer>][] = [
   ["/", { admin: 200, hr: 200, supervisor: 200, executive: 200 }],
-  ["/?period=FY2025", { admin: 200, hr: 200, supervisor: 200, executive: 200 }],
+  [`/?period=${DEMO.fy}`, { admin: 200, hr: 200, supervisor: 200, executive: 200 }],
   ["/incidents", { admin: 200, hr: 200, supervisor: 200, executive: 403 }],
   ["/incidents/new", { admin: 200, hr: 200, supervisor: 200, executive: 403 }],
   [`/incidents/${own}`, { admin: 200, hr: 200, supervisor: 200, executive: 403 }],
@@ -55,11 +56,11 @@ const MATRIX: [string, Record<Exclude<Who, "anon">, Answer>][] = [
   ["/admin/audit", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
   ["/admin/audit.csv", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
   ["/admin/settings", { admin: 200, hr: 403, supervisor: 403, executive: 403 }],
-  ["/dashboard.csv?chart=behaviour&period=FY2025", { admin: 200, hr: 200, supervisor: 200, executive: 200 }],
+  [`/dashboard.csv?chart=behaviour&period=${DEMO.fy}`, { admin: 200, hr: 200, supervisor: 200, executive: 200 }],
   ["/reports", { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
-  ["/reports/FY2025", { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
-  ["/reports/FY2025?audience=executive", { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
-  ["/reports/csv/FY2025", { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
+  [`/reports/${DEMO.fy}`, { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
+  [`/reports/${DEMO.fy}?audience=executive`, { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
+  [`/reports/csv/${DEMO.fy}`, { admin: 200, hr: 200, supervisor: 403, executive: 200 }],
   ["/reports/issued/999999", { admin: 404, hr: 404, supervisor: 403, executive: 404 }],
   ["/measures", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   ["/measures/G01", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
@@ -83,7 +84,7 @@ const ACTIONS: [string, Record<Exclude<Who, "anon">, "403" | "allowed">][] = [
   ["/admin/users/1", { admin: "allowed", hr: "403", supervisor: "403", executive: "403" }],
   ["/admin/settings", { admin: "allowed", hr: "403", supervisor: "403", executive: "403" }],
   ["/account/password", { admin: "allowed", hr: "allowed", supervisor: "allowed", executive: "allowed" }],
-  ["/reports/FY2025", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
+  [`/reports/${DEMO.fy}`, { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
   ["/measures/G01", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
   ["/training", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
   ["/consultations/new", { admin: "allowed", hr: "allowed", supervisor: "403", executive: "403" }],
@@ -199,18 +200,18 @@ describe("what an executive sees", () => {
     expect(names.length).toBeGreaterThan(10);
     expect(texts.length).toBeGreaterThan(100);
     const pages = [
-      "/", "/?period=FY2025", "/?period=FY2024", "/?period=2025-04", "/account/password", `/incidents/${own}`, "/incidents",
-      "/admin/audit", "/reports", "/reports/FY2025", "/reports/FY2025?audience=hr", "/reports/2025-06",
+      "/", `/?period=${DEMO.fy}`, `/?period=${DEMO.previousFy}`, `/?period=${DEMO.firstMonth}`, "/account/password", `/incidents/${own}`, "/incidents",
+      "/admin/audit", "/reports", `/reports/${DEMO.fy}`, `/reports/${DEMO.fy}?audience=hr`, `/reports/${DEMO.thirdMonth}`,
       // Exports: every chart's CSV and the report's.
-      ...["trend", "behaviour", "client", "outcome", "channel", "department", "severity", "heatmap"].map((c) => `/dashboard.csv?chart=${c}&period=FY2025`),
-      "/reports/csv/FY2025", "/reports/csv/FY2025?audience=hr",
+      ...["trend", "behaviour", "client", "outcome", "channel", "department", "severity", "heatmap"].map((c) => `/dashboard.csv?chart=${c}&period=${DEMO.fy}`),
+      `/reports/csv/${DEMO.fy}`, `/reports/csv/${DEMO.fy}?audience=hr`,
     ];
     for (const path of pages) {
       const html = await (await clients.executive.get(path)).text();
       const leaked = [...names, ...texts].filter((t) => html.includes(t));
       expect(leaked, path).toEqual([]);
       // The executive's own figures are suppressed: no 1 or 2 anywhere a count is shown.
-      if (path === "/?period=FY2025" || path === "/") {
+      if (path === `/?period=${DEMO.fy}` || path === "/") {
         expect(html).not.toMatch(/<td class="num">[12]<\/td>/);
         expect(html).toContain("件未満の数は");
       }

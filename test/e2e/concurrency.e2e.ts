@@ -13,6 +13,7 @@ import { createUser } from "~/modules/auth/users.server";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { HttpClient, location } from "../../scripts/http-client";
 import { type OwnServer, startApp } from "../../scripts/app-process";
+import { DEMO } from "./periods";
 
 const PASSWORD = "lock-test-password-long";
 const HOLD_MS = 3_000;
@@ -66,7 +67,7 @@ describe("while another process holds the write lock", () => {
       });
       // Pages keep coming while the lock is held: the dashboard, the list and the import page.
       const pages: { path: string; status: number; at: number }[] = [];
-      for (const p of ["/", "/?period=FY2025", "/incidents", "/import", "/"]) {
+      for (const p of ["/", `/?period=${DEMO.fy}`, "/incidents", "/import", "/"]) {
         const res = await client.get(p);
         const html = await res.text();
         expect(html).not.toContain("error-page");

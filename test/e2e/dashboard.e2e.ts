@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { openBrowser, SCREENSHOT_DIR, signIn, watchProblems } from "./browser";
+import { DEMO } from "./periods";
 
 const baseURL = inject("baseURL");
 const users = inject("users");
@@ -38,7 +39,7 @@ describe("the dashboard for HR", () => {
   it("renders every chart as SVG after hydration, with its title and count, at 1440 and 1024 px", async () => {
     for (const width of [1440, 1024]) {
       await page.setViewportSize({ width, height: 900 });
-      await openDashboard("?period=FY2025");
+      await openDashboard(`?period=${DEMO.fy}`);
       for (const id of ["trend", "behaviour", "client", "outcome", "channel", "department", "severity"]) {
         await page.locator(`#chart-${id} .recharts-surface`).first().waitFor();
         expect(await page.locator(`#chart-${id} h2`).innerText()).not.toBe("");
@@ -50,7 +51,7 @@ describe("the dashboard for HR", () => {
   });
 
   it("drills from the largest behaviour bar to a list of exactly that many incidents", async () => {
-    await openDashboard("?period=FY2025");
+    await openDashboard(`?period=${DEMO.fy}`);
     const row = page.locator("#chart-behaviour table.chart-data tbody tr").first();
     // The table view sits in a closed <details>: read its text, not its rendering.
     const expected = number((await row.locator("td.num").textContent()) ?? "");
@@ -60,32 +61,32 @@ describe("the dashboard for HR", () => {
   });
 
   it("drills from a month of the trend and from a heatmap cell to lists with the same counts", async () => {
-    await openDashboard("?period=FY2025");
+    await openDashboard(`?period=${DEMO.fy}`);
     const cell = page.locator("#chart-heatmap table.heatmap a").first();
     const label = (await cell.getAttribute("aria-label")) ?? "";
     const expected = number(label.split(":").pop()!);
     await Promise.all([page.waitForURL(/\/incidents\?.*weekday=\d.*hour=\d+/), cell.click()]);
     expect(await listTotal()).toBe(expected);
 
-    await openDashboard("?period=FY2025");
+    await openDashboard(`?period=${DEMO.fy}`);
     const month = page.locator("#chart-trend details table tbody tr").first();
     const monthTotal = number((await month.locator("td").last().textContent()) ?? "");
     await page.locator("#chart-trend summary").click(); // open the table view
-    await Promise.all([page.waitForURL(/\/incidents\?period=2025-04/), month.locator("a").first().click()]);
+    await Promise.all([page.waitForURL(new RegExp(`/incidents\\?period=${DEMO.firstMonth}`)), month.locator("a").first().click()]);
     expect(await listTotal()).toBe(monthTotal);
   });
 
   it("changes the URL and the figures when the period changes", async () => {
     await openDashboard();
     const before = await page.locator(".figures .figure").first().locator("dd").first().innerText();
-    await page.getByLabel("期間").fill("FY2024");
-    await Promise.all([page.waitForURL(/period=FY2024/), page.getByRole("button", { name: "表示" }).click()]);
-    await page.locator(".lead strong", { hasText: "2024年度(令和6年度)" }).waitFor();
+    await page.getByLabel("期間").fill(DEMO.previousFy);
+    await Promise.all([page.waitForURL(new RegExp(`period=${DEMO.previousFy}`)), page.getByRole("button", { name: "表示" }).click()]);
+    await page.locator(".lead strong", { hasText: DEMO.previousFyLabel }).waitFor();
     const after = await page.locator(".figures .figure").first().locator("dd").first().innerText();
     expect(after).not.toBe(before);
     // Switching the trend to severity keeps the period.
     await Promise.all([page.waitForURL(/stack=severity/), page.getByRole("link", { name: "深刻度別" }).click()]);
-    expect(page.url()).toContain("period=FY2024");
+    expect(page.url()).toContain(`period=${DEMO.previousFy}`);
     await page.locator("#chart-trend .recharts-surface").first().waitFor();
   });
 
@@ -95,7 +96,7 @@ describe("the dashboard for HR", () => {
   });
 
   it("downloads a chart's data as CSV", async () => {
-    await openDashboard("?period=FY2025");
+    await openDashboard(`?period=${DEMO.fy}`);
     const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#chart-channel a[download]").click()]);
     const file = await download.path();
     const text = (await import("node:fs")).readFileSync(file!, "utf8");
@@ -109,7 +110,7 @@ describe("the dashboard for an executive", () => {
     await signIn(page, baseURL, users.executive);
     for (const width of [1440, 1024]) {
       await page.setViewportSize({ width, height: 900 });
-      await openDashboard("?period=FY2025");
+      await openDashboard(`?period=${DEMO.fy}`);
       await page.getByText("件未満の数は").first().waitFor();
       await shot(`dashboard-executive-${width}`);
     }

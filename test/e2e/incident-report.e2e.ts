@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { todayInTokyo } from "~/modules/incidents/dates";
+import { shiftDay, todayInTokyo } from "~/modules/incidents/dates";
 import { openBrowser, SCREENSHOT_DIR, signIn, watchProblems } from "./browser";
 
 const baseURL = inject("baseURL");
@@ -47,7 +47,7 @@ describe("the corrective-action report", () => {
     await page.getByLabel("原因の分析").fill("返金の可否を現場で即答できず、対応が長引いた。");
     await page.getByLabel("処置の内容 1").fill("返金基準を店舗で共有する");
     await page.getByLabel("担当 1").fill("店長");
-    await page.getByLabel("期限 1").fill("2099-12-31");
+    await page.getByLabel("期限 1").fill(shiftDay(todayInTokyo(), 90));
     await Promise.all([page.waitForURL(/done=submit/), page.getByRole("button", { name: "上長に提出する" }).click()]);
     await page.getByText("提出済(承認待ち)").waitFor();
     // The submitter cannot approve it.

@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { openBrowser, SCREENSHOT_DIR, signIn, watchProblems } from "./browser";
+import { DEMO } from "./periods";
 
 const baseURL = inject("baseURL");
 const users = inject("users");
@@ -30,22 +31,22 @@ async function cell(section: string, row: string): Promise<string> {
 
 describe("the compliance summary", () => {
   it("is issued by HR, stays as issued after an incident changes, and the live page shows by how much", async () => {
-    await signIn(page, baseURL, users.hr, "/reports/FY2025");
-    await page.locator(".report h1", { hasText: "2025年度(令和7年度)" }).waitFor();
+    await signIn(page, baseURL, users.hr, `/reports/${DEMO.fy}`);
+    await page.locator(".report h1", { hasText: DEMO.fyLabel }).waitFor();
     const phoneBefore = Number((await cell("発生場面別", "C2 電話")).replace(/,/g, ""));
     await Promise.all([page.waitForURL(/\/reports\/issued\/\d+/), page.getByRole("button", { name: "この内容で確定する" }).click()]);
     await page.getByText("内容は確定時から変わっていません").waitFor();
     const issuedUrl = page.url();
 
-    // Change one FY2025 phone incident to in person, through the edit form.
-    await page.goto(`${baseURL}/incidents?period=FY2025&channel=C2`);
+    // Change one phone incident of that year to in person, through the edit form.
+    await page.goto(`${baseURL}/incidents?period=${DEMO.fy}&channel=C2`);
     await page.locator("table.incidents tbody tr a").first().click();
     await page.waitForURL(/\/incidents\/\d+/);
     await page.getByRole("link", { name: "編集" }).click();
     await page.getByLabel("発生場面").selectOption("C1");
     await Promise.all([page.waitForURL(/flash=updated/), page.getByRole("button", { name: "保存する" }).click()]);
 
-    await page.goto(`${baseURL}/reports/FY2025`);
+    await page.goto(`${baseURL}/reports/${DEMO.fy}`);
     await page.getByText(/現在の数値に \d+ 箇所の差があります/).waitFor();
     const diffRow = page.locator("table.differences tr", { has: page.getByRole("rowheader", { name: "電話", exact: true }) });
     expect(await diffRow.locator("td").last().textContent()).toBe("-1");
@@ -57,7 +58,7 @@ describe("the compliance summary", () => {
   });
 
   it("prints the executive version to a clean A4 PDF with page numbers", async () => {
-    await page.goto(`${baseURL}/reports/FY2025?audience=executive`);
+    await page.goto(`${baseURL}/reports/${DEMO.fy}?audience=executive`);
     await page.getByText("件未満の数は").first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "report-executive.png"), fullPage: true });
     await page.emulateMedia({ media: "print" });
@@ -72,7 +73,7 @@ describe("the compliance summary", () => {
   });
 
   it("gives an executive the executive version only, without names", async () => {
-    await signIn(page, baseURL, users.executive, "/reports/FY2025?audience=hr");
+    await signIn(page, baseURL, users.executive, `/reports/${DEMO.fy}?audience=hr`);
     await page.locator(".report-kind", { hasText: "経営層向け" }).waitFor();
     const html = await page.content();
     expect(html).not.toMatch(/株式会社|商事|様</);
