@@ -55,7 +55,8 @@ function handCount() {
 const asMap = (rows: { label: string; count: number | string }[]) =>
   new Map(rows.filter((r) => r.count !== 0).map((r) => [r.label, r.count]));
 
-describe("npm run report -- --period FY2024 --format json", () => {
+// Each test runs the command as a process: about a second of tsx start-up each, more on a loaded machine.
+describe("npm run report -- --period FY2024 --format json", { timeout: 60_000 }, () => {
   it("counts exactly what counting the imported CSV's rows by hand gives", async () => {
     const r = await run("report", ["--period", "FY2024", "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);

@@ -22,7 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe("npm run user -- add", () => {
+// Each test runs the command as a process: about a second of tsx start-up each, more on a loaded machine.
+describe("npm run user -- add", { timeout: 60_000 }, () => {
   it("adds a supervisor with the password read from stdin, who can then sign in", async () => {
     const r = await user(
       ["add", "--email", "Ueda.Sup@Example.co.jp", "--role", "supervisor", "--department", "新宿店", "--password-stdin"],
