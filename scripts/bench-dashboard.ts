@@ -5,7 +5,8 @@
  * warm requests, and a request right after an incident was edited (one month reloaded).
  */
 import { buildDashboard, parseDashboardQuery } from "../app/modules/analytics/dashboard.server";
-import { getIncident, getSettings, listDepartments, toInput } from "../app/modules/incidents/queries.server";
+import { getIncident, listDepartments, toInput } from "../app/modules/incidents/queries.server";
+import { getSettings } from "../app/modules/settings/settings.server";
 import { updateIncident } from "../app/modules/incidents/mutations.server";
 import { fiscalYearOf } from "../app/modules/reports/periods";
 import { todayInTokyo } from "../app/modules/incidents/dates";

@@ -6,7 +6,7 @@
 import { buildComplianceReport } from "../app/modules/reports/compliance.server";
 import { toHtml, toMarkdown, toReportCsv } from "../app/modules/reports/render";
 import { parsePeriod, fiscalYearOf } from "../app/modules/reports/periods";
-import { getSettings } from "../app/modules/incidents/queries.server";
+import { getSettings } from "../app/modules/settings/settings.server";
 import { todayInTokyo } from "../app/modules/incidents/dates";
 import { openBenchDatabase, percentile } from "./bench-db";
 

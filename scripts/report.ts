@@ -11,7 +11,7 @@ import { openDatabase } from "../db/client.server";
 import { buildComplianceReport } from "../app/modules/reports/compliance.server";
 import { toHtml, toMarkdown, toReportCsv } from "../app/modules/reports/render";
 import { parsePeriod } from "../app/modules/reports/periods";
-import { getSettings } from "../app/modules/incidents/queries.server";
+import { getSettings } from "../app/modules/settings/settings.server";
 import { todayInTokyo } from "../app/modules/incidents/dates";
 import { parseCommandLine, usageError } from "./command-line";
 

@@ -5,7 +5,8 @@ import { emptyFilters, listQueryToSearch, parseListQuery, type IncidentFilters }
 import {
   createIncident, deleteIncident, fingerprintOf, updateIncident, ValidationFailed,
 } from "~/modules/incidents/mutations.server";
-import { getIncident, getSettings, listIncidents, toInput } from "~/modules/incidents/queries.server";
+import { getIncident, listIncidents, toInput } from "~/modules/incidents/queries.server";
+import { getSettings } from "~/modules/settings/settings.server";
 import { parsePeriod } from "~/modules/reports/periods";
 import { incidentInput, memoryDb, TODAY } from "./helpers";
 

@@ -4,7 +4,7 @@ import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { todayInTokyo } from "~/modules/incidents/dates";
-import { getSettings } from "~/modules/incidents/queries.server";
+import { getSettings } from "~/modules/settings/settings.server";
 import { erasePersonalData, erasureCandidates, retentionCutoff } from "~/modules/retention/retention.server";
 import type { PageHandle } from "~/root";
 

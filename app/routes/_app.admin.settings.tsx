@@ -7,7 +7,7 @@ import { readForm } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formErrors, formStrings } from "~/modules/auth/schema";
 import { displayInstant } from "~/modules/incidents/dates";
-import { getSettings } from "~/modules/incidents/queries.server";
+import { getSettings } from "~/modules/settings/settings.server";
 import { SETTINGS_FIELDS, settingsSchema } from "~/modules/settings/schema";
 import { updateSettings } from "~/modules/settings/settings.server";
 import type { PageHandle } from "~/root";

@@ -12,7 +12,7 @@ import {
 } from "~/modules/consultations/schema";
 import { getDb } from "~/modules/db.server";
 import { daysBetween, todayInTokyo } from "~/modules/incidents/dates";
-import { getSettings } from "~/modules/incidents/queries.server";
+import { getSettings } from "~/modules/settings/settings.server";
 import { parsePeriod, periodChoices, periodLabel } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";
 

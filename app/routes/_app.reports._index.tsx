@@ -6,7 +6,7 @@ import { getDb } from "~/modules/db.server";
 import { requireUser } from "~/modules/auth/guard.server";
 import { can } from "~/modules/auth/permissions";
 import { displayInstant, todayInTokyo } from "~/modules/incidents/dates";
-import { getSettings } from "~/modules/incidents/queries.server";
+import { getSettings } from "~/modules/settings/settings.server";
 import { listIssued } from "~/modules/reports/issued.server";
 import { fiscalYearOf, parsePeriod, periodChoices, periodLabel } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";

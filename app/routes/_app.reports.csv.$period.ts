@@ -5,7 +5,7 @@ import { getDb } from "~/modules/db.server";
 import { fail } from "~/modules/http.server";
 import { audit } from "~/modules/auth/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { getSettings } from "~/modules/incidents/queries.server";
+import { getSettings } from "~/modules/settings/settings.server";
 import { audienceFor, liveReport } from "~/modules/reports/page.server";
 import { parsePeriod } from "~/modules/reports/periods";
 import { toReportCsv } from "~/modules/reports/render";

@@ -12,7 +12,7 @@ import { audit } from "~/modules/auth/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { can } from "~/modules/auth/permissions";
 import { displayInstant } from "~/modules/incidents/dates";
-import { getSettings } from "~/modules/incidents/queries.server";
+import { getSettings } from "~/modules/settings/settings.server";
 import { differences, getIssued } from "~/modules/reports/issued.server";
 import { liveReport } from "~/modules/reports/page.server";
 import { parsePeriod } from "~/modules/reports/periods";

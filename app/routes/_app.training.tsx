@@ -8,7 +8,7 @@ import { formStrings } from "~/modules/auth/schema";
 import { getDb } from "~/modules/db.server";
 import { readForm } from "~/modules/http.server";
 import { todayInTokyo } from "~/modules/incidents/dates";
-import { getSettings } from "~/modules/incidents/queries.server";
+import { getSettings } from "~/modules/settings/settings.server";
 import {
   coverage, TRAINING_FIELDS, TRAINING_NOTES_MAX, TRAINING_TITLE_MAX, totalsByFiscalYear, type TrainingField,
 } from "~/modules/registers/schema";

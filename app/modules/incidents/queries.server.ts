@@ -1,7 +1,7 @@
 /** Reading incidents: the filtered, sorted, paged list and one incident in full. */
 import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
-import { clients, departments, incidentCodes, incidents, settings, type Settings } from "../../../db/schema";
+import { clients, departments, incidentCodes, incidents } from "../../../db/schema";
 import { type IncidentFilters, type ListQuery, PAGE_SIZE } from "./filters";
 import { shiftDay } from "./dates";
 import { normalizeName } from "./normalize";
@@ -213,10 +213,6 @@ export function clientNamesById(db: Db, ids: number[], departmentId: number | nu
   if (!ids.length) return [];
   const inDepartment = clientsOfDepartment(db, departmentId);
   return db.select({ id: clients.id, name: clients.name }).from(clients).where(and(inArray(clients.id, ids), inDepartment)).all();
-}
-
-export function getSettings(db: Db): Settings {
-  return db.select().from(settings).where(eq(settings.id, 1)).get()!;
 }
 
 export function countIncidents(db: Db): number {

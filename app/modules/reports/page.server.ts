@@ -2,7 +2,7 @@
 import type { Db } from "../../../db/client.server";
 import { can, type Principal } from "../auth/permissions";
 import { todayInTokyo } from "../incidents/dates";
-import { getSettings } from "../incidents/queries.server";
+import { getSettings } from "../settings/settings.server";
 import type { Lang } from "~/i18n";
 import { buildComplianceReport, type Audience, type ComplianceReport } from "./compliance.server";
 import type { Period } from "./periods";

@@ -1,11 +1,15 @@
-/** Changing settings: one row, the change and its audit entry (before → after per field) in one transaction. */
+/** The settings: one row, read by every page that counts or reports, and changed by an admin with an audit entry. */
 import { eq } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
-import { settings } from "../../../db/schema";
+import { settings, type Settings } from "../../../db/schema";
 import { audit, type Actor } from "../auth/audit.server";
-import { getSettings } from "../incidents/queries.server";
 import { SETTINGS_FIELDS, type SettingsInput } from "./schema";
 
+export function getSettings(db: Db): Settings {
+  return db.select().from(settings).where(eq(settings.id, 1)).get()!;
+}
+
+/** The change and its audit entry (before → after per field) in one transaction. */
 export function updateSettings(db: Db, input: SettingsInput, actor: Actor): string[] {
   return db.transaction(() => {
     const before = getSettings(db);
