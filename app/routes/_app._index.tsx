@@ -8,17 +8,16 @@ import { PeriodInput } from "~/components/ui/PeriodInput";
 import { langFromCookie } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { percent } from "~/modules/format";
-import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
-import { buildDashboard, DASHBOARD_FILTER_PARAMS, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
+import { DASHBOARD_FILTER_PARAMS, loadDashboard } from "~/modules/analytics/dashboard.server";
 import type { Change, Count } from "~/modules/analytics/dashboard-types";
 import { requireUser } from "~/modules/auth/guard.server";
 import { incidentScope, seesPersonalData } from "~/modules/auth/permissions";
 import { todayInTokyo } from "~/modules/incidents/dates";
 import { optionsOf } from "~/modules/incidents/form-values";
 import { overdueActions } from "~/modules/incidents/report.server";
-import { getSettings, listDepartments } from "~/modules/incidents/queries.server";
-import { fiscalYearOf, parsePeriod, periodChoices, periodLabel } from "~/modules/reports/periods";
+import { listDepartments } from "~/modules/incidents/queries.server";
+import { parsePeriod, periodChoices, periodLabel } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";
 import dashboardStyles from "~/styles/dashboard.css";
 
@@ -32,24 +31,13 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardS
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, "dashboard.view");
   const db = getDb();
-  await prepareCube(db);
-  const settings = getSettings(db);
   const today = todayInTokyo();
-  const url = new URL(request.url);
-  // Searching by a client's name would let an executive look a named client up: their filters leave it out.
-  if (!seesPersonalData(user)) url.searchParams.delete("client");
-  const { query, invalidPeriod } = parseDashboardQuery(url.searchParams, settings.fiscalYearStartMonth, fiscalYearOf(today, settings.fiscalYearStartMonth));
   const lang = langFromCookie(request.headers.get("Cookie"));
-  const data = buildDashboard(db, query, user, {
-    lang,
-    today,
-    threshold: settings.suppressionThreshold,
-    writtenReportDays: settings.writtenReportDeadlineDays,
-  });
+  const { data, query, invalidPeriod, settings, search } = await loadDashboard(db, user, new URL(request.url).searchParams, { lang, today });
   const scope = incidentScope(user);
   const filters = Object.fromEntries(DASHBOARD_FILTER_PARAMS.map((k) => [k, query.params.get(k) ?? ""]));
   const withStack = (stack: string) => {
-    const p = new URLSearchParams(url.searchParams);
+    const p = new URLSearchParams(search);
     p.set("stack", stack);
     return `/?${p.toString()}`;
   };
@@ -60,7 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     data,
     period: query.period,
-    periodText: url.searchParams.get("period") ?? query.period.key,
+    periodText: search.get("period") ?? query.period.key,
     invalidPeriod,
     filters,
     periods: periodChoices(today, settings.fiscalYearStartMonth).map((key) => ({

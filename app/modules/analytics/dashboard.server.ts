@@ -7,13 +7,16 @@ import type { Db } from "../../../db/client.server";
 import { translate, type Lang } from "~/i18n";
 import { clientIdsMatching, clientNamesById, listDepartments } from "../incidents/queries.server";
 import { BEHAVIOURS, CHANNELS, codesOf, labelOf, OUTCOMES } from "../incidents/taxonomy";
-import { comparisonPeriods, parsePeriod, type Period } from "../reports/periods";
+import { comparisonPeriods, fiscalYearOf, parsePeriod, type Period } from "../reports/periods";
+import { getSettings } from "../settings/settings.server";
 import { seesPersonalData, incidentScope, type Principal } from "../auth/permissions";
 import {
   aggregate, aggregateOptions, clientHistories, clientRanking, countMatching, departmentCounts, medianOfHistogram, ratio,
   type CubeFilters,
 } from "./aggregate.server";
-import { BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, dayNumber, dayText, DETERMINATION_INDEX, OUTCOME_INDEX, RESPONSE_INDEX } from "./cube.server";
+import {
+  BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, dayNumber, dayText, DETERMINATION_INDEX, OUTCOME_INDEX, prepareCube, RESPONSE_INDEX,
+} from "./cube.server";
 import type { AdherenceRate, Breakdown, Change, DashboardData, Heatmap, RepeatOffender, Trend } from "./dashboard-types";
 import { suppressCount, suppressTable, type Shown } from "./suppression";
 
@@ -115,6 +118,25 @@ export interface BuildOptions {
   today: string;
   threshold: number;
   writtenReportDays: number;
+}
+
+/**
+ * The dashboard for one request, as the page and its CSV export both show it: the cube brought up to date, the query
+ * read from the URL with the settings in force, and the figures. `search` is the URL's parameters as this user may
+ * use them (returned as `search`): an executive's never carry a client name.
+ */
+export async function loadDashboard(db: Db, user: Principal, asked: URLSearchParams, o: { lang: Lang; today: string }) {
+  await prepareCube(db);
+  const settings = getSettings(db);
+  const search = new URLSearchParams(asked);
+  // Searching by a client's name would let an executive look a named client up: their filters leave it out.
+  if (!seesPersonalData(user)) search.delete("client");
+  const currentFiscalYear = fiscalYearOf(o.today, settings.fiscalYearStartMonth);
+  const { query, invalidPeriod } = parseDashboardQuery(search, settings.fiscalYearStartMonth, currentFiscalYear);
+  const data = buildDashboard(db, query, user, {
+    lang: o.lang, today: o.today, threshold: settings.suppressionThreshold, writtenReportDays: settings.writtenReportDeadlineDays,
+  });
+  return { data, query, invalidPeriod, settings, search };
 }
 
 /** The whole dashboard for a user: HR, admin and supervisors get numbers and links; executives suppressed aggregates. */
