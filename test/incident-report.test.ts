@@ -46,6 +46,24 @@ describe("the corrective-action report", () => {
     expect(actions.map((a) => a.action)).toEqual(["incident_report.saved", "incident_report.submitted", "incident_report.approved"]);
   });
 
+  it("four eyes: whoever submitted a report can neither approve nor return it, whichever caller asks; nothing is written", () => {
+    const db = memoryDb();
+    const id = incident(db);
+    submitReport(db, id, complete, responder, "2025-05-05");
+    for (const decide of [() => approveReport(db, id, "自分で承認", responder, "2025-05-06"), () => returnReport(db, id, "自分で差し戻し", responder)]) {
+      try {
+        decide();
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(AppError);
+        expect([(e as AppError).status, (e as AppError).userMessage]).toEqual([403, "incidentReport.errors.ownApproval"]);
+      }
+    }
+    expect(getReport(db, id)).toMatchObject({ status: "submitted", supervisorComment: null, approvedBy: null });
+    approveReport(db, id, null, supervisor, "2025-05-06");
+    expect(getReport(db, id)).toMatchObject({ status: "approved", approvedBy: "supervisor@example.com" });
+  });
+
   it("refuses to submit without what happened, the cause and one whole action, and stores nothing", () => {
     const db = memoryDb();
     const id = incident(db);

@@ -62,12 +62,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   try {
     if (intent === "submit") submitReport(db, id, parsed.data, actor, todayInTokyo());
-    else if (intent === "approve" || intent === "return") {
-      const report = getReport(db, id);
-      if (!report || report.submittedBy === user.email) throw new AppError(403, "incidentReport.errors.ownApproval");
-      if (intent === "approve") approveReport(db, id, parsed.data.supervisorComment, actor, todayInTokyo());
-      else returnReport(db, id, parsed.data.supervisorComment, actor);
-    } else saveDraft(db, id, parsed.data, actor);
+    else if (intent === "approve") approveReport(db, id, parsed.data.supervisorComment, actor, todayInTokyo());
+    else if (intent === "return") returnReport(db, id, parsed.data.supervisorComment, actor);
+    else saveDraft(db, id, parsed.data, actor);
   } catch (e) {
     if (e instanceof ReportNotReady) return data({ problems: e.problems }, { status: 422 });
     if (e instanceof AppError) return data({ problems: { _form: e.userMessage } as Record<string, string> }, { status: e.status });

@@ -100,18 +100,25 @@ export function submitReport(db: Db, incidentId: number, f: ReportFields, actor:
 /** The supervisor approves a submitted report, with their comment. */
 export function approveReport(db: Db, incidentId: number, comment: string | null, actor: Actor, today: string): void {
   db.transaction(() => {
-    const current = getReport(db, incidentId);
-    if (current?.status !== "submitted") throw new AppError(409, "incidentReport.errors.notSubmitted");
+    submittedByAnother(getReport(db, incidentId), actor);
     write(db, incidentId, { status: "approved", supervisorComment: comment, approvedOn: today, approvedBy: actor.name });
     audit(db, actor, "incident_report.approved", { type: "incident", id: incidentId }, { approvedOn: today });
   });
 }
 
+/**
+ * Four eyes: a report awaiting review is approved or returned by someone other than who submitted it. Checked inside
+ * the transaction that writes the decision, so no caller can skip it and no submission can slip in between.
+ */
+function submittedByAnother(current: IncidentReportView | null, actor: Actor): void {
+  if (current?.submittedBy === actor.name) throw new AppError(403, "incidentReport.errors.ownApproval");
+  if (current?.status !== "submitted") throw new AppError(409, "incidentReport.errors.notSubmitted");
+}
+
 /** The supervisor sends a submitted report back for changes, saying why. */
 export function returnReport(db: Db, incidentId: number, comment: string | null, actor: Actor): void {
   db.transaction(() => {
-    const current = getReport(db, incidentId);
-    if (current?.status !== "submitted") throw new AppError(409, "incidentReport.errors.notSubmitted");
+    submittedByAnother(getReport(db, incidentId), actor);
     write(db, incidentId, { status: "draft", supervisorComment: comment });
     audit(db, actor, "incident_report.returned", { type: "incident", id: incidentId });
   });
