@@ -9,11 +9,10 @@ import type { MessageKey } from "~/i18n";
 import { FilterActions } from "~/components/ui/FilterActions";
 import { useT } from "~/i18n/use-t";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
-import { type IncidentFilters, listQueryToSearch, parseListQuery, SORTS, UNKNOWN } from "~/modules/incidents/filters";
+import { DRILL_PARAMS, type IncidentFilters, listQueryToSearch, MULTI_PARAMS, type MultiParam, parseListQuery, SORTS, UNKNOWN } from "~/modules/incidents/filters";
 import { optionsOf } from "~/modules/incidents/form-values";
-import {
-  clientNamesById, getSettings, listClientNames, listDepartments, listIncidents,
-} from "~/modules/incidents/queries.server";
+import { clientNamesById, listClientNames, listDepartments, listIncidents } from "~/modules/incidents/queries.server";
+import { getSettings } from "~/modules/settings/settings.server";
 import { labelOf } from "~/modules/incidents/taxonomy";
 import { periodChoices } from "~/modules/reports/periods";
 import { requireUser } from "~/modules/auth/guard.server";
@@ -23,22 +22,6 @@ export const handle: PageHandle = { titleKey: "list.title" };
 
 const LIST_COLUMNS = ["ref", "occurred_at", "department", "client", "channel", "behaviours", "severity", "determination", "status", "summary"] as const;
 
-/** The list filters that take several values, by URL param. */
-const MULTI_PARAMS = {
-  department: "departmentId",
-  client_id: "clientId",
-  behaviour: "behaviour",
-  channel: "channel",
-  outcome: "outcome",
-  severity: "severity",
-  status: "status",
-  determination: "determination",
-  weekday: "weekday",
-  hour: "hour",
-} as const satisfies Record<string, keyof IncidentFilters>;
-type MultiParam = keyof typeof MULTI_PARAMS;
-/** Params the form has no field for (a dashboard drill-down sets them); the others have a select showing one value. */
-const DRILL_PARAMS: readonly MultiParam[] = ["client_id", "weekday", "hour"];
 const WEEKDAYS = [
   "list.drill.weekday.0", "list.drill.weekday.1", "list.drill.weekday.2", "list.drill.weekday.3", "list.drill.weekday.4",
   "list.drill.weekday.5", "list.drill.weekday.6",

@@ -57,6 +57,23 @@ export interface ListQuery {
   page: number;
 }
 
+/** The list filters that take several values: URL param → the filter it sets (the page shows each value as a chip). */
+export const MULTI_PARAMS = {
+  department: "departmentId",
+  client_id: "clientId",
+  behaviour: "behaviour",
+  channel: "channel",
+  outcome: "outcome",
+  severity: "severity",
+  status: "status",
+  determination: "determination",
+  weekday: "weekday",
+  hour: "hour",
+} as const satisfies Record<string, keyof IncidentFilters>;
+export type MultiParam = keyof typeof MULTI_PARAMS;
+/** Params the form has no field for (a dashboard drill-down sets them); the others have a select showing one value. */
+export const DRILL_PARAMS: readonly MultiParam[] = ["client_id", "weekday", "hour"];
+
 const codes = (field: Parameters<typeof codesOf>[0]) => {
   const allowed = new Set(codesOf(field));
   return z.array(z.string()).transform((a) => a.filter((c) => allowed.has(c)));
@@ -95,16 +112,7 @@ export interface ParsedListQuery extends ListQuery {
 /** Reads the list query from URL search params; unknown codes are dropped, an unreadable period is reported. */
 export function parseListQuery(params: URLSearchParams, fiscalStartMonth = 4): ParsedListQuery {
   const s = searchSchema.parse({
-    department: params.getAll("department").filter(Boolean),
-    client_id: params.getAll("client_id").filter(Boolean),
-    behaviour: params.getAll("behaviour").filter(Boolean),
-    channel: params.getAll("channel").filter(Boolean),
-    outcome: params.getAll("outcome").filter(Boolean),
-    severity: params.getAll("severity").filter(Boolean),
-    status: params.getAll("status").filter(Boolean),
-    determination: params.getAll("determination").filter(Boolean),
-    weekday: params.getAll("weekday").filter(Boolean),
-    hour: params.getAll("hour").filter(Boolean),
+    ...Object.fromEntries(Object.keys(MULTI_PARAMS).map((name) => [name, params.getAll(name).filter(Boolean)])),
     sort: params.get("sort") ?? undefined,
     page: params.get("page") ?? undefined,
   });
