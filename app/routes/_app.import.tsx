@@ -19,10 +19,11 @@ import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { listBatches, undoBatch } from "~/modules/import/batches.server";
 import { type ImportResult, UnusableFile } from "~/modules/import/commit.server";
 import { importInWorker } from "~/modules/import/worker.server";
-import { ENCODINGS, type Encoding } from "~/modules/import/decode";
+import { ENCODINGS } from "~/modules/import/decode";
+import { readImportForm } from "~/modules/import/form";
 import { keepUpload, MAX_UPLOAD_BYTES, type Upload, uploadFor } from "~/modules/import/uploads.server";
 import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
-import { INCIDENT_FIELDS, type IncidentField } from "~/modules/incidents/schema";
+import { INCIDENT_FIELDS } from "~/modules/incidents/schema";
 import { labelOf } from "~/modules/incidents/taxonomy";
 
 export const handle: PageHandle = { titleKey: "importPage.title" };
@@ -48,24 +49,16 @@ type ActionData =
 /** Runs the importer on an uploaded file, in a worker thread on a connection of its own: the batch's transaction spans the whole file. */
 async function runImport(upload: Upload, form: FormData, commit: boolean, actor: Actor): Promise<ActionData> {
   const { token, name } = upload;
-  const encodingChoice = String(form.get("encoding") ?? "auto");
-  const encoding = (ENCODINGS as readonly string[]).includes(encodingChoice) ? (encodingChoice as Encoding) : "auto";
-  // No prototype: a header may be called "__proto__" or "constructor".
-  const overrides: Record<string, IncidentField | ""> = Object.create(null);
-  for (const [key, value] of form.entries()) {
-    if (!key.startsWith("map:")) continue;
-    const field = String(value);
-    overrides[key.slice(4)] = (INCIDENT_FIELDS as readonly string[]).includes(field) ? (field as IncidentField) : "";
-  }
+  const { encodingChoice, encoding, skipInvalid, update, mappingOverrides } = readImportForm(form);
   try {
     // In a worker thread: parsing a large file would otherwise take the server's thread from every other user.
     const result = await importInWorker(upload.file, {
       dryRun: !commit,
-      skipInvalid: form.get("skipInvalid") === "on",
-      update: form.get("update") === "on",
+      skipInvalid,
+      update,
       encoding,
       fileName: name,
-      mappingOverrides: Object.keys(overrides).length ? overrides : undefined,
+      mappingOverrides,
       errorFilePath: upload.errorFile,
       previewRows: PREVIEW_ROWS,
       maxErrors: MAX_SHOWN_ERRORS,
