@@ -5,28 +5,20 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
 import { todayInTokyo } from "~/modules/incidents/dates";
-import { openBrowser, SCREENSHOT_DIR, signIn, watchProblems } from "./browser";
+import { openPageForFile, screenshot, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
 const firstAdmin = inject("firstAdmin");
 const users = inject("users");
-let context: BrowserContext;
-let close: () => Promise<void>;
 let page: Page;
 let problems: string[];
 
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
-beforeAll(async () => {
-  ({ context, close } = await openBrowser());
-  page = await context.newPage();
-  problems = watchProblems(page);
-});
-afterAll(async () => close?.());
+openPageForFile((opened) => ({ page, problems } = opened));
 
 async function signOut() {
   await Promise.all([page.waitForURL(/\/login\?signedOut=1/), page.getByRole("button", { name: "サインアウト" }).click()]);

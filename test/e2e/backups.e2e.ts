@@ -5,25 +5,18 @@
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
-import { openBrowser, SCREENSHOT_DIR, signIn, watchProblems } from "./browser";
+import { describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { openPageForFile, SCREENSHOT_DIR, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
 const users = inject("users");
 const databasePath = inject("databasePath");
 const backupDir = path.join(path.dirname(databasePath), "backups");
-let context: BrowserContext;
-let close: () => Promise<void>;
 let page: Page;
 let problems: string[];
 
-beforeAll(async () => {
-  ({ context, close } = await openBrowser());
-  page = await context.newPage();
-  problems = watchProblems(page);
-});
-afterAll(async () => close?.());
+openPageForFile((opened) => ({ page, problems } = opened));
 
 describe("the backup page", () => {
   it("takes a verified backup when the admin clicks 今すぐバックアップ, and lists it", async () => {

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 export const SCREENSHOT_DIR = path.resolve("test-results/screenshots");
 
@@ -51,4 +52,24 @@ export function watchProblems(page: Page): string[] {
   });
   page.on("pageerror", (e) => problems.push(e.message));
   return problems;
+}
+
+/**
+ * One page in a fresh browser for the tests of a file: opened before them (`use` receives it, with the problems the
+ * browser reports on it, see watchProblems) and closed after them.
+ */
+export function openPageForFile(use: (opened: { page: Page; problems: string[] }) => void): void {
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const browser = await openBrowser();
+    close = browser.close;
+    const page = await browser.context.newPage();
+    use({ page, problems: watchProblems(page) });
+  });
+  afterAll(async () => close?.());
+}
+
+/** A full-page screenshot under SCREENSHOT_DIR, to look at after the run. */
+export function screenshot(page: Page, name: string): Promise<Buffer> {
+  return page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }

@@ -2,20 +2,17 @@
  * The dashboard in a real browser: charts render after hydration, a click on a bar or a cell lands on the incident
  * list with the same count, the period lives in the URL, and an executive sees suppressed aggregates without links.
  */
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
-import { openBrowser, SCREENSHOT_DIR, signIn, watchProblems } from "./browser";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { openPageForFile, screenshot, signIn } from "./browser";
 import { DEMO } from "./periods";
 
 const baseURL = inject("baseURL");
 const users = inject("users");
-let context: BrowserContext;
-let close: () => Promise<void>;
 let page: Page;
 let problems: string[];
 
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const number = (text: string) => Number(text.replace(/[^\d]/g, ""));
 /** The list's total, once the list page shows it. */
 async function listTotal(): Promise<number> {
@@ -27,13 +24,10 @@ async function openDashboard(query = "") {
   await page.locator("#chart-behaviour .recharts-surface").first().waitFor();
 }
 
+openPageForFile((opened) => ({ page, problems } = opened));
 beforeAll(async () => {
-  ({ context, close } = await openBrowser());
-  page = await context.newPage();
-  problems = watchProblems(page);
   await signIn(page, baseURL, users.hr);
 });
-afterAll(async () => close?.());
 
 describe("the dashboard for HR", () => {
   it("renders every chart as SVG after hydration, with its title and count, at 1440 and 1024 px", async () => {

@@ -1,15 +1,13 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
-import { openBrowser, SCREENSHOT_DIR, signIn } from "./browser";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { openPageForFile, screenshot, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
 const FIXTURES = path.resolve("test/fixtures/e2e");
-let context: BrowserContext;
-let close: () => Promise<void>;
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 async function totalIncidents(query = ""): Promise<number> {
   await page.goto(`${baseURL}/incidents${query}`);
@@ -22,13 +20,11 @@ async function upload(file: string) {
   await page.getByRole("button", { name: "アップロードして内容を確認" }).click();
 }
 
+openPageForFile((opened) => ({ page } = opened));
 beforeAll(async () => {
-  ({ context, close } = await openBrowser());
-  page = await context.newPage();
   page.on("dialog", (d) => void d.accept());
   await signIn(page, baseURL, inject("users").hr);
 });
-afterAll(async () => close?.());
 
 describe("importing a Shift_JIS file on the import page", () => {
   let before = 0;

@@ -4,26 +4,19 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
 import { shiftDay, todayInTokyo } from "~/modules/incidents/dates";
-import { openBrowser, SCREENSHOT_DIR, signIn, watchProblems } from "./browser";
+import { openPageForFile, SCREENSHOT_DIR, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
 const users = inject("users");
 const scope = inject("scope");
-let context: BrowserContext;
-let close: () => Promise<void>;
 let page: Page;
 let problems: string[];
 let reportUrl = "";
 
-beforeAll(async () => {
-  ({ context, close } = await openBrowser());
-  page = await context.newPage();
-  problems = watchProblems(page);
-});
-afterAll(async () => close?.());
+openPageForFile((opened) => ({ page, problems } = opened));
 
 describe("the corrective-action report", () => {
   it("is filled and submitted by HR for a new incident, which then counts as reported (step ⑤)", async () => {

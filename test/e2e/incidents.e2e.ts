@@ -1,15 +1,12 @@
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
 import { todayInTokyo } from "~/modules/incidents/dates";
-import { openBrowser, SCREENSHOT_DIR, signIn } from "./browser";
+import { openPageForFile, screenshot, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
-let context: BrowserContext;
-let close: () => Promise<void>;
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const totalText = () => page.locator(".result-count strong").innerText();
 /** Waits until the list shows exactly this count (the DOM updates just after the URL does). */
 async function expectTotal(n: number) {
@@ -26,12 +23,10 @@ function futureDateTime(): string {
   return `${d.toISOString().slice(0, 10)}T10:00`;
 }
 
+openPageForFile((opened) => ({ page } = opened));
 beforeAll(async () => {
-  ({ context, close } = await openBrowser());
-  page = await context.newPage();
   await signIn(page, baseURL, inject("users").hr);
 });
-afterAll(async () => close?.());
 
 describe("incident records in the browser", () => {
   it("lists the demo incidents in Japanese, 50 to a page", async () => {

@@ -4,24 +4,17 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
-import { openBrowser, SCREENSHOT_DIR, signIn, watchProblems } from "./browser";
+import { describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { openPageForFile, SCREENSHOT_DIR, signIn } from "./browser";
 import { DEMO } from "./periods";
 
 const baseURL = inject("baseURL");
 const users = inject("users");
-let context: BrowserContext;
-let close: () => Promise<void>;
 let page: Page;
 let problems: string[];
 
-beforeAll(async () => {
-  ({ context, close } = await openBrowser());
-  page = await context.newPage();
-  problems = watchProblems(page);
-});
-afterAll(async () => close?.());
+openPageForFile((opened) => ({ page, problems } = opened));
 
 /** The 件数 of a row in the report's table with this heading. */
 async function cell(section: string, row: string): Promise<string> {
