@@ -17,7 +17,7 @@ import { demoMeasures, demoTraining, type DemoMeasure, type DemoTraining } from 
 import { incidentStream } from "./stream";
 
 export { DEMO_CLIENTS, DEMO_DEPARTMENTS, type DemoClient, type DemoDepartment } from "./catalogue";
-export { DEMO_DEFAULTS, demoWindow, MAX_COLLECTED, resolveDemoOptions, type DemoOptions } from "./options";
+export { DEMO_DEFAULTS, demoWindow, MAX_COLLECTED, resolveDemoOptions, type DemoOptions, type ResolvedDemoOptions } from "./options";
 export { countDemoIncidents } from "./plan";
 export { demoMeasures, demoTraining, type DemoMeasure, type DemoTraining } from "./registers";
 export { incidentStream } from "./stream";

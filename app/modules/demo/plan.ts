@@ -7,7 +7,7 @@ import { DAY_MS, dayNumber, dayText } from "../incidents/dates";
 import { fiscalYearOf } from "../reports/periods";
 import { OFFENDER_SHARE, OFFENDERS, type Offender } from "./catalogue";
 import { MONTH_WEIGHT, WEEKDAY_WEIGHT, YEARLY_GROWTH } from "./mixes";
-import { demoWindow, type DemoOptions } from "./options";
+import { demoWindow, resolveDemoOptions, type DemoOptions, type ResolvedDemoOptions } from "./options";
 import { createRng, type Rng } from "./random";
 
 export interface ActiveOffender extends Offender {
@@ -17,7 +17,7 @@ export interface ActiveOffender extends Offender {
 }
 
 interface Plan {
-  opts: DemoOptions;
+  opts: ResolvedDemoOptions;
   from: number;
   to: number;
   /** Expected ordinary incidents per unit of day weight. */
@@ -25,20 +25,21 @@ interface Plan {
   offenders: ActiveOffender[];
 }
 
-function dayWeight(n: number, firstFiscalYear: number): number {
+function dayWeight(n: number, firstFiscalYear: number, fiscalStartMonth: number): number {
   const d = new Date(n * DAY_MS);
-  const fy = fiscalYearOf(dayText(n));
+  const fy = fiscalYearOf(dayText(n), fiscalStartMonth);
   return MONTH_WEIGHT[d.getUTCMonth() + 1] * WEEKDAY_WEIGHT[d.getUTCDay()] * (1 + YEARLY_GROWTH * (fy - firstFiscalYear));
 }
 
-export function makePlan(opts: DemoOptions): Plan {
-  const window = demoWindow(opts.until, opts.years);
+export function makePlan(opts: ResolvedDemoOptions): Plan {
+  const fiscalStart = opts.fiscalYearStartMonth;
+  const window = demoWindow(opts.until, opts.years, fiscalStart);
   const from = dayNumber(window.from);
   const to = dayNumber(window.to);
   const span = to - from + 1;
-  const firstFy = fiscalYearOf(window.from);
+  const firstFy = fiscalYearOf(window.from, fiscalStart);
   let total = 0;
-  for (let n = from; n <= to; n++) total += dayWeight(n, firstFy);
+  for (let n = from; n <= to; n++) total += dayWeight(n, firstFy, fiscalStart);
   const offenders = OFFENDERS.map((o) => {
     const start = from + Math.floor(o.from * span);
     const end = Math.max(start, from + Math.floor(o.to * span) - 1);
@@ -60,11 +61,12 @@ interface DaySlot {
 }
 
 export function* daySlots(plan: Plan): Generator<DaySlot> {
-  const firstFy = fiscalYearOf(dayText(plan.from));
+  const fiscalStart = plan.opts.fiscalYearStartMonth;
+  const firstFy = fiscalYearOf(dayText(plan.from), fiscalStart);
   for (let n = plan.from; n <= plan.to; n++) {
     const day = dayText(n);
     const rng = createRng(plan.opts.seed, day);
-    const ordinary = rng.poisson(plan.perWeight * dayWeight(n, firstFy));
+    const ordinary = rng.poisson(plan.perWeight * dayWeight(n, firstFy, fiscalStart));
     const byOffender = plan.offenders.map((o) => (n >= o.start && n <= o.end ? rng.poisson(o.perDay) : 0));
     yield { n, day, rng, ordinary, byOffender };
   }
@@ -73,6 +75,6 @@ export function* daySlots(plan: Plan): Generator<DaySlot> {
 /** The exact number of incidents `incidentStream` yields, without building them (for progress reports). */
 export function countDemoIncidents(opts: DemoOptions): number {
   let count = 0;
-  for (const slot of daySlots(makePlan(opts))) count += slot.ordinary + slot.byOffender.reduce((a, b) => a + b, 0);
+  for (const slot of daySlots(makePlan(resolveDemoOptions(opts)))) count += slot.ordinary + slot.byOffender.reduce((a, b) => a + b, 0);
   return count;
 }

@@ -5,7 +5,7 @@
 import { dayNumber, dayText } from "../incidents/dates";
 import type { MeasureCode, MeasureStatus } from "../incidents/taxonomy";
 import { fiscalYearOf } from "../reports/periods";
-import { demoWindow, type DemoOptions } from "./options";
+import { DEMO_DEFAULTS, demoWindow, type DemoOptions } from "./options";
 import { createRng } from "./random";
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
@@ -87,11 +87,13 @@ const TRAINING_PLANS = [
 ] as const;
 
 export function demoTraining(opts: DemoOptions): DemoTraining[] {
-  const window = demoWindow(opts.until, opts.years);
+  const fiscalStart = opts.fiscalYearStartMonth ?? DEMO_DEFAULTS.fiscalYearStartMonth;
+  const window = demoWindow(opts.until, opts.years, fiscalStart);
   const sessions: DemoTraining[] = [];
-  for (let fy = fiscalYearOf(window.from); fy <= fiscalYearOf(window.to); fy++) {
+  for (let fy = fiscalYearOf(window.from, fiscalStart); fy <= fiscalYearOf(window.to, fiscalStart); fy++) {
     for (const t of TRAINING_PLANS) {
-      const heldOn = `${t.month >= 4 ? fy : fy + 1}-${pad2(t.month)}-${pad2(t.day)}`;
+      // A session in a month before the fiscal year's start month falls in the next calendar year.
+      const heldOn = `${t.month >= fiscalStart ? fy : fy + 1}-${pad2(t.month)}-${pad2(t.day)}`;
       const rng = createRng(opts.seed, "training", heldOn);
       if (heldOn > window.to || (!t.always && !rng.chance(0.6))) continue;
       const invited = rng.int(t.invited[0], t.invited[1]);

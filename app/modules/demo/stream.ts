@@ -22,7 +22,7 @@ export function* incidentStream(options: DemoOptions): Generator<IncidentInput> 
       }
     });
     drafts.sort((a, b) => (a.occurred_at < b.occurred_at ? -1 : a.occurred_at > b.occurred_at ? 1 : 0));
-    const fy = fiscalYearOf(slot.day);
+    const fy = fiscalYearOf(slot.day, plan.opts.fiscalYearStartMonth);
     if (fy !== fiscalYear) {
       fiscalYear = fy;
       serial = 0;
