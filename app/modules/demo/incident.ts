@@ -13,7 +13,7 @@ import type {
   ResponseCode,
   ValidityCode,
 } from "../incidents/taxonomy";
-import { dayText } from "../incidents/dates";
+import { dayText, pad } from "../incidents/dates";
 import { CLIENT_WEIGHTS, DEPARTMENT_WEIGHTS, departmentNamed, type Department, type Stage } from "./catalogue";
 import {
   BEHAVIOUR_COUNT,
@@ -47,12 +47,10 @@ import {
   VERBATIM,
 } from "./texts";
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
-
 /** Minutes since the epoch of Tokyo wall-clock time → stored date-time (JST has no daylight saving, so UTC arithmetic on it is exact). */
 function dateTimeText(minutes: number): string {
   const d = new Date(minutes * 60_000);
-  return `${dayText(Math.floor(minutes / 1440))}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:00+09:00`;
+  return `${dayText(Math.floor(minutes / 1440))}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00+09:00`;
 }
 
 export type Draft = Omit<IncidentInput, "ref">;

@@ -2,13 +2,11 @@
  * The registers a demo company keeps beside its incidents: the measures (in place, partial, not yet, one left
  * unreviewed) and the training sessions of each fiscal year in the window.
  */
-import { dayNumber, dayText } from "../incidents/dates";
+import { dayNumber, dayText, pad } from "../incidents/dates";
 import type { MeasureCode, MeasureStatus } from "../incidents/taxonomy";
 import { fiscalYearOf } from "../reports/periods";
 import { DEMO_DEFAULTS, demoWindow, type DemoOptions } from "./options";
 import { createRng } from "./random";
-
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** Spelled out because the taxonomy's code types widen to string, and the measures column wants the literals. */
 export interface DemoMeasure {
@@ -93,7 +91,7 @@ export function demoTraining(opts: DemoOptions): DemoTraining[] {
   for (let fy = fiscalYearOf(window.from, fiscalStart); fy <= fiscalYearOf(window.to, fiscalStart); fy++) {
     for (const t of TRAINING_PLANS) {
       // A session in a month before the fiscal year's start month falls in the next calendar year.
-      const heldOn = `${t.month >= fiscalStart ? fy : fy + 1}-${pad2(t.month)}-${pad2(t.day)}`;
+      const heldOn = `${t.month >= fiscalStart ? fy : fy + 1}-${pad(t.month)}-${pad(t.day)}`;
       const rng = createRng(opts.seed, "training", heldOn);
       if (heldOn > window.to || (!t.always && !rng.chance(0.6))) continue;
       const invited = rng.int(t.invited[0], t.invited[1]);

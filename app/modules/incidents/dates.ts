@@ -60,7 +60,8 @@ export function toTokyoDateTime(instant: Date): string {
   return format(new TZDate(instant.getTime(), TOKYO), "yyyy-MM-dd'T'HH:mm:ssxxx");
 }
 
-function pad(n: number): string {
+/** Two digits, as months, days, hours and minutes are written in stored dates. */
+export function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
