@@ -10,15 +10,9 @@
 import os from "node:os";
 import path from "node:path";
 import type { Actor } from "../app/modules/auth/audit.server";
-import {
-  backupDatabase,
-  BackupError,
-  backupDir,
-  databasePath,
-  nextBackupFile,
-  pruneBackups,
-  type BackupErrorCode,
-} from "../app/modules/backup/backup.server";
+import { backupDatabase, nextBackupFile, pruneBackups } from "../app/modules/backup/backup.server";
+import { BackupError, type BackupErrorCode } from "../app/modules/backup/errors";
+import { backupDir, databasePath } from "../app/modules/backup/paths.server";
 import { formatBytes } from "../app/modules/backup/format";
 import { parseCommandLine, usageError } from "./command-line";
 

@@ -10,16 +10,10 @@
 import os from "node:os";
 import readline from "node:readline/promises";
 import type { Actor } from "../app/modules/auth/audit.server";
-import {
-  BackupError,
-  countFile,
-  databasePath,
-  findBackupBySha,
-  restoreDatabase,
-  verifyBackupFile,
-  type BackupErrorCode,
-  type VerifiedBackup,
-} from "../app/modules/backup/backup.server";
+import { BackupError, type BackupErrorCode } from "../app/modules/backup/errors";
+import { countFile, findBackupBySha } from "../app/modules/backup/history.server";
+import { databasePath } from "../app/modules/backup/paths.server";
+import { restoreDatabase, verifyBackupFile, type VerifiedBackup } from "../app/modules/backup/restore.server";
 import { formatBytes } from "../app/modules/backup/format";
 import { displayInstant } from "../app/modules/incidents/dates";
 import { parseCommandLine, usageError } from "./command-line";

@@ -18,18 +18,11 @@ import { Cube } from "~/modules/analytics/cube.server";
 import { audit } from "~/modules/auth/audit.server";
 import { createSession } from "~/modules/auth/session.server";
 import { createUser } from "~/modules/auth/users.server";
-import {
-  backupDatabase,
-  BackupError,
-  copyDatabaseInto,
-  countRows,
-  listBackups,
-  nextBackupFile,
-  pruneBackups,
-  restoreDatabase,
-  verifyBackupFile,
-  type TableCounts,
-} from "~/modules/backup/backup.server";
+import { backupDatabase, nextBackupFile, pruneBackups } from "~/modules/backup/backup.server";
+import { BackupError } from "~/modules/backup/errors";
+import { countRows, type TableCounts } from "~/modules/backup/facts.server";
+import { listBackups } from "~/modules/backup/history.server";
+import { copyDatabaseInto, restoreDatabase, verifyBackupFile } from "~/modules/backup/restore.server";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { createIncident, deleteIncident, updateIncident } from "~/modules/incidents/mutations.server";
 import { getIncident, toInput } from "~/modules/incidents/queries.server";

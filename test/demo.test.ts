@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client.server";
-import { measures } from "../db/schema";
+import { incidents, measures, settings } from "../db/schema";
 import { demoWindow, generateDemo, incidentStream, type DemoData } from "~/modules/demo/generate";
 import { createRng } from "~/modules/demo/random";
 import { seedDemo } from "~/modules/demo/seed.server";
@@ -160,6 +160,32 @@ describe("seedDemo", () => {
 
     expect(() => seedDemo(db, { seed: "test", incidents: 600, until: UNTIL })).toThrow(/already has incidents/);
     expect(count("incidents")).toBe(r.incidents);
+    db.$client.close();
+  });
+});
+
+describe("fiscal year start month", () => {
+  it("covers whole fiscal years from the configured month and numbers refs per such year", () => {
+    expect(demoWindow(UNTIL, 2, 1)).toEqual({ from: "2025-01-01", to: UNTIL });
+    expect(demoWindow("2026-03-31", 1, 10)).toEqual({ from: "2025-10-01", to: "2026-03-31" });
+    const demo = generateDemo({ seed: "test", incidents: 400, years: 2, until: UNTIL, fiscalYearStartMonth: 1 });
+    const first = demo.incidents[0];
+    expect(first.occurred_at >= "2025-01-01").toBe(true);
+    expect(first.ref).toBe("KH-2025-00001");
+    const firstOf2026 = demo.incidents.find((i) => i.occurred_at >= "2026-01-01")!;
+    expect(firstOf2026.ref).toBe("KH-2026-00001");
+    for (const t of demo.training) expect(t.held_on >= "2025-01-01" && t.held_on <= UNTIL).toBe(true);
+    expect(demo.training.some((t) => t.held_on.startsWith("2025-02") || t.held_on.startsWith("2025-05"))).toBe(true);
+    expect(() => generateDemo({ until: UNTIL, fiscalYearStartMonth: 13 })).toThrow(RangeError);
+  });
+
+  it("seedDemo follows the fiscal year start month of the settings", () => {
+    const db = openDatabase(":memory:");
+    db.update(settings).set({ fiscalYearStartMonth: 1 }).run();
+    seedDemo(db, { seed: "test", incidents: 300, years: 1, until: UNTIL });
+    const first = db.select({ ref: incidents.ref, at: incidents.occurredAt }).from(incidents).orderBy(incidents.occurredAt).limit(1).get()!;
+    expect(first.at >= "2026-01-01").toBe(true);
+    expect(first.ref).toBe("KH-2026-00001");
     db.$client.close();
   });
 });

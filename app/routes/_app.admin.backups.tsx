@@ -4,17 +4,10 @@ import { useT } from "~/i18n/use-t";
 import type { MessageKey } from "~/i18n";
 import { getDb } from "~/modules/db.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import {
-  backupDatabase,
-  BackupError,
-  backupDir,
-  backupFolderInfo,
-  databasePath,
-  lastVerifiedBackup,
-  listBackups,
-  nextBackupFile,
-  type BackupListItem,
-} from "~/modules/backup/backup.server";
+import { backupDatabase, nextBackupFile } from "~/modules/backup/backup.server";
+import { BackupError } from "~/modules/backup/errors";
+import { lastVerifiedBackup, listBackups, type BackupListItem } from "~/modules/backup/history.server";
+import { backupDir, backupFolderInfo, databasePath } from "~/modules/backup/paths.server";
 import { formatBytes } from "~/modules/backup/format";
 import { displayInstant } from "~/modules/incidents/dates";
 import type { PageHandle } from "~/root";

@@ -7,6 +7,7 @@
  * generations (a ~40-row read) and reloads just the months that moved, so a page always shows committed data.
  */
 import type { Db } from "../../../db/client.server";
+import { DAY_MS, dayNumber } from "../incidents/dates";
 import { BEHAVIOURS, CARE, CHANNELS, DETERMINATIONS, OUTCOMES, RESPONSES, VALIDITIES } from "../incidents/taxonomy";
 
 const codeIndex = (list: readonly { code: string }[]) => new Map(list.map((c, i) => [c.code, i]));
@@ -21,15 +22,6 @@ export const VALIDITY_INDEX = codeIndex(VALIDITIES);
 /** Bit masks over BEHAVIOURS of the MA and MB groups. */
 export const MA_MASK = BEHAVIOURS.reduce((m, b, i) => (b.code.startsWith("MA") ? m | (1 << i) : m), 0);
 export const MB_MASK = BEHAVIOURS.reduce((m, b, i) => (b.code.startsWith("MB") ? m | (1 << i) : m), 0);
-
-const DAY_MS = 86_400_000;
-/** Days since 1970-01-01 of a `YYYY-MM-DD` calendar day. */
-export function dayNumber(day: string): number {
-  return Math.floor(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS);
-}
-export function dayText(n: number): string {
-  return new Date(n * DAY_MS).toISOString().slice(0, 10);
-}
 
 /** The columns of one month. -1 (or 0 for ids) means "no value". */
 export interface Partition {

@@ -5,6 +5,7 @@
  */
 import type { Db } from "../../../db/client.server";
 import { translate, type Lang } from "~/i18n";
+import { dayNumber, dayText } from "../incidents/dates";
 import { clientIdsMatching, clientNamesById, listDepartments } from "../incidents/queries.server";
 import { BEHAVIOURS, CHANNELS, codesOf, labelOf, OUTCOMES } from "../incidents/taxonomy";
 import { comparisonPeriods, fiscalYearOf, parsePeriod, type Period } from "../reports/periods";
@@ -14,9 +15,7 @@ import {
   aggregate, aggregateOptions, clientHistories, clientRanking, countMatching, departmentCounts, medianOfHistogram, ratio,
   type CubeFilters,
 } from "./aggregate.server";
-import {
-  BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, dayNumber, dayText, DETERMINATION_INDEX, OUTCOME_INDEX, prepareCube, RESPONSE_INDEX,
-} from "./cube.server";
+import { BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, DETERMINATION_INDEX, OUTCOME_INDEX, prepareCube, RESPONSE_INDEX } from "./cube.server";
 import type { AdherenceRate, Breakdown, Change, DashboardData, Heatmap, RepeatOffender, Trend } from "./dashboard-types";
 import { suppressCount, suppressTable, type Shown } from "./suppression";
 

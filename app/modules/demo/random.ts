@@ -5,6 +5,9 @@
 
 export type Seed = string | number;
 
+/** Choices with their weights, for `Rng#weighted`. */
+export type Weighted<T> = readonly (readonly [T, number])[];
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -12,7 +15,7 @@ export interface Rng {
   int(min: number, max: number): number;
   pick<T>(items: readonly T[]): T;
   /** One value, chosen with probability proportional to its weight. */
-  weighted<T>(items: readonly (readonly [T, number])[]): T;
+  weighted<T>(items: Weighted<T>): T;
   chance(p: number): boolean;
   /** k distinct items in random order (all of them when k ≥ length). */
   sample<T>(items: readonly T[], k: number): T[];

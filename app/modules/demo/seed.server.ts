@@ -7,6 +7,7 @@ import type { Db } from "../../../db/client.server";
 import { incidents, measures, trainingSessions } from "../../../db/schema";
 import { todayInTokyo } from "../incidents/dates";
 import { IncidentWriter } from "../incidents/mutations.server";
+import { getSettings } from "../settings/settings.server";
 import {
   countDemoIncidents,
   DEMO_CLIENTS,
@@ -39,7 +40,9 @@ const PROGRESS_EVERY = 5_000;
 
 export function seedDemo(db: Db, opts: SeedOptions = {}): SeedResult {
   const { seed, incidents: count, years, until = todayInTokyo() } = opts;
-  const options = resolveDemoOptions({ seed, incidents: count, years, until });
+  // Fiscal years as the app counts them, so the demo's whole years and refs match the reports' fiscal years.
+  const { fiscalYearStartMonth } = getSettings(db);
+  const options = resolveDemoOptions({ seed, incidents: count, years, until, fiscalYearStartMonth });
   const total = opts.onProgress ? countDemoIncidents(options) : 0;
   return db.transaction((tx) => {
     if (tx.select({ id: incidents.id }).from(incidents).limit(1).get()) {

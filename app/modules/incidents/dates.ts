@@ -60,7 +60,8 @@ export function toTokyoDateTime(instant: Date): string {
   return format(new TZDate(instant.getTime(), TOKYO), "yyyy-MM-dd'T'HH:mm:ssxxx");
 }
 
-function pad(n: number): string {
+/** Two digits, as months, days, hours and minutes are written in stored dates. */
+export function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
@@ -79,9 +80,25 @@ export function yearsEarlier(day: string, n: number): string {
   return format(subYears(tokyoDay(day), n), "yyyy-MM-dd");
 }
 
+/** Milliseconds in a calendar day (Tokyo has no daylight saving time, so every day has them). */
+export const DAY_MS = 86_400_000;
+
+/**
+ * Days since 1970-01-01 of a `YYYY-MM-DD` calendar day: plain integers, for loops and arithmetic over many days where
+ * date-fns would cost too much (the analytics cube, the demo generator).
+ */
+export function dayNumber(day: string): number {
+  return Math.floor(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) / DAY_MS);
+}
+
+/** The `YYYY-MM-DD` calendar day of a day number. */
+export function dayText(n: number): string {
+  return new Date(n * DAY_MS).toISOString().slice(0, 10);
+}
+
 /** Whole days from one calendar day to another (b − a). */
 export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b.slice(0, 10)}T00:00:00Z`) - Date.parse(`${a.slice(0, 10)}T00:00:00Z`)) / 86_400_000);
+  return Math.round((Date.parse(`${b.slice(0, 10)}T00:00:00Z`) - Date.parse(`${a.slice(0, 10)}T00:00:00Z`)) / DAY_MS);
 }
 
 /** For <input type="datetime-local">: `YYYY-MM-DDTHH:mm` in Tokyo, or a date alone as 00:00. */

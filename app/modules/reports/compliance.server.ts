@@ -12,8 +12,9 @@ import {
   aggregate, aggregateOptions, clientRanking, countMatching, departmentCounts, missedSteps, NO_FILTERS, OPEN_AGE_GROUPS, openAt,
   ratio, type Aggregates,
 } from "../analytics/aggregate.server";
-import { cubeFor, dayNumber, CHANNEL_INDEX } from "../analytics/cube.server";
+import { cubeFor, CHANNEL_INDEX } from "../analytics/cube.server";
 import { suppressCount, suppressTable, type Shown } from "../analytics/suppression";
+import { dayNumber } from "../incidents/dates";
 import { clientNamesById, listDepartments } from "../incidents/queries.server";
 import { BEHAVIOURS, CARE, CHANNELS, labelOf, MEASURES, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
 import type { Settings } from "../../../db/schema";
