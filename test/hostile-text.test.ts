@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { changePasswordSchema, formErrors, signInSchema, userFieldsSchema } from "~/modules/auth/schema";
 import { consultationSchema, EMPTY_CONSULTATION_FORM } from "~/modules/consultations/schema";
-import { readForm, safeReturnTo } from "~/modules/http.server";
+import { readForm, safeReturnTo, toThrowable } from "~/modules/http.server";
 import { mapColumns } from "~/modules/import/columns";
 import { readRow, rowLayout } from "~/modules/import/rows";
 import { reportFieldErrors, reportFormInput, reportFormSchema } from "~/modules/incidents/report-schema";
@@ -129,7 +129,9 @@ describe("reading a posted form", () => {
       await p;
       return 200;
     } catch (e) {
-      return e instanceof Response ? e.status : 500;
+      // What the server answers: an AppError becomes its Response there (scripts/server.ts).
+      const thrown = toThrowable(e);
+      return thrown instanceof Response ? thrown.status : 500;
     }
   };
 
