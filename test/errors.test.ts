@@ -4,6 +4,7 @@ import { z } from "zod";
 import { AppError, isAppError } from "~/modules/errors";
 import { fieldErrorsOf, formStrings, parseForm, replyOf } from "~/modules/forms";
 import { errorResponse, fail, toThrowable } from "~/modules/http.server";
+import { reportFieldOf, reportFormInput, reportFormSchema } from "~/modules/incidents/report-schema";
 import { msg } from "~/modules/validation";
 
 describe("AppError on its way to a page", () => {
@@ -67,6 +68,16 @@ describe("a form's reply", () => {
     expect(fieldErrorsOf(root.error!.issues)).toEqual({ _form: { key: "error.badRequest" } });
     const whole = parseForm(schema, { a: "12", b: 1 });
     expect(whole.ok ? null : whole.reply.error).toEqual({ key: "error.badRequest" });
+  });
+
+  it("names a cell of the report's action table by its row on the form", () => {
+    const form = new FormData();
+    form.set("action_2", "電話応対の手順を見直す");
+    form.set("due_2", "2026-02-30");
+    const input = reportFormInput(form);
+    const parsed = reportFormSchema.safeParse(input);
+    expect(parsed.success).toBe(false);
+    expect(Object.keys(fieldErrorsOf(parsed.error!.issues, reportFieldOf(input)))).toEqual(["due_2"]);
   });
 
   it("reads the posted fields as strings, a missing one as empty", () => {
