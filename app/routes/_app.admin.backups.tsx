@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useFormReply } from "~/components/ui/form-reply";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
-import { isFormReply } from "~/modules/forms";
 import { formFailure } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import {
@@ -110,9 +109,7 @@ function LastBackup({ b, lastVerified }: { b: Item; lastVerified: { startedAt: s
 
 export default function Backups() {
   const { backups, lastVerified, folder, folderArg, cwd, env } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
-  const result = isFormReply(data) ? null : data;
-  const failed = useFormReply();
+  const { done: result, failed } = useActionResult<typeof action>();
   const running = useNavigation().state === "submitting";
   const { t } = useT();
   const last = backups[0];

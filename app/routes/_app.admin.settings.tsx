@@ -1,12 +1,12 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useFormReply } from "~/components/ui/form-reply";
+import { Form, useLoaderData } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { SelectField, TextField } from "~/components/ui/fields";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { formFailure, readForm } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { formStrings, isFormReply, parseForm } from "~/modules/forms";
+import { formStrings, parseForm } from "~/modules/forms";
 import { displayInstant } from "~/modules/incidents/dates";
 import { getSettings } from "~/modules/incidents/queries.server";
 import { SETTINGS_FIELDS, settingsSchema } from "~/modules/settings/schema";
@@ -30,9 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SettingsPage() {
   const { settings } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
-  const saved = isFormReply(data) ? null : data;
-  const failed = useFormReply<Record<(typeof SETTINGS_FIELDS)[number], string>>();
+  const { done: saved, failed } = useActionResult<typeof action, Record<(typeof SETTINGS_FIELDS)[number], string>>();
   const { t } = useT();
   const value = (f: (typeof SETTINGS_FIELDS)[number]) => failed?.values?.[f] ?? String(settings[f] ?? "");
   const err = (f: string) => failed?.fieldError(f);

@@ -1,12 +1,11 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useFormReply } from "~/components/ui/form-reply";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { UserFields } from "~/components/UserFields";
 import { OneTimePassword } from "~/components/ui/OneTimePassword";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { fail, formFailure, idParam, readForm, replyWithError } from "~/modules/http.server";
-import { isFormReply } from "~/modules/forms";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { readUserForm, type UserFormValues } from "~/modules/auth/user-form.server";
 import { getUser, resetPassword, updateUser } from "~/modules/auth/users.server";
@@ -49,9 +48,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function EditUser() {
   const { user, self, departments } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
-  const result = isFormReply(data) ? null : data;
-  const invalid = useFormReply<UserFormValues>();
+  const { done: result, failed: invalid } = useActionResult<typeof action, UserFormValues>();
   const { t } = useT();
   return (
     <section>

@@ -1,12 +1,11 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useFormReply } from "~/components/ui/form-reply";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { UserFields } from "~/components/UserFields";
 import { OneTimePassword } from "~/components/ui/OneTimePassword";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { formFailure, readForm, replyWithError } from "~/modules/http.server";
-import { isFormReply } from "~/modules/forms";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { readUserForm, type UserFormValues } from "~/modules/auth/user-form.server";
 import { createUser, listUsers } from "~/modules/auth/users.server";
@@ -37,9 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function UsersPage() {
   const { users, departments, meId } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
-  const created = isFormReply(data) ? null : data;
-  const failed = useFormReply<UserFormValues>();
+  const { done: created, failed } = useActionResult<typeof action, UserFormValues>();
   const { t } = useT();
   const busy = useNavigation().state === "submitting";
   return (

@@ -1,10 +1,10 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { useFormReply } from "~/components/ui/form-reply";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { ConsultationForm } from "~/components/consultations/ConsultationForm";
 import { useT } from "~/i18n/use-t";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { formStrings, isFormReply } from "~/modules/forms";
+import { formStrings } from "~/modules/forms";
 import { updateConsultationForm, viewConsultation } from "~/modules/consultations/consultations.server";
 import { CONSULTATION_FIELDS, routeLabel, toFormValues, type ConsultationFormValues } from "~/modules/consultations/schema";
 import { getDb } from "~/modules/db.server";
@@ -35,9 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function ConsultationDetail() {
   const { consultation: c, today } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const saved = isFormReply(result) ? null : result;
-  const failed = useFormReply<ConsultationFormValues>();
+  const { done: saved, failed } = useActionResult<typeof action, ConsultationFormValues>();
   const [params] = useSearchParams();
   const { t, lang } = useT();
   return (
@@ -48,7 +46,7 @@ export default function ConsultationDetail() {
       <h1>
         {t("consultations.detailTitle")} <small>#{c.id}</small>
       </h1>
-      {params.get("created") && !result ? (
+      {params.get("created") && !saved && !failed ? (
         <p className="flash" role="status">
           {t("consultations.created")}
         </p>

@@ -5,13 +5,12 @@ import {
   type LoaderFunctionArgs,
   MaxPartSizeExceededError,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useFormReply } from "~/components/ui/form-reply";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { TableHead } from "~/components/ui/TableHead";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
 import { getDb } from "~/modules/db.server";
-import { isFormReply } from "~/modules/forms";
 import { formFailure, readForm, replyWithError } from "~/modules/http.server";
 import type { Actor } from "~/modules/auth/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
@@ -124,9 +123,7 @@ function countsLine(r: ImportResult, t: ReturnType<typeof useT>["t"]): string {
 
 export default function ImportPage() {
   const { batches, limit } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
-  const result = isFormReply(data) ? null : data;
-  const problem = useFormReply<Partial<Retry>>();
+  const { done: result, failed: problem } = useActionResult<typeof action, Partial<Retry>>();
   const { t, lang } = useT();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";

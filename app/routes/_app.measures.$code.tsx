@@ -1,12 +1,12 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useFormReply } from "~/components/ui/form-reply";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { SelectField, TextArea, TextField } from "~/components/ui/fields";
 import type { MessageKey } from "~/i18n";
 import { ReviewedOn } from "~/components/registers/ReviewedOn";
 import { useT } from "~/i18n/use-t";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { formStrings, isFormReply } from "~/modules/forms";
+import { formStrings } from "~/modules/forms";
 import { getDb } from "~/modules/db.server";
 import { fail, invalidForm, readForm } from "~/modules/http.server";
 import { displayInstant, todayInTokyo } from "~/modules/incidents/dates";
@@ -59,9 +59,7 @@ const SHOWN = 80;
 
 export default function EditMeasure() {
   const { measure, history, who, today } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
-  const saved = isFormReply(data) ? null : data;
-  const failed = useFormReply<Record<MeasureField, string>>();
+  const { done: saved, failed } = useActionResult<typeof action, Record<MeasureField, string>>();
   const busy = useNavigation().state === "submitting";
   const { t, lang } = useT();
   const def = MEASURES.find((m) => m.code === measure.code)!;

@@ -1,11 +1,11 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useFormReply } from "~/components/ui/form-reply";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { TextArea, TextField } from "~/components/ui/fields";
 import { useT } from "~/i18n/use-t";
 import { percent } from "~/modules/format";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { formStrings, isFormReply } from "~/modules/forms";
+import { formStrings } from "~/modules/forms";
 import { getDb } from "~/modules/db.server";
 import { formFailure, invalidForm, readForm } from "~/modules/http.server";
 import { todayInTokyo } from "~/modules/incidents/dates";
@@ -44,9 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function TrainingPage() {
   const { sessions, totals, today, fiscalStartMonth } = useLoaderData<typeof loader>();
-  const data = useActionData<typeof action>();
-  const result = isFormReply(data) ? null : data;
-  const failed = useFormReply<Record<TrainingField, string>>();
+  const { done: result, failed } = useActionResult<typeof action, Record<TrainingField, string>>();
   // A form with field errors shows its summary above itself; without (a session deleted meanwhile), atop the page.
   const invalid = failed && Object.keys(failed.fieldErrors).length ? failed : null;
   const busy = useNavigation().state === "submitting";

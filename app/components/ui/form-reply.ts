@@ -24,4 +24,19 @@ export function useFormReply<V = Record<string, string>>(): FormReplyView<V> | n
   return { ...reply, summary: text(reply.error), fieldError: (name) => text(reply.fieldErrors[name]) };
 }
 
+type ActionData<A> = NonNullable<ReturnType<typeof useActionData<A>>>;
+
+/**
+ * For a page whose action also answers with data of its own (a saved notice, a one-time password): that data when
+ * the last post went through, and the failed post's reply otherwise.
+ */
+export function useActionResult<A, V = Record<string, string>>(): {
+  done: Exclude<ActionData<A>, { fieldErrors: unknown }> | null;
+  failed: FormReplyView<V> | null;
+} {
+  const data = useActionData<A>();
+  const failed = useFormReply<V>();
+  return { done: data === undefined || isFormReply(data) ? null : (data as Exclude<ActionData<A>, { fieldErrors: unknown }>), failed };
+}
+
 export type { FieldErrors };
