@@ -4,7 +4,7 @@
  * an action returns and a page reads (through `useFormReply`, app/components/ui/form-reply.ts).
  */
 import type { z } from "zod";
-import { AppError, type FieldErrors, type Message } from "./errors";
+import type { AppError, FieldErrors, Message } from "./errors";
 import { decodeMessage } from "./validation";
 
 export type { FieldErrors };
@@ -76,9 +76,4 @@ export function parseForm<S extends z.ZodType, V>(
   const parsed = schema.safeParse(options.input ?? values);
   if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, reply: invalidReply(fieldErrorsOf(parsed.error.issues, options.fieldOf), values, options.error ?? null) };
-}
-
-/** Field errors as an AppError (422), for a module that finds them after parsing (a taken e-mail, a stale record). */
-export function invalidFields(fieldErrors: FieldErrors, logMessage?: string): AppError {
-  return new AppError(422, "error.badRequest", { fieldErrors, logMessage });
 }

@@ -1,6 +1,6 @@
 import { useActionData } from "@remix-run/react";
 import { useT } from "~/i18n/use-t";
-import { isFormReply, type FieldErrors, type FormReply } from "~/modules/forms";
+import { isFormReply, type FormReply } from "~/modules/forms";
 import type { Message } from "~/i18n";
 
 /** The reply of the page's last form post when it failed, with its messages translated; null when it did not fail. */
@@ -38,5 +38,3 @@ export function useActionResult<A, V = Record<string, string>>(): {
   const failed = useFormReply<V>();
   return { done: data === undefined || isFormReply(data) ? null : (data as Exclude<ActionData<A>, { fieldErrors: unknown }>), failed };
 }
-
-export type { FieldErrors };
