@@ -16,7 +16,8 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "~/components/ui/nonce";
-import { isMessageKey, langFromCookie, translate, type Lang, type MessageKey } from "~/i18n";
+import { isMessageKey, langFromCookie, translate, type Lang, type Message, type MessageKey } from "~/i18n";
+import { isAppError } from "~/modules/errors";
 import { can, type Permission, type Role } from "~/modules/auth/permissions";
 import { currentUser } from "~/modules/auth/guard.server";
 import stylesheet from "~/styles/app.css";
@@ -147,32 +148,38 @@ export default function App() {
   );
 }
 
-/** The one error boundary: a status and a message in the user's language, never a stack trace. */
+/**
+ * The one error boundary: a status and a message in the user's language, never a stack trace. What it shows comes from
+ * an AppError (turned into a Response by scripts/server.ts, body = message key or `{ key, params }`), from any other
+ * thrown Response (the 503 of a busy database, Remix's own 404), or is 「予期しないエラー」 (500).
+ */
 export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>("root");
   const lang = data?.lang ?? "ja";
-  let status = 500;
-  let key: MessageKey = "error.unexpected";
-  if (isRouteErrorResponse(error)) {
-    status = error.status;
-    const wanted = typeof error.data === "string" ? error.data : "";
-    if (isMessageKey(wanted)) key = wanted;
-    else if (status === 404) key = "error.notFound";
-    else if (status === 400) key = "error.badRequest";
-    else if (status === 403) key = "error.forbidden";
-  }
+  const { status, message } = errorPageOf(error);
   return (
     <Document lang={lang} user={data?.user ?? null}>
       <section className="error-page">
         <h1>
           {translate(lang, "error.title")} <small>({status})</small>
         </h1>
-        <p>{translate(lang, key)}</p>
+        <p>{translate(lang, message.key, message.params)}</p>
         <p>
           <Link to="/">{translate(lang, "error.home")}</Link>
         </p>
       </section>
     </Document>
   );
+}
+
+const FALLBACK: Record<number, MessageKey> = { 400: "error.badRequest", 403: "error.forbidden", 404: "error.notFound" };
+
+function errorPageOf(error: unknown): { status: number; message: Message } {
+  if (isAppError(error)) return { status: error.status, message: error.userFacing };
+  if (!isRouteErrorResponse(error)) return { status: 500, message: { key: "error.unexpected" } };
+  const body: unknown = error.data;
+  const wanted = (typeof body === "string" ? { key: body } : body) as { key?: unknown; params?: Message["params"] } | null;
+  if (wanted && typeof wanted.key === "string" && isMessageKey(wanted.key)) return { status: error.status, message: { key: wanted.key, params: wanted.params } };
+  return { status: error.status, message: { key: FALLBACK[error.status] ?? "error.unexpected" } };
 }

@@ -6,44 +6,36 @@
 import Database from "better-sqlite3";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import fs from "node:fs";
+import { translate, type Params } from "../app/i18n";
+import { AppError } from "../app/modules/errors";
 
 export type ProblemKind = "notDatabase" | "corrupt" | "newerSchema" | "locked";
 
-/** Why the database cannot be used, in Japanese and English, with the next step for whoever runs the app. */
-export class DatabaseProblem extends Error {
+/**
+ * Why the database cannot be used, with the next step for whoever runs the app (503): a message like any AppError's,
+ * which `npm start` prints in Japanese and in English.
+ */
+export class DatabaseProblem extends AppError {
   constructor(
     public readonly kind: ProblemKind,
     public readonly file: string,
-    public readonly ja: string,
-    public readonly en: string,
     /** What SQLite reported, for whoever investigates. */
     public readonly detail: string = "",
+    params: Params = {},
   ) {
-    super(`${ja}\n${en}${detail ? `\n${detail}` : ""}`);
+    const key = `error.database.${kind}` as const;
+    super(503, key, { params: { file, ...params } });
     this.name = "DatabaseProblem";
+    this.message = [this.ja, this.en, detail].filter(Boolean).join("\n");
   }
-}
 
-const RESTORE_HINT_JA = "最新のバックアップから復元してください: npm run restore -- バックアップファイル(既定の保存先 data/backups)。";
-const RESTORE_HINT_EN = "restore the latest backup: npm run restore -- BACKUP_FILE (backups are kept in data/backups by default).";
+  get ja(): string {
+    return translate("ja", this.userMessage, this.params);
+  }
 
-function corrupt(file: string, detail: string): DatabaseProblem {
-  return new DatabaseProblem(
-    "corrupt",
-    file,
-    `データベース ${file} が破損しているため使用できません。元のファイルは消さずに保管し、${RESTORE_HINT_JA}`,
-    `The database ${file} is damaged; the app will not use it. Keep the damaged file, and ${RESTORE_HINT_EN}`,
-    detail,
-  );
-}
-
-function locked(file: string): DatabaseProblem {
-  return new DatabaseProblem(
-    "locked",
-    file,
-    `データベース ${file} は別のプロセスがロックしています。同じデータベースを排他モードで開いているプログラム(sqlite3 コマンドなど)を終了してから、もう一度実行してください。`,
-    `The database ${file} is locked by another process. Close the program holding it exclusively (an sqlite3 shell, for instance) and try again.`,
-  );
+  get en(): string {
+    return translate("en", this.userMessage, this.params);
+  }
 }
 
 /**
@@ -54,16 +46,10 @@ export function problemOf(e: unknown, file: string): DatabaseProblem | null {
   if (e instanceof DatabaseProblem) return e;
   if (!(e instanceof Database.SqliteError)) return null;
   if (e.code === "SQLITE_NOTADB") {
-    return new DatabaseProblem(
-      "notDatabase",
-      file,
-      `${file} は SQLite データベースではないか、先頭部分が壊れています。DATABASE_PATH の指定を確認し、正しければ${RESTORE_HINT_JA}`,
-      `${file} is not a SQLite database, or its header is damaged. Check DATABASE_PATH; if it is right, ${RESTORE_HINT_EN}`,
-      e.message,
-    );
+    return new DatabaseProblem("notDatabase", file, e.message);
   }
-  if (e.code.startsWith("SQLITE_CORRUPT")) return corrupt(file, e.message);
-  if (e.code.startsWith("SQLITE_BUSY")) return locked(file);
+  if (e.code.startsWith("SQLITE_CORRUPT")) return new DatabaseProblem("corrupt", file, e.message);
+  if (e.code.startsWith("SQLITE_BUSY")) return new DatabaseProblem("locked", file);
   return null;
 }
 
@@ -97,12 +83,7 @@ export function assertSchemaNotNewer(sqlite: Database.Database, migrationsFolder
   const appliedAt = (sqlite.prepare("select created_at from __drizzle_migrations").pluck().all() as (number | string)[]).map(Number);
   const { known, newer } = compareMigrations(appliedAt, migrationsFolder);
   if (newer > 0 || appliedAt.length > known) {
-    throw new DatabaseProblem(
-      "newerSchema",
-      file,
-      `データベース ${file} は、このアプリより新しいバージョンで更新されています(適用済みの変更 ${appliedAt.length} 件、このアプリが知っているのは ${known} 件まで)。新しいバージョンのアプリで起動するか、このバージョンで取ったバックアップから復元してください。`,
-      `The database ${file} was upgraded by a newer version of the app (${appliedAt.length} migrations applied; this version knows ${known}). Run the newer version, or restore a backup taken with this version.`,
-    );
+    throw new DatabaseProblem("newerSchema", file, "", { applied: appliedAt.length, known });
   }
 }
 
@@ -119,7 +100,7 @@ export function quickCheck(file: string): number {
     sqlite.pragma("busy_timeout = 5000");
     const rows = sqlite.pragma("quick_check(5)", { simple: false }) as { quick_check: string }[];
     const lines = rows.map((r) => r.quick_check);
-    if (lines.length !== 1 || lines[0] !== "ok") throw corrupt(file, lines.join("\n"));
+    if (lines.length !== 1 || lines[0] !== "ok") throw new DatabaseProblem("corrupt", file, lines.join("\n"));
   } catch (e) {
     throw problemOf(e, file) ?? e;
   } finally {

@@ -14,6 +14,7 @@ import { crossSiteReason } from "../app/modules/auth/csrf";
 import type { RequestContext } from "../app/modules/auth/guard.server";
 import { MAX_UPLOAD_BYTES } from "../app/modules/import/uploads.server";
 import { MAX_EVIDENCE_BYTES } from "../app/modules/evidence/evidence.server";
+import { toThrowable } from "../app/modules/http.server";
 
 /**
  * Request bodies are cut off here, before anything is read. Ordinary forms are small; the pages that take files have
@@ -55,6 +56,9 @@ type DataFunction = (args: { request: globalThis.Request }) => unknown;
  * server (db/busy.server.ts): when one meets SQLITE_BUSY, it is run again on an untouched copy of the request. Its
  * writes are transactions (rolled back when they met the lock) and a file written before one is removed when it fails,
  * so running it again stores nothing twice. After WRITE_WAIT_MS the user gets 「混み合っています」 (503).
+ *
+ * It is also where an AppError a route let through becomes its Response (status, message key), so the root error
+ * boundary shows its status and message: Remix would answer a thrown Error with a bare 500.
  */
 function retryingWhileBusy<F extends DataFunction>(fn: F): F {
   return (async (args: Parameters<F>[0]) => {
@@ -66,7 +70,7 @@ function retryingWhileBusy<F extends DataFunction>(fn: F): F {
         console.warn(`${pristine.method} ${new URL(pristine.url).pathname}: ${e.message}`);
         throw new Response("error.busy", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "30" } });
       }
-      throw e;
+      throw toThrowable(e);
     }
   }) as F;
 }

@@ -4,12 +4,13 @@
  * (what invalid UTF-8 in a form body decodes to); and a body that is not a form is a 400, never a 500.
  */
 import { describe, expect, it } from "vitest";
-import { changePasswordSchema, formErrors, signInSchema, userFieldsSchema } from "~/modules/auth/schema";
+import { changePasswordSchema, signInSchema, userFieldsSchema } from "~/modules/auth/schema";
+import { fieldErrorsOf } from "~/modules/forms";
 import { consultationSchema, EMPTY_CONSULTATION_FORM } from "~/modules/consultations/schema";
-import { readForm, safeReturnTo } from "~/modules/http.server";
+import { readForm, safeReturnTo, toThrowable } from "~/modules/http.server";
 import { mapColumns } from "~/modules/import/columns";
 import { readRow, rowLayout } from "~/modules/import/rows";
-import { reportFieldErrors, reportFormInput, reportFormSchema } from "~/modules/incidents/report-schema";
+import { reportFieldOf, reportFormInput, reportFormSchema } from "~/modules/incidents/report-schema";
 import { INCIDENT_FIELDS, parseIncidentForm } from "~/modules/incidents/schema";
 import { measureSchema, trainingSchema } from "~/modules/registers/schema";
 import { settingsSchema } from "~/modules/settings/schema";
@@ -61,7 +62,7 @@ describe("every form's free text", () => {
 
   it("users, sign-in and passwords", () => {
     const user = userFieldsSchema.safeParse({ email: "a\u0000@example.jp", displayName: "山田\u0007", role: "hr", department: "総務\uFFFD" });
-    expect(user.success ? {} : formErrors(user.error)).toMatchObject({
+    expect(user.success ? {} : fieldErrorsOf(user.error.issues)).toMatchObject({
       email: { key: "errors.forbiddenCharacters" }, displayName: { key: "errors.forbiddenCharacters" }, department: { key: "errors.forbiddenCharacters" },
     });
     expect(firstKey(userFieldsSchema.safeParse({ email: `${"a".repeat(300)}@example.jp`, displayName: "", role: "hr", department: "" }), "email")).toBe("auth.errors.email");
@@ -86,7 +87,7 @@ describe("every form's free text", () => {
     form.set("due_3", "2025-13-45");
     const input = reportFormInput(form);
     const report = reportFormSchema.safeParse(input);
-    expect(report.success ? {} : reportFieldErrors(report.error, input)).toEqual({
+    expect(report.success ? {} : fieldErrorsOf(report.error.issues, reportFieldOf(input))).toEqual({
       whatHappened: { key: "errors.forbiddenCharacters" }, owner_3: { key: "errors.forbiddenCharacters" }, due_3: { key: "errors.invalidDate" },
     });
   });
@@ -129,7 +130,9 @@ describe("reading a posted form", () => {
       await p;
       return 200;
     } catch (e) {
-      return e instanceof Response ? e.status : 500;
+      // What the server answers: an AppError becomes its Response there (scripts/server.ts).
+      const thrown = toThrowable(e);
+      return thrown instanceof Response ? thrown.status : 500;
     }
   };
 

@@ -122,6 +122,10 @@ export const en: Record<MessageKey, string> = {
   "error.unexpected": "An unexpected error occurred. Please try again later.",
   "error.badRequest": "Bad request.",
   "error.home": "Back to the start page",
+  "error.database.notDatabase": "{file} is not a SQLite database, or its header is damaged. Check DATABASE_PATH; if it is right, restore the latest backup: npm run restore -- BACKUP_FILE (backups are kept in data/backups by default).",
+  "error.database.corrupt": "The database {file} is damaged; the app will not use it. Keep the damaged file, and restore the latest backup: npm run restore -- BACKUP_FILE (backups are kept in data/backups by default).",
+  "error.database.newerSchema": "The database {file} was upgraded by a newer version of the app ({applied} migrations applied; this version knows {known}). Run the newer version, or restore a backup taken with this version.",
+  "error.database.locked": "The database {file} is locked by another process. Close the program holding it exclusively (an sqlite3 shell, for instance) and try again.",
 
   "errors.required": "Required.",
   "errors.invalidDate": "Not a valid date.",

@@ -120,6 +120,11 @@ export const ja = {
   "error.unexpected": "予期しないエラーが発生しました。時間をおいて再度お試しください。",
   "error.badRequest": "リクエストが正しくありません。",
   "error.home": "トップへ戻る",
+  // Why the database cannot be used (db/health.server.ts), printed by `npm start` in both languages.
+  "error.database.notDatabase": "{file} は SQLite データベースではないか、先頭部分が壊れています。DATABASE_PATH の指定を確認し、正しければ最新のバックアップから復元してください: npm run restore -- バックアップファイル(既定の保存先 data/backups)。",
+  "error.database.corrupt": "データベース {file} が破損しているため使用できません。元のファイルは消さずに保管し、最新のバックアップから復元してください: npm run restore -- バックアップファイル(既定の保存先 data/backups)。",
+  "error.database.newerSchema": "データベース {file} は、このアプリより新しいバージョンで更新されています(適用済みの変更 {applied} 件、このアプリが知っているのは {known} 件まで)。新しいバージョンのアプリで起動するか、このバージョンで取ったバックアップから復元してください。",
+  "error.database.locked": "データベース {file} は別のプロセスがロックしています。同じデータベースを排他モードで開いているプログラム(sqlite3 コマンドなど)を終了してから、もう一度実行してください。",
 
   "errors.required": "必須項目です。",
   "errors.invalidDate": "日付の形式が正しくないか、存在しない日付です。",

@@ -1,9 +1,51 @@
-/** Helpers shared by routes for answers that are not pages. */
+/**
+ * How an error reaches the user (docs/decisions/0013-one-error-path.md): an AppError thrown by a loader or an action
+ * becomes a Response here (scripts/server.ts does it for every route), which the root error boundary shows as a page;
+ * an action that answers on its own form turns it into the one `FormReply` instead.
+ */
+import { data } from "@remix-run/node";
 import type { MessageKey } from "~/i18n/ja";
+import { AppError, isAppError, type AppErrorOptions, type Message } from "./errors";
+import { invalidReply, replyOf, type FieldErrors, type FormReply } from "./forms";
 
-/** Throws an HTTP error whose body is the message key the error boundary shows. */
-export function fail(status: number, key: MessageKey): never {
-  throw new Response(key, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+/** Throws the AppError of an HTTP status and the message key the error boundary shows. */
+export function fail(status: number, key: MessageKey, options?: AppErrorOptions): never {
+  throw new AppError(status, key, options);
+}
+
+/**
+ * An AppError as the Response a loader or action throws: its status, and its message as the body — the key as plain
+ * text (what a resource route's client reads), or `{ key, params }` as JSON when it has parameters.
+ */
+export function errorResponse(e: AppError): Response {
+  const message = e.userFacing;
+  return message.params
+    ? new Response(JSON.stringify(message), { status: e.status, headers: { "Content-Type": "application/json; charset=utf-8" } })
+    : new Response(message.key, { status: e.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+/** Any error a loader or action let through, with an AppError turned into its Response; anything else unchanged. */
+export function toThrowable(e: unknown): unknown {
+  return isAppError(e) ? errorResponse(e) : e;
+}
+
+/** A failed form post's answer: the reply with its status (422 unless said otherwise). */
+export function formFailure<V>(reply: FormReply<V>, status = 422) {
+  return data(reply, { status });
+}
+
+/** Field errors (and the whole form's `_form`, or `error` for the summary) as the form's answer (422). */
+export function invalidForm<V>(errors: FieldErrors, values?: V, error: Message | null = null) {
+  return formFailure(invalidReply(errors, values, error));
+}
+
+/**
+ * An AppError met while handling a form as the form's answer, with its status (or `status` when the page answers all
+ * of them alike); any other error is thrown on.
+ */
+export function replyWithError<V>(e: unknown, values?: V, status?: number) {
+  if (!isAppError(e)) throw e;
+  return formFailure(replyOf(e, values), status ?? e.status);
 }
 
 /** A positive integer id from a URL parameter, or a 404. */

@@ -1,11 +1,13 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { useFormReply } from "~/components/ui/form-reply";
 import { TextField } from "~/components/ui/fields";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
-import { readForm } from "~/modules/http.server";
+import { formFailure, invalidForm, readForm } from "~/modules/http.server";
+import { formStrings, parseForm } from "~/modules/forms";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { changePasswordSchema, formErrors, formStrings, PASSWORD_MIN, type FormErrors } from "~/modules/auth/schema";
+import { changePasswordSchema, PASSWORD_MIN } from "~/modules/auth/schema";
 import { changeOwnPassword } from "~/modules/auth/users.server";
 import type { PageHandle } from "~/root";
 
@@ -19,21 +21,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await readForm(request);
-  const parsed = changePasswordSchema.safeParse(formStrings(form, ["current", "next", "confirm"] as const));
-  if (!parsed.success) return data({ errors: formErrors(parsed.error) }, { status: 422 });
+  // Passwords are not shown again: the reply carries no values.
+  const parsed = parseForm(changePasswordSchema, undefined, { input: formStrings(form, ["current", "next", "confirm"] as const) });
+  if (!parsed.ok) return formFailure(parsed.reply);
   const ok = await changeOwnPassword(getDb(), user.id, parsed.data.current, parsed.data.next, actorOf(user, context), user.sessionId);
-  if (!ok) return data({ errors: { current: { key: "account.errors.wrongCurrent" } } as FormErrors }, { status: 422 });
+  if (!ok) return invalidForm({ current: { key: "account.errors.wrongCurrent" } });
   return redirect(user.mustChangePassword ? "/?flash=passwordChanged" : "/account/password?changed=1");
 }
 
 export default function ChangePassword() {
   const { forced, email, changed } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>();
+  const failed = useFormReply();
   const { t } = useT();
-  const err = (f: string) => {
-    const m = failed?.errors[f];
-    return m ? t(m.key, m.params) : undefined;
-  };
+  const err = (f: string) => failed?.fieldError(f);
   return (
     <section className="auth-card">
       <h1>{t("account.title")}</h1>

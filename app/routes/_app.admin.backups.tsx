@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { useT } from "~/i18n/use-t";
-import type { MessageKey } from "~/i18n";
 import { getDb } from "~/modules/db.server";
+import { formFailure } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { backupDatabase, nextBackupFile } from "~/modules/backup/backup.server";
 import { BackupError } from "~/modules/backup/errors";
@@ -27,11 +28,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "settings.manage");
   try {
     const r = await backupDatabase(databasePath(), nextBackupFile(backupDir()), { actor: actorOf(user, context), trigger: "web" });
-    return { ok: true as const, file: r.file, bytes: r.bytes };
+    return { file: r.file, bytes: r.bytes };
   } catch (e) {
-    if (e instanceof BackupError) return { ok: false as const, key: e.key, params: e.params };
-    const key: MessageKey = "backups.error.copyFailed";
-    return { ok: false as const, key, params: { detail: (e as Error).message } };
+    // Answered on the page itself (200), above the list of backups.
+    const error = e instanceof BackupError ? { key: e.key, params: e.params } : { key: "backups.error.copyFailed" as const, params: { detail: (e as Error).message } };
+    return formFailure({ error, fieldErrors: {} }, 200);
   }
 }
 
@@ -101,7 +102,7 @@ function LastBackup({ b, lastVerified }: { b: Item; lastVerified: { startedAt: s
 
 export default function Backups() {
   const { backups, lastVerified, folder, folderArg, cwd, env } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { done: result, failed } = useActionResult<typeof action>();
   const running = useNavigation().state === "submitting";
   const { t } = useT();
   const last = backups[0];
@@ -109,15 +110,15 @@ export default function Backups() {
     <section className="backups-page">
       <h1>{t("backups.title")}</h1>
       <p className="lead">{t("backups.intro")}</p>
-      {result?.ok ? (
+      {result ? (
         <p className="flash" role="status">
           {t("backups.done", { file: baseName(result.file), size: formatBytes(result.bytes) })}
         </p>
       ) : null}
-      {result && !result.ok ? (
+      {failed ? (
         <div className="error-summary" role="alert">
           <p>{t("backups.failedNow")}</p>
-          <p>{t(result.key, result.params)}</p>
+          <p>{failed.summary}</p>
         </div>
       ) : null}
 

@@ -1,11 +1,12 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { SelectField, TextField } from "~/components/ui/fields";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
-import { readForm } from "~/modules/http.server";
+import { formFailure, readForm } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { formErrors, formStrings } from "~/modules/auth/schema";
+import { formStrings, parseForm } from "~/modules/forms";
 import { displayInstant } from "~/modules/incidents/dates";
 import { getSettings } from "~/modules/settings/settings.server";
 import { SETTINGS_FIELDS, settingsSchema } from "~/modules/settings/schema";
@@ -22,24 +23,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "settings.manage");
   const values = formStrings(await readForm(request), SETTINGS_FIELDS);
-  const parsed = settingsSchema.safeParse(values);
-  if (!parsed.success) return data({ ok: false as const, errors: formErrors(parsed.error), values }, { status: 422 });
-  return { ok: true as const, changed: updateSettings(getDb(), parsed.data, actorOf(user, context)) };
+  const parsed = parseForm(settingsSchema, values);
+  if (!parsed.ok) return formFailure(parsed.reply);
+  return { changed: updateSettings(getDb(), parsed.data, actorOf(user, context)) };
 }
 
 export default function SettingsPage() {
   const { settings } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { done: saved, failed } = useActionResult<typeof action, Record<(typeof SETTINGS_FIELDS)[number], string>>();
   const { t } = useT();
-  const failed = result && !result.ok ? result : null;
-  const value = (f: (typeof SETTINGS_FIELDS)[number]) => failed?.values[f] ?? String(settings[f] ?? "");
-  const err = (f: string) => (failed?.errors[f] ? t(failed.errors[f].key, failed.errors[f].params) : undefined);
+  const value = (f: (typeof SETTINGS_FIELDS)[number]) => failed?.values?.[f] ?? String(settings[f] ?? "");
+  const err = (f: string) => failed?.fieldError(f);
   return (
     <section>
       <h1>{t("settings.title")}</h1>
-      {result?.ok ? (
+      {saved ? (
         <p className="flash" role="status">
-          {result.changed.length ? t("settings.saved") : t("users.noChange")}
+          {saved.changed.length ? t("settings.saved") : t("users.noChange")}
         </p>
       ) : null}
       <Form method="post" className="card stack" noValidate>

@@ -1,12 +1,13 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { UserFields } from "~/components/UserFields";
 import { OneTimePassword } from "~/components/ui/OneTimePassword";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
-import { fail, idParam, readForm } from "~/modules/http.server";
+import { fail, formFailure, idParam, readForm, replyWithError } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { readUserForm, userErrorToForm } from "~/modules/auth/user-form.server";
+import { readUserForm, type UserFormValues } from "~/modules/auth/user-form.server";
 import { getUser, resetPassword, updateUser } from "~/modules/auth/users.server";
 import { displayInstant } from "~/modules/incidents/dates";
 import { listDepartments } from "~/modules/incidents/queries.server";
@@ -35,22 +36,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return { kind: "reset" as const, email: user.email, oneTimePassword: await resetPassword(getDb(), id, actor) };
   }
   const read = readUserForm(form);
-  if (!read.ok) return data({ kind: "invalid" as const, errors: read.errors, values: read.values }, { status: 422 });
+  if (!read.ok) return formFailure(read.reply);
   try {
-    const changed = updateUser(getDb(), id, { fields: read.fields, disabled: form.get("disabled") === "on" }, actor);
+    const changed = updateUser(getDb(), id, { fields: read.data, disabled: form.get("disabled") === "on" }, actor);
     return { kind: "saved" as const, changed };
   } catch (e) {
-    const errors = userErrorToForm(e);
-    if (errors) return data({ kind: "invalid" as const, errors, values: read.values }, { status: 422 });
-    throw e;
+    // A taken e-mail (409) or an admin's own demotion: the form is to be corrected (422).
+    return replyWithError(e, read.values, 422);
   }
 }
 
 export default function EditUser() {
   const { user, self, departments } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { done: result, failed: invalid } = useActionResult<typeof action, UserFormValues>();
   const { t } = useT();
-  const invalid = result?.kind === "invalid" ? result : null;
   return (
     <section>
       <p>
@@ -85,14 +84,14 @@ export default function EditUser() {
         </div>
       </dl>
       <Form method="post" className="card stack" noValidate>
-        {invalid?.errors._form ? (
+        {invalid?.summary ? (
           <p className="error-summary" role="alert">
-            {t(invalid.errors._form.key)}
+            {invalid.summary}
           </p>
         ) : null}
         <UserFields
           values={invalid?.values ?? { email: user.email, displayName: user.displayName ?? "", role: user.role, department: user.department ?? "" }}
-          errors={invalid?.errors}
+          errors={invalid?.fieldErrors}
           departments={departments}
         />
         <label className="checkbox">

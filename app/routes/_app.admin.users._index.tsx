@@ -1,12 +1,13 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { UserFields } from "~/components/UserFields";
 import { OneTimePassword } from "~/components/ui/OneTimePassword";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
-import { readForm } from "~/modules/http.server";
+import { formFailure, readForm, replyWithError } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { readUserForm, userErrorToForm } from "~/modules/auth/user-form.server";
+import { readUserForm, type UserFormValues } from "~/modules/auth/user-form.server";
 import { createUser, listUsers } from "~/modules/auth/users.server";
 import { displayInstant } from "~/modules/incidents/dates";
 import { listDepartments } from "~/modules/incidents/queries.server";
@@ -23,26 +24,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireUser(request, "users.manage");
   const read = readUserForm(await readForm(request));
-  if (!read.ok) return data({ ok: false as const, errors: read.errors, values: read.values }, { status: 422 });
+  if (!read.ok) return formFailure(read.reply);
   try {
-    const { oneTimePassword } = await createUser(getDb(), read.fields, actorOf(me, context));
-    return { ok: true as const, email: read.fields.email, oneTimePassword: oneTimePassword! };
+    const { oneTimePassword } = await createUser(getDb(), read.data, actorOf(me, context));
+    return { email: read.data.email, oneTimePassword: oneTimePassword! };
   } catch (e) {
-    const errors = userErrorToForm(e);
-    if (errors) return data({ ok: false as const, errors, values: read.values }, { status: 422 });
-    throw e;
+    // A taken e-mail (409): the form is to be corrected (422).
+    return replyWithError(e, read.values, 422);
   }
 }
 
 export default function UsersPage() {
   const { users, departments, meId } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { done: created, failed } = useActionResult<typeof action, UserFormValues>();
   const { t } = useT();
   const busy = useNavigation().state === "submitting";
   return (
     <section>
       <h1>{t("users.title")}</h1>
-      {result?.ok ? <OneTimePassword email={result.email} password={result.oneTimePassword} intro={t("users.created")} /> : null}
+      {created ? <OneTimePassword email={created.email} password={created.oneTimePassword} intro={t("users.created")} /> : null}
       <table className="grid-table">
         <thead>
           <tr>
@@ -80,13 +80,13 @@ export default function UsersPage() {
       </table>
 
       <h2>{t("users.add")}</h2>
-      <Form method="post" className="card stack" noValidate key={result?.ok ? result.email : "add"}>
-        {result && !result.ok && result.errors._form ? (
+      <Form method="post" className="card stack" noValidate key={created ? created.email : "add"}>
+        {failed?.summary ? (
           <p className="error-summary" role="alert">
-            {t(result.errors._form.key)}
+            {failed.summary}
           </p>
         ) : null}
-        <UserFields values={result && !result.ok ? result.values : {}} errors={result && !result.ok ? result.errors : {}} departments={departments} />
+        <UserFields values={failed?.values ?? {}} errors={failed?.fieldErrors ?? {}} departments={departments} />
         <p className="hint">{t("users.addHint")}</p>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>

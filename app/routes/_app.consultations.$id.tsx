@@ -1,13 +1,14 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { ConsultationForm } from "~/components/consultations/ConsultationForm";
 import { useT } from "~/i18n/use-t";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { formStrings } from "~/modules/auth/schema";
+import { formStrings } from "~/modules/forms";
 import { updateConsultationForm, viewConsultation } from "~/modules/consultations/consultations.server";
-import { CONSULTATION_FIELDS, routeLabel, toFormValues } from "~/modules/consultations/schema";
+import { CONSULTATION_FIELDS, routeLabel, toFormValues, type ConsultationFormValues } from "~/modules/consultations/schema";
 import { getDb } from "~/modules/db.server";
-import { fail, idParam, readForm } from "~/modules/http.server";
+import { fail, idParam, invalidForm, readForm } from "~/modules/http.server";
 import { daysBetween, displayInstant, todayInTokyo } from "~/modules/incidents/dates";
 import type { PageHandle } from "~/root";
 
@@ -28,16 +29,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = formStrings(await readForm(request), CONSULTATION_FIELDS);
   const result = updateConsultationForm(getDb(), id, values, todayInTokyo(), actorOf(user, context));
   if (!result) fail(404, "consultations.notFound");
-  if (!result.ok) return data({ ok: false as const, errors: result.errors, values: result.values }, { status: 422 });
-  return { ok: true as const, changed: result.value };
+  if (!result.ok) return invalidForm(result.errors, result.values);
+  return { changed: result.value };
 }
 
 export default function ConsultationDetail() {
   const { consultation: c, today } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { done: saved, failed } = useActionResult<typeof action, ConsultationFormValues>();
   const [params] = useSearchParams();
   const { t, lang } = useT();
-  const failed = result && !result.ok ? result : null;
   return (
     <section>
       <p>
@@ -46,14 +46,14 @@ export default function ConsultationDetail() {
       <h1>
         {t("consultations.detailTitle")} <small>#{c.id}</small>
       </h1>
-      {params.get("created") && !result ? (
+      {params.get("created") && !saved && !failed ? (
         <p className="flash" role="status">
           {t("consultations.created")}
         </p>
       ) : null}
-      {result?.ok ? (
+      {saved ? (
         <p className="flash" role="status">
-          {result.changed.length ? t("consultations.saved") : t("consultations.noChange")}
+          {saved.changed.length ? t("consultations.saved") : t("consultations.noChange")}
         </p>
       ) : null}
       <dl className="facts compact">
@@ -109,7 +109,7 @@ export default function ConsultationDetail() {
       <h2>{t("consultations.edit")}</h2>
       <ConsultationForm
         values={failed?.values ?? toFormValues(c)}
-        errors={failed?.errors}
+        errors={failed?.fieldErrors}
         today={today}
         submitLabel={t("common.save")}
         cancelTo="/consultations"

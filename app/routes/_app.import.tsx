@@ -1,19 +1,17 @@
 import {
-  data,
   unstable_createMemoryUploadHandler,
   unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   MaxPartSizeExceededError,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { TableHead } from "~/components/ui/TableHead";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
-import type { MessageKey } from "~/i18n/ja";
 import { getDb } from "~/modules/db.server";
-import { readForm } from "~/modules/http.server";
-import { AppError } from "~/modules/errors";
+import { formFailure, readForm, replyWithError } from "~/modules/http.server";
 import type { Actor } from "~/modules/auth/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { listBatches, undoBatch } from "~/modules/import/batches.server";
@@ -40,14 +38,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { batches: listBatches(getDb(), 50), limit: LIMIT_TEXT };
 }
 
-type Problem = { key: MessageKey; params?: Record<string, string | number> };
-type ActionData =
-  | { kind: "checked" | "committed"; token: string; name: string; result: ImportResult; encodingChoice: string }
-  | { kind: "problem"; problem: Problem; token?: string; columns?: ImportResult["columns"]; encodingChoice?: string }
-  | { kind: "undone"; deleted: number; restored: number };
+type Ran = { kind: "checked" | "committed"; token: string; name: string; result: ImportResult; encodingChoice: string };
+/** What a refused file shows again: the mapping of its columns, when they were read. */
+type Retry = { token: string; columns?: ImportResult["columns"]; encodingChoice: string };
 
 /** Runs the importer on an uploaded file, in a worker thread on a connection of its own: the batch's transaction spans the whole file. */
-async function runImport(upload: Upload, form: FormData, commit: boolean, actor: Actor): Promise<ActionData> {
+async function runImport(upload: Upload, form: FormData, commit: boolean, actor: Actor) {
   const { token, name } = upload;
   const { encodingChoice, encoding, skipInvalid, update, mappingOverrides } = readImportForm(form);
   try {
@@ -64,10 +60,10 @@ async function runImport(upload: Upload, form: FormData, commit: boolean, actor:
       maxErrors: MAX_SHOWN_ERRORS,
       actor,
     });
-    return { kind: commit ? "committed" : "checked", token, name, result, encodingChoice };
+    return { kind: commit ? "committed" : "checked", token, name, result, encodingChoice } satisfies Ran;
   } catch (e) {
-    // A required column that was not recognised: the page offers the mapping so the user can point it out.
-    if (e instanceof UnusableFile) return { kind: "problem", problem: e.detail as Problem, token, columns: e.partial?.columns, encodingChoice };
+    // A required column that was not recognised: the page offers the mapping so the user can point it out (200).
+    if (e instanceof UnusableFile) return replyWithError<Retry>(e, { token, columns: e.partial?.columns, encodingChoice }, 200);
     throw e;
   }
 }
@@ -81,14 +77,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
       form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
     } catch (e) {
       if (e instanceof MaxPartSizeExceededError) {
-        return data<ActionData>({ kind: "problem", problem: { key: "importPage.tooLarge", params: { max: LIMIT_TEXT } } }, { status: 413 });
+        return formFailure({ error: { key: "importPage.tooLarge", params: { max: LIMIT_TEXT } }, fieldErrors: {} }, 413);
       }
       // A body that is not a multipart form a browser would send (no boundary, cut off, malformed).
-      return data<ActionData>({ kind: "problem", problem: { key: "error.badForm" } }, { status: 400 });
+      return formFailure({ error: { key: "error.badForm" }, fieldErrors: {} }, 400);
     }
     const file = form.get("file");
     if (!(file instanceof File) || (file.size === 0 && file.name === "")) {
-      return data<ActionData>({ kind: "problem", problem: { key: "importPage.noFile" } }, { status: 400 });
+      return formFailure({ error: { key: "importPage.noFile" }, fieldErrors: {} }, 400);
     }
     return runImport(await keepUpload(file), form, false, actor);
   }
@@ -97,14 +93,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = form.get("intent");
   if (intent === "undo") {
     try {
-      return { kind: "undone", ...undoBatch(getDb(), String(form.get("batchId") ?? ""), actor) } satisfies ActionData;
+      return { kind: "undone" as const, ...undoBatch(getDb(), String(form.get("batchId") ?? ""), actor) };
     } catch (e) {
-      if (e instanceof AppError) return data<ActionData>({ kind: "problem", problem: { key: e.userMessage } }, { status: e.status });
-      throw e;
+      return replyWithError(e);
     }
   }
   const upload = uploadFor(String(form.get("token") ?? ""));
-  if (!upload) return data<ActionData>({ kind: "problem", problem: { key: "importPage.expired" } }, { status: 410 });
+  if (!upload) return formFailure({ error: { key: "importPage.expired" }, fieldErrors: {} }, 410);
   return runImport(upload, form, intent === "commit", actor);
 }
 
@@ -121,7 +116,7 @@ function countsLine(r: ImportResult, t: ReturnType<typeof useT>["t"]): string {
 
 export default function ImportPage() {
   const { batches, limit } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { done: result, failed: problem } = useActionResult<typeof action, Partial<Retry>>();
   const { t, lang } = useT();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
@@ -161,13 +156,13 @@ export default function ImportPage() {
         </button>
       </Form>
 
-      {result?.kind === "problem" ? (
+      {problem ? (
         <p className="error-summary" role="alert">
-          {t(result.problem.key, result.problem.params)}
+          {problem.summary}
         </p>
       ) : null}
-      {result?.kind === "problem" && result.token && result.columns ? (
-        <MappingForm token={result.token} encodingChoice={result.encodingChoice ?? "auto"} columns={result.columns} canCommit={false} busy={busy} />
+      {problem?.values?.token && problem.values.columns ? (
+        <MappingForm token={problem.values.token} encodingChoice={problem.values.encodingChoice ?? "auto"} columns={problem.values.columns} canCommit={false} busy={busy} />
       ) : null}
       {result?.kind === "undone" ? (
         <p className="flash" role="status">

@@ -1,5 +1,6 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useFormReply } from "~/components/ui/form-reply";
 import { getDb } from "~/modules/db.server";
 import { IncidentForm } from "~/components/incidents/IncidentForm";
 import { useT } from "~/i18n/use-t";
@@ -7,10 +8,10 @@ import type { PageHandle } from "~/root";
 import { actorOf } from "~/modules/auth/guard.server";
 import { loadIncidentFor } from "~/modules/incidents/access.server";
 import { formChoices, submitIncidentForm } from "~/modules/incidents/form-actions.server";
-import { toFormValues } from "~/modules/incidents/form-values";
+import { toFormValues, type FormValues } from "~/modules/incidents/form-values";
 import { updateIncident } from "~/modules/incidents/mutations.server";
 import { toInput } from "~/modules/incidents/queries.server";
-import { readForm } from "~/modules/http.server";
+import { invalidForm, readForm } from "~/modules/http.server";
 
 export const handle: PageHandle = { titleKey: "form.editTitle" };
 
@@ -25,13 +26,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const result = submitIncidentForm(await readForm(request), user, (input, today) =>
     updateIncident(db, id, input, toInput(incident), { today, actor: actorOf(user, context) }),
   );
-  if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 422 });
+  if (!result.ok) return invalidForm(result.errors, result.values);
   return redirect(`/incidents/${id}?flash=updated`);
 }
 
 export default function EditIncident() {
   const { id, values, departments, clients, lockedDepartment } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>();
+  const failed = useFormReply<FormValues>();
   const { t } = useT();
   return (
     <>
@@ -40,7 +41,7 @@ export default function EditIncident() {
       </h1>
       <IncidentForm
         values={failed?.values ?? values}
-        errors={failed?.errors}
+        errors={failed?.fieldErrors}
         departments={departments}
         clients={clients}
         lockedDepartment={lockedDepartment}

@@ -1,16 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PrintButton } from "~/components/reports/ReportActions";
-import type { Message } from "~/i18n";
+import { useFormReply } from "~/components/ui/form-reply";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { AppError } from "~/modules/errors";
-import { readForm } from "~/modules/http.server";
+import { formFailure, readForm, replyWithError } from "~/modules/http.server";
+import { parseForm } from "~/modules/forms";
 import { actorOf } from "~/modules/auth/guard.server";
 import { loadIncidentFor } from "~/modules/incidents/access.server";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
-import { approveReport, getReport, ReportNotReady, returnReport, saveDraft, submitReport } from "~/modules/incidents/report.server";
-import { REPORT_ACTION_ROWS, reportFieldErrors, reportFormInput, reportFormSchema, type ReportFields } from "~/modules/incidents/report-schema";
+import { approveReport, getReport, returnReport, saveDraft, submitReport } from "~/modules/incidents/report.server";
+import { REPORT_ACTION_ROWS, reportFieldOf, reportFormInput, reportFormSchema, type ReportFields } from "~/modules/incidents/report-schema";
 import { labelOf } from "~/modules/incidents/taxonomy";
 import type { PageHandle } from "~/root";
 import reportStyles from "~/styles/report.css";
@@ -53,39 +54,33 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "save");
   const actor = actorOf(user, context);
   const input = reportFormInput(form);
-  const parsed = reportFormSchema.safeParse(input);
-  if (!parsed.success) {
-    return data(
-      { problems: { _form: "incidentReport.errors.invalid" } as Record<string, string>, fieldErrors: reportFieldErrors(parsed.error, input) },
-      { status: 422 },
-    );
-  }
+  const parsed = parseForm(reportFormSchema, undefined, { input, fieldOf: reportFieldOf(input), error: { key: "incidentReport.errors.invalid" } });
+  if (!parsed.ok) return formFailure(parsed.reply);
   try {
     if (intent === "submit") submitReport(db, id, parsed.data, actor, todayInTokyo());
     else if (intent === "approve") approveReport(db, id, parsed.data.supervisorComment, actor, todayInTokyo());
     else if (intent === "return") returnReport(db, id, parsed.data.supervisorComment, actor);
     else saveDraft(db, id, parsed.data, actor);
   } catch (e) {
-    if (e instanceof ReportNotReady) return data({ problems: e.problems }, { status: 422 });
-    if (e instanceof AppError) return data({ problems: { _form: e.userMessage } as Record<string, string> }, { status: e.status });
-    throw e;
+    // ReportNotReady (422) comes back as field errors without a summary: the page lists them.
+    return replyWithError(e);
   }
   return redirect(`/incidents/${id}/report?done=${intent}`);
 }
 
 export default function IncidentReportPage() {
   const { incident, report, fields, canApprove } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>();
+  const failed = useFormReply();
   const { t, lang } = useT();
-  const problems = failed?.problems ?? {};
-  const err = (k: string) => (problems[k] ? t(problems[k] as "incidentReport.errors.invalid") : null);
-  const fieldErrors: Record<string, Message> = failed && "fieldErrors" in failed ? (failed.fieldErrors as Record<string, Message>) : {};
+  // Field errors without a summary are what submitting still needs (ReportNotReady): listed above the form. With a
+  // summary they are the fields' own messages (a garbled character, a text too long…), shown beside each.
+  const missing = failed && !failed.error ? Object.entries(failed.fieldErrors) : [];
   /** A field's own message, beside it (a garbled character, a text too long, a date that is not one). */
   const fieldError = (name: string) => {
-    const m = fieldErrors[name];
+    const m = failed?.error ? failed.fieldError(name) : undefined;
     return m ? (
       <p className="field-error" id={`${name}-error`} role="alert">
-        {t(m.key, m.params)}
+        {m}
       </p>
     ) : null;
   };
@@ -99,17 +94,17 @@ export default function IncidentReportPage() {
         <span className={`status status-${status === "approved" ? "closed" : "open"}`}>{t(`incidentReport.status.${status}`)}</span>
         <PrintButton />
       </div>
-      {err("_form") ? (
+      {failed?.summary ? (
         <p className="error-summary no-print" role="alert">
-          {err("_form")}
+          {failed.summary}
         </p>
       ) : null}
-      {Object.keys(problems).length && !problems._form ? (
+      {missing.length ? (
         <div className="error-summary no-print" role="alert">
           <p>{t("incidentReport.errors.notReady")}</p>
           <ul>
-            {Object.entries(problems).map(([k, v]) => (
-              <li key={k}>{t(v as "incidentReport.errors.invalid")}</li>
+            {missing.map(([k, m]) => (
+              <li key={k}>{t(m.key, m.params)}</li>
             ))}
           </ul>
         </div>

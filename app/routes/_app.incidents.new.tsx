@@ -1,14 +1,15 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import type { PageHandle } from "~/root";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { useFormReply } from "~/components/ui/form-reply";
 import { getDb } from "~/modules/db.server";
 import { IncidentForm } from "~/components/incidents/IncidentForm";
 import { useT } from "~/i18n/use-t";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formChoices, submitIncidentForm } from "~/modules/incidents/form-actions.server";
-import { EMPTY_FORM } from "~/modules/incidents/form-values";
+import { EMPTY_FORM, type FormValues } from "~/modules/incidents/form-values";
 import { createIncident } from "~/modules/incidents/mutations.server";
-import { readForm } from "~/modules/http.server";
+import { invalidForm, readForm } from "~/modules/http.server";
 
 export const handle: PageHandle = { titleKey: "form.newTitle" };
 
@@ -23,20 +24,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = submitIncidentForm(await readForm(request), user, (input, today) =>
     createIncident(db, input, { today, actor: actorOf(user, context) }),
   );
-  if (!result.ok) return data({ errors: result.errors, values: result.values }, { status: 422 });
+  if (!result.ok) return invalidForm(result.errors, result.values);
   return redirect(`/incidents/${result.value}?flash=created`);
 }
 
 export default function NewIncident() {
   const { departments, clients, lockedDepartment } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>();
+  const failed = useFormReply<FormValues>();
   const { t } = useT();
   return (
     <>
       <h1>{t("form.newTitle")}</h1>
       <IncidentForm
         values={failed?.values ?? EMPTY_FORM}
-        errors={failed?.errors}
+        errors={failed?.fieldErrors}
         departments={departments}
         clients={clients}
         lockedDepartment={lockedDepartment}

@@ -1,13 +1,14 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { SelectField, TextArea, TextField } from "~/components/ui/fields";
 import type { MessageKey } from "~/i18n";
 import { ReviewedOn } from "~/components/registers/ReviewedOn";
 import { useT } from "~/i18n/use-t";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { formStrings } from "~/modules/auth/schema";
+import { formStrings } from "~/modules/forms";
 import { getDb } from "~/modules/db.server";
-import { fail, readForm } from "~/modules/http.server";
+import { fail, invalidForm, readForm } from "~/modules/http.server";
 import { displayInstant, todayInTokyo } from "~/modules/incidents/dates";
 import { MEASURE_STATUSES, MEASURES } from "~/modules/incidents/taxonomy";
 import { getMeasure, measureHistory, saveMeasureForm } from "~/modules/registers/measures.server";
@@ -41,8 +42,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = formStrings(await readForm(request), MEASURE_FIELDS);
   const result = saveMeasureForm(getDb(), measure.code, values, today, actorOf(user, context));
   if (!result) fail(404, "registers.measure.notFound");
-  if (!result.ok) return data({ ok: false as const, errors: result.errors, values: result.values }, { status: 422 });
-  return { ok: true as const, changed: result.changed };
+  if (!result.ok) return invalidForm(result.errors, result.values, { key: "registers.errors.summary" });
+  return { changed: result.changed };
 }
 
 const FIELD_LABEL: Record<MeasureField, MessageKey> = {
@@ -58,10 +59,9 @@ const SHOWN = 80;
 
 export default function EditMeasure() {
   const { measure, history, who, today } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { done: saved, failed } = useActionResult<typeof action, Record<MeasureField, string>>();
   const busy = useNavigation().state === "submitting";
   const { t, lang } = useT();
-  const failed = result && !result.ok ? result : null;
   const def = MEASURES.find((m) => m.code === measure.code)!;
   const statusLabel = (code: unknown) => MEASURE_STATUSES.find((s) => s.code === code)?.[lang] ?? String(code);
   const stored: Record<MeasureField, string> = {
@@ -72,8 +72,8 @@ export default function EditMeasure() {
     reviewedOn: measure.reviewedOn ?? "",
     updatedBy: who,
   };
-  const value = (f: MeasureField) => failed?.values[f] ?? stored[f];
-  const err = (f: MeasureField) => (failed?.errors[f] ? t(failed.errors[f].key, failed.errors[f].params) : undefined);
+  const value = (f: MeasureField) => failed?.values?.[f] ?? stored[f];
+  const err = (f: MeasureField) => failed?.fieldError(f);
   const shown = (field: string, v: unknown) => {
     if (v === null || v === undefined || v === "") return <span className="muted">{t("registers.history.blank")}</span>;
     if (field === "status") return statusLabel(v);
@@ -92,14 +92,14 @@ export default function EditMeasure() {
         </small>
       </h1>
       <p className="muted">{t(measure.group === "G" ? "registers.group.G" : "registers.group.N")}</p>
-      {result?.ok ? (
+      {saved ? (
         <p className="flash" role="status">
-          {result.changed.length ? t("registers.measure.saved") : t("registers.measure.noChange")}
+          {saved.changed.length ? t("registers.measure.saved") : t("registers.measure.noChange")}
         </p>
       ) : null}
       {failed ? (
         <p className="error-summary" role="alert">
-          {t("registers.errors.summary")}
+          {failed.summary}
         </p>
       ) : null}
       <dl className="facts compact">

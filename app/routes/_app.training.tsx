@@ -1,12 +1,13 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useActionResult } from "~/components/ui/form-reply";
 import { TextArea, TextField } from "~/components/ui/fields";
 import { useT } from "~/i18n/use-t";
 import { percent } from "~/modules/format";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
-import { formStrings } from "~/modules/auth/schema";
+import { formStrings } from "~/modules/forms";
 import { getDb } from "~/modules/db.server";
-import { readForm } from "~/modules/http.server";
+import { formFailure, invalidForm, readForm } from "~/modules/http.server";
 import { todayInTokyo } from "~/modules/incidents/dates";
 import { getSettings } from "~/modules/settings/settings.server";
 import {
@@ -33,22 +34,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (form.get("intent") === "delete") {
     const idText = String(form.get("id") ?? "");
     const id = /^[1-9]\d{0,14}$/.test(idText) ? Number(idText) : null;
-    if (id === null || !deleteTraining(getDb(), id, actor)) return data({ kind: "missing" as const }, { status: 404 });
+    if (id === null || !deleteTraining(getDb(), id, actor)) return formFailure({ error: { key: "registers.training.missing" }, fieldErrors: {} }, 404);
     return { kind: "deleted" as const, id };
   }
   const result = addTrainingForm(getDb(), formStrings(form, TRAINING_FIELDS), todayInTokyo(), actor);
-  if (!result.ok) return data({ kind: "invalid" as const, errors: result.errors, values: result.values }, { status: 422 });
+  if (!result.ok) return invalidForm(result.errors, result.values, { key: "registers.errors.summary" });
   return { kind: "created" as const, id: result.id };
 }
 
 export default function TrainingPage() {
   const { sessions, totals, today, fiscalStartMonth } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { done: result, failed } = useActionResult<typeof action, Record<TrainingField, string>>();
+  // A form with field errors shows its summary above itself; without (a session deleted meanwhile), atop the page.
+  const invalid = failed && Object.keys(failed.fieldErrors).length ? failed : null;
   const busy = useNavigation().state === "submitting";
   const { t, lang } = useT();
-  const invalid = result?.kind === "invalid" ? result : null;
-  const value = (f: TrainingField) => invalid?.values[f] ?? "";
-  const err = (f: TrainingField) => (invalid?.errors[f] ? t(invalid.errors[f].key, invalid.errors[f].params) : undefined);
+  const value = (f: TrainingField) => invalid?.values?.[f] ?? "";
+  const err = (f: TrainingField) => invalid?.fieldError(f);
   const fyLabel = (fy: number) => {
     const p = parsePeriod(`FY${fy}`, fiscalStartMonth);
     return p ? periodLabel(p, lang) : String(fy);
@@ -67,9 +69,9 @@ export default function TrainingPage() {
           {t("registers.training.deleted")}
         </p>
       ) : null}
-      {result?.kind === "missing" ? (
+      {failed && !invalid ? (
         <p className="error-summary" role="alert">
-          {t("registers.training.missing")}
+          {failed.summary}
         </p>
       ) : null}
 
@@ -157,7 +159,7 @@ export default function TrainingPage() {
       <Form method="post" className="card stack" noValidate key={result?.kind === "created" ? `created-${result.id}` : "add"}>
         {invalid ? (
           <p className="error-summary" role="alert">
-            {t("registers.errors.summary")}
+            {invalid.summary}
           </p>
         ) : null}
         <div className="grid">

@@ -1,9 +1,11 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useFormReply } from "~/components/ui/form-reply";
 import { TextField } from "~/components/ui/fields";
+import type { MessageKey, Params } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
-import { readForm, safeReturnTo } from "~/modules/http.server";
+import { formFailure, readForm, safeReturnTo } from "~/modules/http.server";
 import { clientIpOf, currentUser } from "~/modules/auth/guard.server";
 import { signInSchema } from "~/modules/auth/schema";
 import { decodeMessage } from "~/modules/validation";
@@ -30,23 +32,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) {
     // No account has such an e-mail or password: garbled or control characters, or a page of text.
     const garbled = parsed.error.issues.some((i) => decodeMessage(i.message).key === "errors.forbiddenCharacters");
-    return data({ problem: garbled ? ("errors.forbiddenCharacters" as const) : ("login.errors.invalid" as const), until: null, email: "" }, { status: 400 });
+    return refused(garbled ? "errors.forbiddenCharacters" : "login.errors.invalid", "", 400);
   }
   const email = parsed.data.email;
-  if (!email || !parsed.data.password) {
-    return data({ problem: "login.errors.missing" as const, until: null, email }, { status: 400 });
-  }
+  if (!email || !parsed.data.password) return refused("login.errors.missing", email, 400);
   const db = getDb();
   const ip = clientIpOf(context);
   const result = await signIn(db, email, parsed.data.password, ip);
   if (!result.ok) {
     // Slowing down repeated failures: the answer waits (the throttle decides how long).
     if (result.delayMs) await sleep(result.delayMs);
+    if (result.reason !== "locked") return refused("login.errors.invalid", email, 401);
     const until = result.lockedUntil;
-    return data(
-      { problem: result.reason === "locked" ? ("login.errors.locked" as const) : ("login.errors.invalid" as const), until, email },
-      { status: result.reason === "locked" ? 429 : 401 },
-    );
+    return refused("login.errors.locked", email, 429, until ? { until: displayInstant(until) } : undefined);
   }
   // A fresh session on every sign-in (no fixation); a session this browser still had is ended.
   const previous = await sessionTokenOf(request);
@@ -56,9 +54,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(target, { headers: { "Set-Cookie": await sessionCookieHeader(token, request) } });
 }
 
+/** A refused sign-in: the message, and the e-mail as typed (never the password). */
+function refused(key: MessageKey, email: string, status: number, params?: Params) {
+  return formFailure({ error: params ? { key, params } : { key }, fieldErrors: {}, values: { email } }, status);
+}
+
 export default function Login() {
   const { returnTo, signedOut } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>();
+  const failed = useFormReply<{ email: string }>();
   const { t } = useT();
   const busy = useNavigation().state !== "idle";
   return (
@@ -72,16 +75,12 @@ export default function Login() {
       ) : null}
       {failed ? (
         <div className="error-summary" role="alert">
-          <p>
-            {failed.problem === "login.errors.locked" && failed.until
-              ? t("login.errors.locked", { until: displayInstant(failed.until) })
-              : t(failed.problem)}
-          </p>
+          <p>{failed.summary}</p>
         </div>
       ) : null}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="returnTo" value={returnTo} />
-        <TextField name="email" type="email" label={t("login.email")} value={failed?.email ?? ""} autoComplete="username" required />
+        <TextField name="email" type="email" label={t("login.email")} value={failed?.values?.email ?? ""} autoComplete="username" required />
         <TextField name="password" type="password" label={t("login.password")} autoComplete="current-password" required />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>

@@ -1,7 +1,7 @@
 /** What users type into the sign-in, password and user-admin forms, validated with zod; messages are dictionary keys. */
 import { z } from "zod";
 import type { Message } from "~/i18n";
-import { decodeMessage, msg, plainText } from "~/modules/validation";
+import { msg, plainText } from "~/modules/validation";
 import { ROLES } from "./permissions";
 
 export const PASSWORD_MIN = 12;
@@ -60,20 +60,3 @@ export const changePasswordSchema = z
   })
   .refine((v) => v.next === v.confirm, { path: ["confirm"], message: msg("auth.errors.confirmMismatch") })
   .refine((v) => v.next !== v.current, { path: ["next"], message: msg("auth.errors.sameAsCurrent") });
-
-export type FormErrors = Record<string, Message>;
-
-/** The first message per field, for showing under each input. */
-export function formErrors(error: z.ZodError): FormErrors {
-  const errors: FormErrors = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? "_form");
-    errors[field] ??= decodeMessage(issue.message);
-  }
-  return errors;
-}
-
-/** Form fields as strings (a missing field is ""), for zod. */
-export function formStrings<K extends string>(form: FormData, keys: readonly K[]): Record<K, string> {
-  return Object.fromEntries(keys.map((k) => [k, String(form.get(k) ?? "")])) as Record<K, string>;
-}

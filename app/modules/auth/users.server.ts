@@ -14,6 +14,12 @@ import { normalizeEmail, type UserFields } from "./schema";
 import { clearAccountFailures, lockedUntil, recordFailure } from "./throttle.server";
 
 /** Who a user is (identityColumns below). */
+
+/** An e-mail another account has (409): shown beside the form's e-mail field. */
+function emailTakenError(): AppError {
+  return new AppError(409, "auth.errors.emailTaken", { fieldErrors: { email: { key: "auth.errors.emailTaken" } } });
+}
+
 export interface UserIdentity {
   id: number;
   email: string;
@@ -92,7 +98,7 @@ export async function createUser(
   const oneTimePassword = opts.password ? null : generateOneTimePassword();
   const passwordHash = await hashPassword(opts.password ?? oneTimePassword!);
   const id = db.transaction(() => {
-    if (emailTaken(db, fields.email)) throw new AppError(409, "auth.errors.emailTaken");
+    if (emailTaken(db, fields.email)) throw emailTakenError();
     const row = db
       .insert(users)
       .values({
@@ -124,10 +130,10 @@ export function updateUser(db: Db, id: number, changes: UserChanges, actor: Acto
   return db.transaction(() => {
     const before = getUser(db, id);
     if (!before) throw new AppError(404, "auth.errors.userNotFound");
-    if (emailTaken(db, changes.fields.email, id)) throw new AppError(409, "auth.errors.emailTaken");
+    if (emailTaken(db, changes.fields.email, id)) throw emailTakenError();
     if (actor.userId === id && (changes.disabled || changes.fields.role !== "admin")) {
       // An admin cannot lock themselves out; another admin has to do it.
-      throw new AppError(422, "auth.errors.selfDemotion");
+      throw new AppError(422, "auth.errors.selfDemotion", { fieldErrors: { role: { key: "auth.errors.selfDemotion" } } });
     }
     const departmentId = departmentIdFor(db, changes.fields.department);
     const disabledAt = changes.disabled ? (before.disabledAt ?? now()) : null;

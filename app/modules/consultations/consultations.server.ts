@@ -7,7 +7,7 @@ import { and, asc, desc, eq, gte, isNotNull, isNull, lte, sql, type SQL } from "
 import type { Conn, Db } from "../../../db/client.server";
 import { consultations, incidents } from "../../../db/schema";
 import { audit, type Actor } from "../auth/audit.server";
-import { formErrors, type FormErrors } from "../auth/schema";
+import { fieldErrorsOf, type FieldErrors } from "../forms";
 import { daysBetween } from "../incidents/dates";
 import {
   CONSULTATION_CONTENT_FIELDS, CONSULTATION_PAGE_SIZE, consultationSchema, median, type ConsultationFormValues,
@@ -152,7 +152,7 @@ export function updateConsultation(db: Db, id: number, input: ConsultationInput,
   });
 }
 
-export type ConsultationFormResult<T> = { ok: false; errors: FormErrors; values: ConsultationFormValues } | { ok: true; value: T };
+export type ConsultationFormResult<T> = { ok: false; errors: FieldErrors; values: ConsultationFormValues } | { ok: true; value: T };
 
 function parseForm(db: Db, values: ConsultationFormValues, today: string) {
   return consultationSchema(today, (incident) => incidentExists(db, incident)).safeParse(values);
@@ -166,7 +166,7 @@ export function createConsultationForm(
   actor: Actor,
 ): ConsultationFormResult<number> {
   const parsed = parseForm(db, values, today);
-  if (!parsed.success) return { ok: false, errors: formErrors(parsed.error), values };
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error.issues), values };
   return { ok: true, value: createConsultation(db, parsed.data, actor) };
 }
 
@@ -180,7 +180,7 @@ export function updateConsultationForm(
 ): ConsultationFormResult<string[]> | null {
   const parsed = parseForm(db, values, today);
   if (!parsed.success) {
-    return getConsultation(db, id) ? { ok: false, errors: formErrors(parsed.error), values } : null;
+    return getConsultation(db, id) ? { ok: false, errors: fieldErrorsOf(parsed.error.issues), values } : null;
   }
   const changed = updateConsultation(db, id, parsed.data, actor);
   return changed === null ? null : { ok: true, value: changed };

@@ -21,6 +21,7 @@ import { beginImmediate } from "../../../db/busy.server";
 import { importBatchChanges, importBatches, incidents } from "../../../db/schema";
 import { translate, type Message } from "~/i18n";
 import type { MessageKey } from "~/i18n/ja";
+import { AppError } from "../errors";
 import { todayInTokyo } from "../incidents/dates";
 import { diffFields, fingerprintOf, IncidentWriter } from "../incidents/mutations.server";
 import { getIncident, toInput } from "../incidents/queries.server";
@@ -102,15 +103,23 @@ export interface ImportResult extends RowOutcomes {
   committed: boolean;
 }
 
-/** A file the importer cannot read at all (exit status 2). */
-export class UnusableFile extends Error {
+/**
+ * A file the importer cannot read at all (422; exit status 2 on the command line, which prints `message`: the
+ * Japanese text of `detail`).
+ */
+export class UnusableFile extends AppError {
   constructor(
     public readonly reason: "notFound" | "empty" | "binary" | "unknownEncoding" | "noHeader" | "missingColumns" | "recordTooLong",
-    public readonly detail: Message,
+    detail: Message,
     public readonly partial?: Partial<ImportResult>,
   ) {
-    super(translate("ja", detail.key, detail.params));
+    super(422, detail.key, { params: detail.params, logMessage: translate("ja", detail.key, detail.params) });
     this.name = "UnusableFile";
+  }
+
+  /** Why, as a message (what the worker thread sends back). */
+  get detail(): Message {
+    return this.userFacing;
   }
 }
 

@@ -14,6 +14,7 @@
  * from the same text.
  */
 import type { Message } from "~/i18n";
+import { AppError } from "../errors";
 import { readHeaderDelimiter } from "./decode";
 
 /** The longest record accepted, in UTF-16 code units (what papaparse holds in memory). */
@@ -24,13 +25,18 @@ const HOLD_CHARS = 256 * 1024;
 const FIRST_CHUNK_CHARS = 64 * 1024;
 
 /** A record longer than MAX_RECORD_CHARS: the file cannot be read (the importer stops; exit 2 on the command line). */
-export class RecordTooLong extends Error {
-  readonly detail: Message;
+export class RecordTooLong extends AppError {
   constructor(public readonly record: number) {
-    const detail: Message = { key: "import.file.recordTooLong", params: { max: MAX_RECORD_CHARS.toLocaleString("en-US") } };
-    super(`record ${record} is longer than ${MAX_RECORD_CHARS} characters`);
+    super(422, "import.file.recordTooLong", {
+      params: { max: MAX_RECORD_CHARS.toLocaleString("en-US") },
+      logMessage: `record ${record} is longer than ${MAX_RECORD_CHARS} characters`,
+    });
     this.name = "RecordTooLong";
-    this.detail = detail;
+  }
+
+  /** What the user reads (the importer stops with it as an UnusableFile). */
+  get detail(): Message {
+    return this.userFacing;
   }
 }
 

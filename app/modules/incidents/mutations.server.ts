@@ -16,9 +16,10 @@ import { type FieldErrors, type IncidentField, type IncidentInput, INCIDENT_FIEL
 import { MULTI_FIELDS } from "./taxonomy";
 import { todayInTokyo } from "./dates";
 
+/** An incident that failed validation at the write: its field errors, for the form (422). */
 export class ValidationFailed extends AppError {
-  constructor(public readonly fieldErrors: FieldErrors) {
-    super(422, "error.badRequest", "incident failed validation");
+  constructor(fieldErrors: FieldErrors) {
+    super(422, "error.badRequest", { fieldErrors, logMessage: "incident failed validation" });
   }
 }
 

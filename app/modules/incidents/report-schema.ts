@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import type { Message } from "~/i18n";
-import { decodeMessage, msg, plainText } from "../validation";
+import { fieldErrorsOf } from "../forms";
+import { msg, plainText } from "../validation";
 import { isValidDay } from "./dates";
 
 export const REPORT_ACTION_ROWS = 8;
@@ -66,26 +67,26 @@ export function reportFormInput(form: FormData) {
   };
 }
 
-/** The first message per form field (`whatHappened`, `owner_3` …), to show next to it. */
-export function reportFieldErrors(error: z.ZodError, input: ReturnType<typeof reportFormInput>): Record<string, Message> {
-  const errors: Record<string, Message> = {};
-  for (const issue of error.issues) {
-    const [first, index, cellName] = issue.path;
-    const field = first === "actions" && typeof index === "number" ? `${String(cellName)}_${input.actions[index]?.row ?? index}` : String(first);
-    errors[field] ??= decodeMessage(issue.message);
-  }
-  return errors;
+/**
+ * The form field of an issue's path: a cell of the actions table (`actions.2.owner`) is named by its row on the form
+ * (`owner_3`: empty rows are left out of `input.actions`), anything else by its first segment.
+ */
+export function reportFieldOf(input: ReturnType<typeof reportFormInput>) {
+  return (path: readonly PropertyKey[]): string => {
+    const [first, index, cellName] = path;
+    return first === "actions" && typeof index === "number" ? `${String(cellName)}_${input.actions[index]?.row ?? index}` : String(first);
+  };
 }
 
-/** What submitting needs beyond a valid draft; field → message key. */
-export function submissionProblems(f: ReportFields): Record<string, string> {
-  const problems: Record<string, string> = {};
-  if (!f.whatHappened) problems.whatHappened = "incidentReport.errors.whatHappened";
-  if (!f.causeAnalysis) problems.causeAnalysis = "incidentReport.errors.cause";
+/** What submitting needs beyond a valid draft; field → message. */
+export function submissionProblems(f: ReportFields): Record<string, Message> {
+  const problems: Record<string, Message> = {};
+  if (!f.whatHappened) problems.whatHappened = { key: "incidentReport.errors.whatHappened" };
+  if (!f.causeAnalysis) problems.causeAnalysis = { key: "incidentReport.errors.cause" };
   const whole = f.actions.filter((a) => a.action && a.owner && a.due);
-  if (whole.length === 0) problems.actions = "incidentReport.errors.actions";
+  if (whole.length === 0) problems.actions = { key: "incidentReport.errors.actions" };
   f.actions.forEach((a, i) => {
-    if (a.action && (!a.owner || !a.due)) problems[`action_${i}`] = "incidentReport.errors.actionIncomplete";
+    if (a.action && (!a.owner || !a.due)) problems[`action_${i}`] = { key: "incidentReport.errors.actionIncomplete" };
   });
   return problems;
 }

@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { incidentReports, incidents } from "../../../db/schema";
-import { AppError } from "../errors";
+import { AppError, type FieldErrors } from "../errors";
 import { audit, type Actor } from "../auth/audit.server";
 import type { CorrectiveAction, ReportFields } from "./report-schema";
 import { submissionProblems } from "./report-schema";
@@ -23,9 +23,14 @@ export interface IncidentReportView extends ReportFields {
   updatedAt: string | null;
 }
 
+/** What submitting still needs, per field (422): the page lists them under 「提出できません」. */
 export class ReportNotReady extends AppError {
-  constructor(public readonly problems: Record<string, string>) {
-    super(422, "incidentReport.errors.notReady");
+  constructor(problems: FieldErrors) {
+    super(422, "incidentReport.errors.notReady", { fieldErrors: problems });
+  }
+
+  get problems(): FieldErrors {
+    return this.fieldErrors;
   }
 }
 

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { Message } from "~/i18n";
 import type { MessageKey } from "~/i18n/ja";
+import { fieldErrorsOf } from "../forms";
 import { decodeMessage, msg, plainText } from "../validation";
 import { parseIsoDateOrDateTime } from "./dates";
 import { codesOf, MULTI_FIELDS, type CodedField } from "./taxonomy";
@@ -160,14 +161,8 @@ export function incidentInputSchema(today: string) {
   return cachedSchema.schema;
 }
 
-export function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const field = issue.path[0] as IncidentField | undefined;
-    if (field && !errors[field]) errors[field] = decodeMessage(issue.message);
-  }
-  return errors;
-}
+/** An issue on the whole incident has no field to show it beside: it is left out, as before any field's own. */
+const incidentFieldOf = (path: readonly PropertyKey[]) => (path.length ? String(path[0]) : undefined);
 
 /** Validates a typed incident; the single gate in front of every write. */
 export function validateIncident(
@@ -175,7 +170,7 @@ export function validateIncident(
   today: string,
 ): { ok: true; value: IncidentInput } | { ok: false; errors: FieldErrors } {
   const r = incidentInputSchema(today).safeParse(input);
-  return r.success ? { ok: true, value: r.data as IncidentInput } : { ok: false, errors: issuesToFieldErrors(r.error.issues) };
+  return r.success ? { ok: true, value: r.data as IncidentInput } : { ok: false, errors: fieldErrorsOf(r.error.issues, incidentFieldOf) as FieldErrors };
 }
 
 // ---------- form layer ----------

@@ -7,7 +7,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { auditLog, measures } from "../../../db/schema";
 import { audit, type Actor } from "../auth/audit.server";
-import { formErrors, type FormErrors } from "../auth/schema";
+import { fieldErrorsOf, type FieldErrors } from "../forms";
 import { MEASURES, type MeasureCode, type MeasureStatus } from "../incidents/taxonomy";
 import { isMeasureCode, isStale, MEASURE_CONTENT_FIELDS, measureSchema, type MeasureField, type MeasureInput } from "./schema";
 
@@ -88,7 +88,7 @@ export function updateMeasure(db: Db, code: string, input: MeasureInput, actor: 
 }
 
 export type MeasureFormResult =
-  | { ok: false; errors: FormErrors; values: Record<MeasureField, string> }
+  | { ok: false; errors: FieldErrors; values: Record<MeasureField, string> }
   | { ok: true; changed: string[] };
 
 /**
@@ -104,7 +104,7 @@ export function saveMeasureForm(
 ): MeasureFormResult | null {
   if (!isMeasureCode(code)) return null;
   const parsed = measureSchema(today).safeParse(values);
-  if (!parsed.success) return { ok: false, errors: formErrors(parsed.error), values };
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error.issues), values };
   const changed = updateMeasure(db, code, parsed.data, actor);
   return changed === null ? null : { ok: true, changed };
 }

@@ -6,7 +6,7 @@ import { desc, eq } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { trainingSessions } from "../../../db/schema";
 import { audit, type Actor } from "../auth/audit.server";
-import { formErrors, type FormErrors } from "../auth/schema";
+import { fieldErrorsOf, type FieldErrors } from "../forms";
 import { trainingSchema, type TrainingField, type TrainingInput } from "./schema";
 
 export type TrainingSession = typeof trainingSessions.$inferSelect;
@@ -38,12 +38,12 @@ export function createTraining(db: Db, input: TrainingInput, actor: Actor): numb
   });
 }
 
-export type TrainingFormResult = { ok: false; errors: FormErrors; values: Record<TrainingField, string> } | { ok: true; id: number };
+export type TrainingFormResult = { ok: false; errors: FieldErrors; values: Record<TrainingField, string> } | { ok: true; id: number };
 
 /** What the page's add action does with the posted form: validate (today = the Tokyo calendar day), then add. */
 export function addTrainingForm(db: Db, values: Record<TrainingField, string>, today: string, actor: Actor): TrainingFormResult {
   const parsed = trainingSchema(today).safeParse(values);
-  if (!parsed.success) return { ok: false, errors: formErrors(parsed.error), values };
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error.issues), values };
   return { ok: true, id: createTraining(db, parsed.data, actor) };
 }
 
