@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return { file: r.file, bytes: r.bytes };
   } catch (e) {
     // Answered on the page itself (200), above the list of backups.
-    const error = e instanceof BackupError ? { key: e.key, params: e.params } : { key: "backups.error.copyFailed" as const, params: { detail: (e as Error).message } };
+    const error = e instanceof BackupError ? e.userFacing : { key: "backups.error.copyFailed" as const, params: { detail: (e as Error).message } };
     return formFailure({ error, fieldErrors: {} }, 200);
   }
 }
