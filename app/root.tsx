@@ -16,7 +16,9 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "~/components/ui/nonce";
-import { isMessageKey, langFromCookie, translate, type Lang, type MessageKey } from "~/i18n";
+import { langFromCookie, type Lang, type MessageKey } from "~/i18n";
+import { rootMessages } from "~/i18n/dictionary.server";
+import { useT } from "~/i18n/use-t";
 import { can, type Permission, type Role } from "~/modules/auth/permissions";
 import { currentUser } from "~/modules/auth/guard.server";
 import stylesheet from "~/styles/app.css";
@@ -49,7 +51,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     departmentId: user.departmentId,
     mustChangePassword: user.mustChangePassword,
   };
-  return { lang: langFromCookie(request.headers.get("Cookie")), user: header };
+  const lang = langFromCookie(request.headers.get("Cookie"));
+  return { lang, user: header, messages: rootMessages(lang) };
 }
 
 const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean }[] = [
@@ -58,9 +61,9 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/incidents/new", key: "nav.newIncident", permission: "incidents.write" },
   { to: "/import", key: "nav.import", permission: "incidents.import" },
   { to: "/reports", key: "nav.reports", permission: "reports.executive" },
-  { to: "/measures", key: "registers.nav.measures", permission: "registers.manage" },
-  { to: "/training", key: "registers.nav.training", permission: "registers.manage" },
-  { to: "/consultations", key: "consultations.nav", permission: "consultations.manage" },
+  { to: "/measures", key: "nav.measures", permission: "registers.manage" },
+  { to: "/training", key: "nav.training", permission: "registers.manage" },
+  { to: "/consultations", key: "nav.consultations", permission: "consultations.manage" },
   { to: "/admin/users", key: "nav.users", permission: "users.manage" },
   { to: "/admin/audit", key: "nav.audit", permission: "audit.read" },
   { to: "/admin/settings", key: "nav.settings", permission: "settings.manage" },
@@ -68,8 +71,8 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/admin/backups", key: "nav.backups", permission: "settings.manage" },
 ];
 
-function Document({ lang, user, children }: { lang: Lang; user: HeaderUser | null; children: ReactNode }) {
-  const t = (key: MessageKey) => translate(lang, key);
+function Document({ lang, user, failed = false, children }: { lang: Lang; user: HeaderUser | null; failed?: boolean; children: ReactNode }) {
+  const { t, has } = useT();
   const location = useLocation();
   const nonce = useNonce();
   // A page names its title by dictionary key (`handle.titleKey`), so the tab reads in the user's language.
@@ -77,7 +80,8 @@ function Document({ lang, user, children }: { lang: Lang; user: HeaderUser | nul
     .map((m) => (m.handle as PageHandle | undefined)?.titleKey)
     .filter(Boolean)
     .pop();
-  const title = titleKey ? `${t(titleKey)} | ${t("app.name")}` : t("app.name");
+  // On the error page the failed route sent no messages, its title among them: the tab then shows the app's name.
+  const title = titleKey && (!failed || has(titleKey)) ? `${t(titleKey)} | ${t("app.name")}` : t("app.name");
   return (
     <html lang={lang}>
       <head>
@@ -151,26 +155,26 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>("root");
-  const lang = data?.lang ?? "ja";
+  const { lang, t, has } = useT();
   let status = 500;
   let key: MessageKey = "error.unexpected";
   if (isRouteErrorResponse(error)) {
     status = error.status;
     const wanted = typeof error.data === "string" ? error.data : "";
-    if (isMessageKey(wanted)) key = wanted;
+    if (has(wanted)) key = wanted;
     else if (status === 404) key = "error.notFound";
     else if (status === 400) key = "error.badRequest";
     else if (status === 403) key = "error.forbidden";
   }
   return (
-    <Document lang={lang} user={data?.user ?? null}>
+    <Document lang={lang} user={data?.user ?? null} failed>
       <section className="error-page">
         <h1>
-          {translate(lang, "error.title")} <small>({status})</small>
+          {t("error.title")} <small>({status})</small>
         </h1>
-        <p>{translate(lang, key)}</p>
+        <p>{t(key)}</p>
         <p>
-          <Link to="/">{translate(lang, "error.home")}</Link>
+          <Link to="/">{t("error.home")}</Link>
         </p>
       </section>
     </Document>

@@ -24,6 +24,7 @@ import { keepUpload, MAX_UPLOAD_BYTES, type Upload, uploadFor } from "~/modules/
 import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
 import { INCIDENT_FIELDS, type IncidentField } from "~/modules/incidents/schema";
 import { labelOf } from "~/modules/incidents/taxonomy";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "importPage.title" };
 
@@ -36,7 +37,7 @@ const LIMIT_TEXT = `${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, "incidents.import");
-  return { batches: listBatches(getDb(), 50), limit: LIMIT_TEXT };
+  return { batches: listBatches(getDb(), 50), limit: LIMIT_TEXT, messages: messages(request, ["importPage", "import", "field"]) };
 }
 
 type Problem = { key: MessageKey; params?: Record<string, string | number> };

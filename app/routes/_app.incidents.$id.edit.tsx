@@ -11,12 +11,13 @@ import { toFormValues } from "~/modules/incidents/form-values";
 import { updateIncident } from "~/modules/incidents/mutations.server";
 import { toInput } from "~/modules/incidents/queries.server";
 import { readForm } from "~/modules/http.server";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "form.editTitle" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
-  return { id, values: toFormValues(incident), ...formChoices(getDb(), user) };
+  return { id, values: toFormValues(incident), ...formChoices(getDb(), user), messages: messages(request, ["field", "incidentForm"]) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PrintButton } from "~/components/reports/ReportActions";
-import type { Message } from "~/i18n";
+import { type Message, messages } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { AppError } from "~/modules/errors";
@@ -29,6 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     supervisorComment: null,
   };
   return {
+    messages: messages(request, ["incidentReport", "report", "reports", "field", "auth"]),
     incident: {
       id,
       ref: incident.ref,

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { SelectField, TextArea, TextField } from "~/components/ui/fields";
-import type { MessageKey } from "~/i18n";
+import { type MessageKey, messages } from "~/i18n";
 import { ReviewedOn } from "~/components/registers/ReviewedOn";
 import { useT } from "~/i18n/use-t";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
@@ -29,6 +29,7 @@ async function load(request: Request, code: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, today, measure } = await load(request, params.code);
   return {
+    messages: messages(request, ["registers", "auth", "incidentForm"]),
     today,
     measure,
     history: measureHistory(getDb(), measure.code),
