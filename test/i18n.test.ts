@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { FALLBACK_MESSAGES } from "~/i18n/fallback";
 import { BOUNDARY_KEYS, en, ja, messages, rootMessages, translate } from "~/i18n/dictionary.server";
 
 /** Every .ts/.tsx file under app/, but the dictionaries. */
@@ -33,6 +34,10 @@ describe("i18n", () => {
     const missing = [...thrown].filter((k) => !k.startsWith("import.value.") && root[k as keyof typeof root] === undefined);
     expect(missing).toEqual([]);
     for (const k of BOUNDARY_KEYS) expect(root[k]).toBe(en[k]);
+  });
+
+  it("has the dictionary's Japanese texts in the error page's fallback (no root loader data)", () => {
+    for (const [key, text] of Object.entries(FALLBACK_MESSAGES)) expect(text, key).toBe(ja[key as keyof typeof ja]);
   });
 
   it("prints the commands' messages in Japanese, parameters filled in", () => {

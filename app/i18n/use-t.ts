@@ -1,5 +1,6 @@
 import { useMatches } from "@remix-run/react";
 import { useMemo } from "react";
+import { FALLBACK_MESSAGES } from "./fallback";
 import { format, type Messages, type Params } from "./format";
 import type { Lang, MessageKey } from "./index";
 
@@ -18,6 +19,7 @@ export function useT(): { lang: Lang; t: (key: MessageKey, params?: Params) => s
   return useMemo(() => {
     const all: Record<string, string> = {};
     let lang: Lang = "ja";
+    if (!matches.some((m) => m.id === "root" && m.data)) Object.assign(all, FALLBACK_MESSAGES);
     for (const m of matches) {
       const data = m.data as (WithMessages & { lang?: Lang }) | undefined;
       if (m.id === "root" && data?.lang) lang = data.lang;
