@@ -1,13 +1,15 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { openBrowser, SCREENSHOT_DIR, signIn } from "./browser";
+import { openBrowser, SCREENSHOT_DIR, signIn, watchProblems } from "./browser";
 
 const baseURL = inject("baseURL");
 const FIXTURES = path.resolve("test/fixtures/e2e");
 let context: BrowserContext;
 let close: () => Promise<void>;
 let page: Page;
+/** Console errors; the i18n ones (a message this page was not sent) fail the last test. */
+let problems: string[];
 
 const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 
@@ -25,6 +27,7 @@ async function upload(file: string) {
 beforeAll(async () => {
   ({ context, close } = await openBrowser());
   page = await context.newPage();
+  problems = watchProblems(page);
   page.on("dialog", (d) => void d.accept());
   await signIn(page, baseURL, inject("users").hr);
 });
@@ -112,5 +115,9 @@ describe("importing a Shift_JIS file on the import page", () => {
     await batch.getByRole("button", { name: "取り消す" }).click();
     await page.getByText("バッチを取り消しました(削除 3件、復元 0件)。").waitFor();
     expect(await totalIncidents()).toBe(before);
+  });
+
+  it("was sent every message it showed", () => {
+    expect(problems.filter((p) => p.startsWith("i18n:"))).toEqual([]);
   });
 });

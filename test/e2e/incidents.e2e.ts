@@ -2,12 +2,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { todayInTokyo } from "~/modules/incidents/dates";
-import { openBrowser, SCREENSHOT_DIR, signIn } from "./browser";
+import { openBrowser, SCREENSHOT_DIR, signIn, watchProblems } from "./browser";
 
 const baseURL = inject("baseURL");
 let context: BrowserContext;
 let close: () => Promise<void>;
 let page: Page;
+/** Console errors; the i18n ones (a message this page was not sent) fail the last test. */
+let problems: string[];
 
 const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 const totalText = () => page.locator(".result-count strong").innerText();
@@ -29,6 +31,7 @@ function futureDateTime(): string {
 beforeAll(async () => {
   ({ context, close } = await openBrowser());
   page = await context.newPage();
+  problems = watchProblems(page);
   await signIn(page, baseURL, inject("users").hr);
 });
 afterAll(async () => close?.());
@@ -147,5 +150,9 @@ describe("incident records in the browser", () => {
     await page.getByRole("button", { name: "削除する" }).click();
     await page.getByText("事案を削除しました。").waitFor();
     await expectTotal(demoCount);
+  });
+
+  it("was sent every message it showed", () => {
+    expect(problems.filter((p) => p.startsWith("i18n:"))).toEqual([]);
   });
 });
