@@ -3,16 +3,13 @@
  * the messages of its namespaces (use-t.ts), so a page that forgot one logs "i18n: no message …" and shows the key.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { en, ja } from "~/i18n/dictionary.server";
 import { openBrowser, signIn, watchProblems } from "./browser";
 import { DEMO } from "./periods";
 
-const baseURL = inject("baseURL");
-const users = inject("users");
-const scope = inject("scope");
-let context: BrowserContext;
-let close: () => Promise<void>;
+const [baseURL, scope] = [inject("baseURL"), inject("scope")];
+let browser: Awaited<ReturnType<typeof openBrowser>>;
 let page: Page;
 let problems: string[];
 
@@ -27,7 +24,7 @@ const MISSING = ["/incidents/99999999", "/reports/issued/999999", "/consultation
 const KEYS = Object.keys(ja);
 
 async function setLang(lang: "ja" | "en") {
-  await context.addCookies([{ name: "lang", value: lang, url: baseURL }]);
+  await browser.context.addCookies([{ name: "lang", value: lang, url: baseURL }]);
 }
 /** The page's visible text, once hydrated (a missing key is logged when the browser renders it too). */
 async function shown(): Promise<string> {
@@ -35,17 +32,21 @@ async function shown(): Promise<string> {
   return page.locator("body").innerText();
 }
 const keysShown = (text: string) => KEYS.filter((k) => text.includes(k));
+/** Loads a page whole, checks its status and that it shows no key; its text. */
+async function visit(url: string, status: number, label: string): Promise<string> {
+  expect((await page.goto(`${baseURL}${url}`))?.status(), label).toBe(status);
+  const text = await shown();
+  expect(keysShown(text), label).toEqual([]);
+  return text;
+}
 
 beforeAll(async () => {
-  ({ context, close } = await openBrowser());
-  page = await context.newPage();
+  browser = await openBrowser();
+  page = await browser.context.newPage();
   problems = watchProblems(page);
-  await signIn(page, baseURL, users.admin);
+  await signIn(page, baseURL, inject("users").admin);
 });
-afterAll(async () => {
-  await setLang("ja").catch(() => undefined);
-  await close?.();
-});
+afterAll(async () => browser?.close());
 
 describe("every page in both languages", () => {
   it("renders each main page's texts in Japanese and in English, with no missing message", async () => {
@@ -53,11 +54,8 @@ describe("every page in both languages", () => {
     for (const lang of ["ja", "en"] as const) {
       await setLang(lang);
       for (const url of PAGES) {
-        const answer = await page.goto(`${baseURL}${url}`);
-        expect(answer?.status(), `${lang} ${url}`).toBe(200);
-        const text = await shown();
+        await visit(url, 200, `${lang} ${url}`);
         expect(await page.locator("html").getAttribute("lang")).toBe(lang);
-        expect(keysShown(text), `${lang} ${url}`).toEqual([]);
         (headings[url] ??= []).push(await page.locator("h1").first().innerText());
       }
     }
@@ -86,17 +84,10 @@ describe("every page in both languages", () => {
     for (const lang of ["ja", "en"] as const) {
       await setLang(lang);
       for (const url of MISSING) {
-        const answer = await page.goto(`${baseURL}${url}`);
-        expect(answer?.status(), `${lang} ${url}`).toBe(404);
-        const text = await shown();
-        expect(keysShown(text), `${lang} ${url}`).toEqual([]);
-        expect(text, `${lang} ${url}`).toContain((lang === "ja" ? ja : en)["error.title"]);
+        expect(await visit(url, 404, `${lang} ${url}`), `${lang} ${url}`).toContain((lang === "ja" ? ja : en)["error.title"]);
       }
       // No route matched: no loader ran, so no messages came; the page falls back to Japanese (app/i18n/fallback.ts).
-      expect((await page.goto(`${baseURL}/no-such-page`))?.status()).toBe(404);
-      const text = await shown();
-      expect(keysShown(text)).toEqual([]);
-      expect(text).toContain(ja["error.notFound"]);
+      expect(await visit("/no-such-page", 404, `${lang} /no-such-page`)).toContain(ja["error.notFound"]);
     }
     expect(problems).toEqual([]);
   });
