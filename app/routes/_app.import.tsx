@@ -10,7 +10,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { TableHead } from "~/components/ui/TableHead";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
-import type { MessageKey } from "~/i18n/ja";
+import { messages, type MessageKey } from "~/i18n";
 import { getDb } from "~/modules/db.server";
 import { readForm } from "~/modules/http.server";
 import { AppError } from "~/modules/errors";
@@ -24,7 +24,6 @@ import { keepUpload, MAX_UPLOAD_BYTES, type Upload, uploadFor } from "~/modules/
 import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
 import { INCIDENT_FIELDS, type IncidentField } from "~/modules/incidents/schema";
 import { labelOf } from "~/modules/incidents/taxonomy";
-import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "importPage.title" };
 
