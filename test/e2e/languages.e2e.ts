@@ -64,6 +64,20 @@ describe("every page in both languages", () => {
     expect(problems).toEqual([]);
   });
 
+  it("sends a page only its language's messages of its namespaces", async () => {
+    for (const [lang, other] of [["en", ja], ["ja", en]] as const) {
+      await setLang(lang);
+      await page.goto(`${baseURL}/import`);
+      const html = await page.content();
+      const mine = lang === "en" ? en : ja;
+      expect(html).toContain(mine["importPage.intro"]);
+      // Another page's namespace, and this page's texts in the other language, never came.
+      for (const text of [mine["audit.intro"], mine["backups.title"], other["importPage.intro"], other["error.title"]]) {
+        expect(html, text).not.toContain(text);
+      }
+    }
+  });
+
   it("keeps every message when moving between pages in the browser (each route's loader brings its own)", async () => {
     for (const lang of ["en", "ja"] as const) {
       await setLang(lang);
