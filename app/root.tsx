@@ -16,7 +16,9 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "~/components/ui/nonce";
-import { isMessageKey, langFromCookie, translate, type Lang, type Message, type MessageKey } from "~/i18n";
+import { langFromCookie, type Lang, type Message, type MessageKey } from "~/i18n";
+import { rootMessages } from "~/i18n/dictionary.server";
+import { useT } from "~/i18n/use-t";
 import { isAppError } from "~/modules/errors";
 import { can, type Permission, type Role } from "~/modules/auth/permissions";
 import { currentUser } from "~/modules/auth/guard.server";
@@ -50,7 +52,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     departmentId: user.departmentId,
     mustChangePassword: user.mustChangePassword,
   };
-  return { lang: langFromCookie(request.headers.get("Cookie")), user: header };
+  const lang = langFromCookie(request.headers.get("Cookie"));
+  return { lang, user: header, messages: rootMessages(lang) };
 }
 
 const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean }[] = [
@@ -59,9 +62,9 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/incidents/new", key: "nav.newIncident", permission: "incidents.write" },
   { to: "/import", key: "nav.import", permission: "incidents.import" },
   { to: "/reports", key: "nav.reports", permission: "reports.executive" },
-  { to: "/measures", key: "registers.nav.measures", permission: "registers.manage" },
-  { to: "/training", key: "registers.nav.training", permission: "registers.manage" },
-  { to: "/consultations", key: "consultations.nav", permission: "consultations.manage" },
+  { to: "/measures", key: "nav.measures", permission: "registers.manage" },
+  { to: "/training", key: "nav.training", permission: "registers.manage" },
+  { to: "/consultations", key: "nav.consultations", permission: "consultations.manage" },
   { to: "/admin/users", key: "nav.users", permission: "users.manage" },
   { to: "/admin/audit", key: "nav.audit", permission: "audit.read" },
   { to: "/admin/settings", key: "nav.settings", permission: "settings.manage" },
@@ -69,8 +72,8 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/admin/backups", key: "nav.backups", permission: "settings.manage" },
 ];
 
-function Document({ lang, user, children }: { lang: Lang; user: HeaderUser | null; children: ReactNode }) {
-  const t = (key: MessageKey) => translate(lang, key);
+function Document({ lang, user, failed = false, children }: { lang: Lang; user: HeaderUser | null; failed?: boolean; children: ReactNode }) {
+  const { t, has } = useT();
   const location = useLocation();
   const nonce = useNonce();
   // A page names its title by dictionary key (`handle.titleKey`), so the tab reads in the user's language.
@@ -78,7 +81,8 @@ function Document({ lang, user, children }: { lang: Lang; user: HeaderUser | nul
     .map((m) => (m.handle as PageHandle | undefined)?.titleKey)
     .filter(Boolean)
     .pop();
-  const title = titleKey ? `${t(titleKey)} | ${t("app.name")}` : t("app.name");
+  // On the error page the failed route sent no messages, its title among them: the tab then shows the app's name.
+  const title = titleKey && (!failed || has(titleKey)) ? `${t(titleKey)} | ${t("app.name")}` : t("app.name");
   return (
     <html lang={lang}>
       <head>
@@ -156,17 +160,17 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>("root");
-  const lang = data?.lang ?? "ja";
-  const { status, message } = errorPageOf(error);
+  const { lang, t, has } = useT();
+  const { status, message } = errorPageOf(error, has);
   return (
-    <Document lang={lang} user={data?.user ?? null}>
+    <Document lang={lang} user={data?.user ?? null} failed>
       <section className="error-page">
         <h1>
-          {translate(lang, "error.title")} <small>({status})</small>
+          {t("error.title")} <small>({status})</small>
         </h1>
-        <p>{translate(lang, message.key, message.params)}</p>
+        <p>{t(message.key, message.params)}</p>
         <p>
-          <Link to="/">{translate(lang, "error.home")}</Link>
+          <Link to="/">{t("error.home")}</Link>
         </p>
       </section>
     </Document>
@@ -175,11 +179,11 @@ export function ErrorBoundary() {
 
 const FALLBACK: Record<number, MessageKey> = { 400: "error.badRequest", 403: "error.forbidden", 404: "error.notFound" };
 
-function errorPageOf(error: unknown): { status: number; message: Message } {
+function errorPageOf(error: unknown, has: (key: string) => key is MessageKey): { status: number; message: Message } {
   if (isAppError(error)) return { status: error.status, message: error.userFacing };
   if (!isRouteErrorResponse(error)) return { status: 500, message: { key: "error.unexpected" } };
   const body: unknown = error.data;
   const wanted = (typeof body === "string" ? { key: body } : body) as { key?: unknown; params?: Message["params"] } | null;
-  if (wanted && typeof wanted.key === "string" && isMessageKey(wanted.key)) return { status: error.status, message: { key: wanted.key, params: wanted.params } };
+  if (wanted && typeof wanted.key === "string" && has(wanted.key)) return { status: error.status, message: { key: wanted.key, params: wanted.params } };
   return { status: error.status, message: { key: FALLBACK[error.status] ?? "error.unexpected" } };
 }

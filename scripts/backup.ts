@@ -9,6 +9,7 @@
  */
 import os from "node:os";
 import path from "node:path";
+import { translate } from "../app/i18n";
 import type { Actor } from "../app/modules/auth/audit.server";
 import { backupDatabase, nextBackupFile, pruneBackups } from "../app/modules/backup/backup.server";
 import { BackupError, type BackupErrorCode } from "../app/modules/backup/errors";
@@ -33,7 +34,7 @@ const o = args.values;
 let keep: number | null = null;
 if (o.keep !== undefined) {
   keep = Number(o.keep);
-  if (!/^\d+$/.test(o.keep) || keep < 1) usage(`--keep は1以上の整数です (--keep must be a whole number of at least 1): ${o.keep}`);
+  if (!/^\d+$/.test(o.keep) || keep < 1) usage(translate("ja", "cli.backup.keep", { keep: o.keep }));
 }
 
 /** Refusals before anything was attempted: the command line or the files named on it must change. */
@@ -50,20 +51,20 @@ try {
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ ok: true, ...r, pruned }, null, 2)}\n`);
   } else {
-    console.log(`バックアップを作成し、検証しました (backup written and verified): ${r.file}`);
-    console.log(`  元のデータベース (database):  ${source}`);
-    console.log(`  サイズ (size):                ${formatBytes(r.bytes)} (${r.bytes.toLocaleString()} bytes)`);
+    console.log(translate("ja", "cli.backup.done", { file: r.file }));
+    console.log(translate("ja", "cli.backup.database", { file: source }));
+    console.log(translate("ja", "cli.backup.size", { size: formatBytes(r.bytes), bytes: r.bytes.toLocaleString() }));
     console.log(`  SHA-256:                      ${r.sha256}`);
-    console.log(`  所要時間 (time):              ${(r.ms / 1000).toFixed(2)} s`);
-    console.log("  件数 (rows per table):");
+    console.log(translate("ja", "cli.backup.time", { seconds: (r.ms / 1000).toFixed(2) }));
+    console.log(translate("ja", "cli.backup.rows"));
     const width = Math.max(...Object.keys(r.counts).map((k) => k.length));
     for (const [table, n] of Object.entries(r.counts)) console.log(`    ${table.padEnd(width)}  ${n.toLocaleString().padStart(10)}`);
-    console.log("  検証 (verification): integrity_check ok, foreign_key_check ok, migrations and row counts match → ok");
-    for (const f of pruned) console.log(`古いバックアップを削除しました (pruned, --keep ${keep}): ${f}`);
+    console.log(translate("ja", "cli.backup.verified"));
+    for (const f of pruned) console.log(translate("ja", "cli.backup.pruned", { keep: String(keep), file: f }));
   }
 } catch (e) {
   if (!(e instanceof BackupError)) throw e;
   if (o.json) process.stdout.write(`${JSON.stringify({ ok: false, code: e.code, message: e.message }, null, 2)}\n`);
-  console.error(`バックアップに失敗しました (backup failed): ${e.message}`);
+  console.error(translate("ja", "cli.backup.failed", { message: e.message }));
   process.exit(REFUSED.includes(e.code) ? 2 : 1);
 }

@@ -49,11 +49,11 @@ if (opts.batches || opts.undo !== undefined) {
   if (opts.batches) {
     const batches = listBatches(db);
     if (json) print(batches);
-    else if (batches.length === 0) console.log("取り込み履歴はありません。");
+    else if (batches.length === 0) console.log(translate("ja", "cli.import.noBatches"));
     else {
       for (const b of batches) {
-        const state = b.undoneAt ? `取消済 ${b.undoneAt}` : `保存 ${b.stored}件`;
-        console.log(`${b.id}  ${b.createdAt}  ${b.fileName}  取込${b.imported} 更新${b.updated} 重複${b.duplicates} エラー${b.invalid}  ${state}`);
+        const state = b.undoneAt ? translate("ja", "cli.import.batchUndone", { at: b.undoneAt }) : translate("ja", "cli.import.batchStored", { n: b.stored });
+        console.log(translate("ja", "cli.import.batch", { id: b.id, createdAt: b.createdAt, file: b.fileName, imported: b.imported, updated: b.updated, duplicates: b.duplicates, invalid: b.invalid, state }));
       }
     }
     process.exit(0);
@@ -61,7 +61,7 @@ if (opts.batches || opts.undo !== undefined) {
   try {
     const r = undoBatch(db, opts.undo!, actor);
     if (json) print({ batchId: opts.undo, ...r });
-    else console.log(`バッチ ${opts.undo} を取り消しました: 削除 ${r.deleted}件、復元 ${r.restored}件`);
+    else console.log(translate("ja", "cli.import.undone", { batch: opts.undo!, deleted: r.deleted, restored: r.restored }));
     process.exit(0);
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
@@ -91,28 +91,32 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
 }
 
 function report(r: ImportResult): void {
-  const delimiter = r.delimiter === "\t" ? "タブ" : "カンマ";
-  console.log(`ファイル: ${r.file}  文字コード: ${r.encoding}  区切り: ${delimiter}`);
-  if (r.warnings.unknownColumns.length) console.log(`注意: 認識できない列を無視しました: ${r.warnings.unknownColumns.join("、")}`);
-  if (r.warnings.repeatedColumns.length) console.log(`注意: 同じ項目の列が重複しているため無視しました: ${r.warnings.repeatedColumns.join("、")}`);
+  const delimiter = translate("ja", r.delimiter === "\t" ? "cli.import.tab" : "cli.import.comma");
+  console.log(translate("ja", "cli.import.file", { file: r.file, encoding: r.encoding, delimiter }));
+  const list = (columns: string[]) => columns.join(translate("ja", "common.listSeparator"));
+  if (r.warnings.unknownColumns.length) console.log(translate("ja", "cli.import.unknownColumns", { columns: list(r.warnings.unknownColumns) }));
+  if (r.warnings.repeatedColumns.length) console.log(translate("ja", "cli.import.repeatedColumns", { columns: list(r.warnings.repeatedColumns) }));
   if (!r.dryRun && !r.blocked) {
-    console.log(`行数 ${r.rows}  取込 ${r.imported}  更新 ${r.updated}  重複 ${r.duplicates}  エラー ${r.invalid}`);
+    console.log(translate("ja", "cli.import.counts", { rows: r.rows, imported: r.imported, updated: r.updated, duplicates: r.duplicates, invalid: r.invalid }));
   } else {
     // Nothing was stored: say what the valid rows would do, apart from what was done (nothing).
     const v = r.valid;
-    console.log(`行数 ${r.rows}  エラー ${r.invalid}  保存 0件 — 正しい行 ${v.rows}件を保存すると: 取込 ${v.imported}  更新 ${v.updated}  重複 ${v.duplicates}`);
+    console.log(
+      translate("ja", "cli.import.nothingStoredCounts", { rows: r.rows, invalid: r.invalid, validRows: v.rows, imported: v.imported, updated: v.updated, duplicates: v.duplicates }),
+    );
   }
   for (const e of r.errors.slice(0, SHOWN_ERRORS)) {
-    console.log(`  ${e.row}行目 ${e.column}${e.value ? `「${e.value}」` : ""}: ${e.message}`);
+    const where = { row: e.row, column: e.column, value: e.value, message: e.message };
+    console.log(translate("ja", e.value ? "cli.import.rowErrorValue" : "cli.import.rowError", where));
   }
-  if (r.invalid && r.errors.length > SHOWN_ERRORS) console.log(`  …ほか ${r.errors.length - SHOWN_ERRORS}件以上のエラー`);
-  if (r.errorFileFailure) console.log(`注意: エラーファイルを書き出せませんでした: ${r.errorFileFailure}`);
-  if (r.errorFile) console.log(`エラーのあった行を書き出しました: ${r.errorFile}(修正して再度取り込めます)`);
-  if (r.importedBefore) console.log(`同じ内容のファイルを ${r.importedBefore.at} に取り込み済みです(バッチ ${r.importedBefore.batchId})。`);
-  if (r.dryRun) console.log(r.invalid ? "確認のみ(--dry-run): エラーがあります。何も保存していません。" : "確認のみ(--dry-run): 問題はありません。何も保存していません。");
-  else if (r.committed) console.log(`保存しました(バッチ ${r.batchId})。`);
-  else if (r.blocked) console.log("エラーがあるため何も保存していません。--skip-invalid を付けると正しい行だけを保存します。");
-  else console.log("新しい事案・変更はありませんでした(すべて登録済み)。何も保存していません。");
+  if (r.invalid && r.errors.length > SHOWN_ERRORS) console.log(translate("ja", "cli.import.moreErrors", { n: r.errors.length - SHOWN_ERRORS }));
+  if (r.errorFileFailure) console.log(translate("ja", "cli.import.errorFileFailed", { detail: r.errorFileFailure }));
+  if (r.errorFile) console.log(translate("ja", "cli.import.errorFile", { file: r.errorFile }));
+  if (r.importedBefore) console.log(translate("ja", "cli.import.importedBefore", { at: r.importedBefore.at, batch: r.importedBefore.batchId }));
+  if (r.dryRun) console.log(translate("ja", r.invalid ? "cli.import.dryRunErrors" : "cli.import.dryRunOk"));
+  else if (r.committed) console.log(translate("ja", "cli.import.stored", { batch: String(r.batchId) }));
+  else if (r.blocked) console.log(translate("ja", "cli.import.blocked"));
+  else console.log(translate("ja", "cli.import.nothingNew"));
 }
 
 const db = openDatabase();
@@ -138,6 +142,6 @@ try {
   const unusable = e instanceof UnusableFile ? { message: e.message, partial: e.partial } : null;
   if (!unusable) throw e;
   if (json) print({ file, encoding: null, ...unusable.partial, error: unusable.message, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun: opts["dry-run"], batchId: null, errors: [], valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 } });
-  else console.error(`取り込めません: ${unusable.message}`);
+  else console.error(translate("ja", "cli.import.unusable", { message: unusable.message }));
   process.exit(2);
 }

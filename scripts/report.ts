@@ -7,6 +7,7 @@
  * cannot be read).
  */
 import fs from "node:fs";
+import { translate } from "../app/i18n";
 import { openDatabase } from "../db/client.server";
 import { buildComplianceReport } from "../app/modules/reports/compliance.server";
 import { toHtml, toMarkdown, toReportCsv } from "../app/modules/reports/render";
@@ -42,7 +43,7 @@ const db = openDatabase();
 try {
   const settings = getSettings(db);
   const period = parsePeriod(o.period, settings.fiscalYearStartMonth);
-  if (!period) usage(`期間を読み取れません (cannot read the period): ${o.period}`);
+  if (!period) usage(translate("ja", "cli.report.badPeriod", { period: o.period }));
   const report = buildComplianceReport(db, period, { audience: o.audience, lang, today: todayInTokyo(), settings });
   const text =
     format === "json"

@@ -9,6 +9,7 @@
  */
 import os from "node:os";
 import readline from "node:readline/promises";
+import { translate } from "../app/i18n";
 import type { Actor } from "../app/modules/auth/audit.server";
 import { BackupError, type BackupErrorCode } from "../app/modules/backup/errors";
 import { countFile, findBackupBySha } from "../app/modules/backup/history.server";
@@ -29,13 +30,13 @@ const REFUSED: BackupErrorCode[] = ["notFound", "sameFile"];
 
 function fail(e: unknown): never {
   if (!(e instanceof BackupError)) throw e;
-  console.error(`復元できません (cannot restore): ${e.message}`);
+  console.error(translate("ja", "cli.restore.cannot", { message: e.message }));
   process.exit(REFUSED.includes(e.code) ? 2 : 1);
 }
 
 const args = parseCommandLine({ allowPositionals: true, options: { yes: { type: "boolean", default: false } } }, USAGE);
 const { values: o, positionals } = args;
-if (positionals.length !== 1) usage(positionals.length ? "復元するファイルは1つだけ指定してください (give one file)" : "復元するファイルを指定してください (give the backup file)");
+if (positionals.length !== 1) usage(translate("ja", positionals.length ? "cli.restore.oneFile" : "cli.restore.noFile"));
 const file = positionals[0];
 const target = databasePath();
 const actor: Actor = { userId: null, name: `${os.userInfo().username} (cli)`, ip: null };
@@ -49,18 +50,18 @@ try {
 
 const known = findBackupBySha(target, verified.sha256);
 const current = countFile(target);
-console.log(`バックアップ (backup):         ${verified.file}`);
+console.log(translate("ja", "cli.restore.backup", { file: verified.file }));
 console.log(
   known
-    ? `作成日時 (taken at):           ${displayInstant(known.startedAt)} (backups の記録 / recorded, ${known.userName})`
-    : `作成日時 (taken at):           ${displayInstant(verified.modifiedAt)} (ファイルの更新日時 / file time)`,
+    ? translate("ja", "cli.restore.takenRecorded", { at: displayInstant(known.startedAt), user: known.userName })
+    : translate("ja", "cli.restore.takenFileTime", { at: displayInstant(verified.modifiedAt) }),
 );
-console.log(`サイズ (size):                 ${formatBytes(verified.bytes)}   SHA-256 ${verified.sha256}`);
-console.log(`検証 (verification):           ok (integrity_check, foreign_key_check, migrations)`);
+console.log(translate("ja", "cli.restore.size", { size: formatBytes(verified.bytes), sha256: verified.sha256 }));
+console.log(translate("ja", "cli.restore.verified"));
 if (verified.pendingMigrations > 0) {
-  console.log(`  古い版のバックアップです。復元時にマイグレーション${verified.pendingMigrations}件を適用します (older version: ${verified.pendingMigrations} migrations will be applied)`);
+  console.log(translate("ja", "cli.restore.olderVersion", { n: verified.pendingMigrations }));
 }
-console.log(`復元先 (into):                 ${target}${current ? "" : " (まだありません / does not exist yet)"}`);
+console.log(translate("ja", current ? "cli.restore.into" : "cli.restore.intoNew", { file: target }));
 const tables = [...new Set([...Object.keys(verified.counts), ...Object.keys(current ?? {})])].filter((t) => t !== "__drizzle_migrations").sort();
 const width = Math.max(...tables.map((t) => t.length), 5);
 console.log(`\n  ${"table".padEnd(width)}  ${"backup".padStart(10)}  ${"current".padStart(10)}`);
@@ -74,20 +75,14 @@ console.log("");
 
 if (!o.yes) {
   if (!process.stdin.isTTY) {
-    console.error(
-      "確認できないため中止しました。端末から実行して restore と入力するか、--yes を付けてください。\n" +
-        "(refused: not a terminal, so nothing can be confirmed; run it from a terminal, or pass --yes)",
-    );
+    console.error(translate("ja", "cli.restore.notTerminal"));
     process.exit(2);
   }
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await rl.question(
-    "現在のデータベースをこのバックアップの内容で置き換えます。全員がサインインし直す必要があります。\n" +
-      "復元するには restore と入力してください (type restore to continue): ",
-  );
+  const answer = await rl.question(translate("ja", "cli.restore.confirm"));
   rl.close();
   if (answer.trim() !== "restore") {
-    console.error("中止しました。何も変更していません (cancelled; nothing was changed)");
+    console.error(translate("ja", "cli.restore.cancelled"));
     process.exit(2);
   }
 }
@@ -95,14 +90,14 @@ if (!o.yes) {
 try {
   const started = Date.now();
   const r = await restoreDatabase(file, target, { actor });
-  console.log(`復元しました (restored) in ${((Date.now() - started) / 1000).toFixed(2)} s: ${r.file} → ${target}`);
+  console.log(translate("ja", "cli.restore.restored", { seconds: ((Date.now() - started) / 1000).toFixed(2), file: r.file, target }));
   if (r.safetyCopy) {
-    console.log(`復元前のデータベースの退避先 (the database as it was, to undo this): ${r.safetyCopy}`);
-    console.log(`  元に戻すには (to undo): npm run restore -- ${r.safetyCopy}`);
+    console.log(translate("ja", "cli.restore.safetyCopy", { file: r.safetyCopy }));
+    console.log(translate("ja", "cli.restore.undo", { file: r.safetyCopy }));
   }
-  if (r.pendingMigrations > 0) console.log(`マイグレーションを適用しました (migrations applied): ${r.pendingMigrations}`);
-  console.log("すべてのセッションを終了しました。全員がサインインし直す必要があります (every session was ended: everyone must sign in again)");
-  console.log("動作中のサーバーは、次の操作から復元後の内容を表示します (a running server shows the restored data from its next request)");
+  if (r.pendingMigrations > 0) console.log(translate("ja", "cli.restore.migrated", { n: r.pendingMigrations }));
+  console.log(translate("ja", "cli.restore.signInAgain"));
+  console.log(translate("ja", "cli.restore.serverNote"));
 } catch (e) {
   fail(e);
 }

@@ -13,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
+import { translate } from "../app/i18n";
 import { type Db, databasePath, openDatabase } from "../db/client.server";
 import { type DatabaseProblem, problemOf, quickCheck } from "../db/health.server";
 import { countIncidents } from "../app/modules/incidents/queries.server";
@@ -39,10 +40,10 @@ function buildIfStale(): void {
   const built = fs.statSync(BUILD_FILE, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const sources = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
   if (built >= sources) return;
-  console.log(built ? "ソースが更新されているため再ビルドします… (rebuilding: sources changed)" : "ビルドしています… (building)");
+  console.log(translate("ja", built ? "cli.start.rebuilding" : "cli.start.building"));
   const r = spawnSync(path.join(root, "node_modules/.bin/remix"), ["build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   if (r.status !== 0) {
-    console.error("ビルドに失敗しました (build failed)");
+    console.error(translate("ja", "cli.start.buildFailed"));
     process.exit(1);
   }
 }
@@ -53,10 +54,10 @@ function announceFirstAdmin(email: string, password: string): void {
   console.log(
     [
       line,
-      "最初の管理者を作成しました (first admin created)",
-      `  メールアドレス (e-mail):             ${email}`,
-      `  ワンタイムパスワード (one-time password): ${password}`,
-      "  このパスワードは一度だけ表示されます。最初のサインインで新しいパスワードに変更してください。",
+      translate("ja", "cli.start.firstAdmin"),
+      translate("ja", "cli.start.firstAdminEmail", { email }),
+      translate("ja", "cli.start.firstAdminPassword", { password }),
+      translate("ja", "cli.start.firstAdminOnce"),
       "  (shown only now; you will be asked to choose a new password at first sign-in)",
       line,
     ].join("\n"),
@@ -66,8 +67,8 @@ function announceFirstAdmin(email: string, password: string): void {
 /** Stops the start with what is wrong with the database and what to do, without a stack trace. */
 function refuse(problem: DatabaseProblem): never {
   const line = "=".repeat(72);
-  const detail = problem.detail ? [`詳細 (details from SQLite):`, problem.detail] : [];
-  console.error([line, "起動できません (the app cannot start)", problem.ja, problem.en, ...detail, line].join("\n"));
+  const detail = problem.detail ? [translate("ja", "cli.start.sqliteDetail"), problem.detail] : [];
+  console.error([line, translate("ja", "cli.start.cannotStart"), problem.ja, problem.en, ...detail, line].join("\n"));
   process.exit(1);
 }
 
@@ -77,7 +78,7 @@ async function prepareDatabase(): Promise<void> {
   try {
     // Before anything writes to it: a damaged file is refused, not migrated or served.
     const ms = quickCheck(file);
-    if (ms > 0) console.log(`データベースの整合性チェック: OK (quick_check ${(ms / 1000).toFixed(1)} s)`);
+    if (ms > 0) console.log(translate("ja", "cli.start.quickCheck", { seconds: (ms / 1000).toFixed(1) }));
     db = openDatabase(file);
   } catch (e) {
     const problem = problemOf(e, file);
@@ -91,7 +92,7 @@ async function prepareDatabase(): Promise<void> {
       if (Number.isInteger(n) && n > 0) {
         const started = Date.now();
         const r = seedDemo(db, { incidents: n });
-        console.log(`デモデータを投入しました: 事案 ${r.incidents}件 (demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        console.log(translate("ja", "cli.start.demoLoaded", { n: r.incidents, seconds: ((Date.now() - started) / 1000).toFixed(1) }));
       }
     }
     const admin = await ensureFirstAdmin(db, process.env.FIRST_ADMIN_EMAIL ?? FIRST_ADMIN_EMAIL);
@@ -113,7 +114,7 @@ async function serve(): Promise<void> {
   const server = app.listen(port, host, () => {
     const addr = server.address();
     const actual = typeof addr === "object" && addr ? addr.port : port;
-    console.log(`http://localhost:${actual} で待ち受けています (listening; database: ${databasePath()})`);
+    console.log(translate("ja", "cli.start.listening", { port: actual, database: databasePath() }));
     const warmUp = (build.entry.module as { warmUp?: () => void }).warmUp;
     if (warmUp) setImmediate(warmUp);
   });

@@ -56,7 +56,7 @@ if (command === "list") {
   if (opts.json) process.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
   else {
     for (const u of users) {
-      console.log(`${u.email}\t${u.role}\t${u.department ?? ""}\t${u.disabledAt ? "無効" : "有効"}`);
+      console.log(`${u.email}\t${u.role}\t${u.department ?? ""}\t${translate("ja", u.disabledAt ? "cli.user.disabled" : "cli.user.enabled")}`);
     }
   }
   db.$client.close();
@@ -83,10 +83,10 @@ if (command === "list") {
   const db = openDatabase();
   try {
     const { id, oneTimePassword } = await createUser(db, parsed.data, actor, { password });
-    console.log(`ユーザーを追加しました: ${parsed.data.email} (${parsed.data.role}, id ${id})`);
+    console.log(translate("ja", "cli.user.added", { email: parsed.data.email, role: parsed.data.role, id }));
     if (oneTimePassword) {
-      console.log(`ワンタイムパスワード (one-time password): ${oneTimePassword}`);
-      console.log("最初のサインインで変更が必要です (must be changed at first sign-in)");
+      console.log(translate("ja", "cli.user.oneTimePassword", { password: oneTimePassword }));
+      console.log(translate("ja", "cli.user.mustChange"));
     }
   } catch (e) {
     if (e instanceof AppError) refuse(translate("ja", e.userMessage));

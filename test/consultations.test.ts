@@ -74,9 +74,9 @@ describe("permission", () => {
 describe("validation (invalid input writes nothing)", () => {
   it("refuses a received day in the future, missing or not a day", () => {
     const db = memoryDb();
-    expect(rejected(db, form({ receivedOn: "2026-11-22" }))).toEqual({ receivedOn: "errors.futureDate" });
+    expect(rejected(db, form({ receivedOn: "2026-11-22" }))).toEqual({ receivedOn: "error.futureDate" });
     expect(rejected(db, form({ receivedOn: "" }))).toEqual({ receivedOn: "consultations.errors.receivedOnRequired" });
-    expect(rejected(db, form({ receivedOn: "2026-02-30" }))).toEqual({ receivedOn: "errors.invalidDate" });
+    expect(rejected(db, form({ receivedOn: "2026-02-30" }))).toEqual({ receivedOn: "error.invalidDate" });
     // Today itself is allowed.
     expect(createConsultationForm(db, form({ receivedOn: TODAY, firstResponseOn: TODAY, closedOn: TODAY }), TODAY, actor).ok).toBe(true);
   });
@@ -90,8 +90,8 @@ describe("validation (invalid input writes nothing)", () => {
       closedOn: "consultations.errors.beforeReceived",
     });
     expect(rejected(db, form({ firstResponseOn: "2026-11-22", closedOn: "2027-01-01" }))).toEqual({
-      firstResponseOn: "errors.futureDate",
-      closedOn: "errors.futureDate",
+      firstResponseOn: "error.futureDate",
+      closedOn: "error.futureDate",
     });
     // The same day as received is fine.
     expect(createConsultationForm(db, form({ receivedOn: "2026-06-10", firstResponseOn: "2026-06-10", closedOn: "2026-06-10" }), TODAY, actor).ok).toBe(true);
@@ -129,7 +129,7 @@ describe("validation (invalid input writes nothing)", () => {
     expect(
       rejected(db, form({ receivedOn: "2026-12-01", route: "fax", anonymous: "on", employeeRef: "E-1", incidentId: "42" })),
     ).toEqual({
-      receivedOn: "errors.futureDate",
+      receivedOn: "error.futureDate",
       route: "consultations.errors.route",
       employeeRef: "consultations.errors.anonymousWithRef",
       incidentId: "consultations.errors.incidentMissing",

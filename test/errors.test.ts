@@ -55,15 +55,15 @@ describe("a form's reply", () => {
     });
   });
 
-  it("keeps the first message per field, reads a message zod wrote itself as errors.invalidCode, and takes out _form", () => {
+  it("keeps the first message per field, reads a message zod wrote itself as error.invalidCode, and takes out _form", () => {
     const schema = z
-      .object({ a: z.string().min(2, { message: msg("errors.required") }).regex(/\d/), b: z.number() })
+      .object({ a: z.string().min(2, { message: msg("error.required") }).regex(/\d/), b: z.number() })
       .refine(() => false, { message: msg("error.badRequest") });
     const values = { a: "x", b: "y" };
     const parsed = parseForm(schema, values);
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(parsed.reply).toEqual({ error: null, fieldErrors: { a: { key: "errors.required" }, b: { key: "errors.invalidCode" } }, values });
+    expect(parsed.reply).toEqual({ error: null, fieldErrors: { a: { key: "error.required" }, b: { key: "error.invalidCode" } }, values });
     const root = schema.safeParse({ a: "12", b: 1 });
     expect(fieldErrorsOf(root.error!.issues)).toEqual({ _form: { key: "error.badRequest" } });
     const whole = parseForm(schema, { a: "12", b: 1 });

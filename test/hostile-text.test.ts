@@ -47,39 +47,39 @@ describe("every form's free text", () => {
     for (const field of ["ref", "department", "client", "summary", "verbatim", "prevention"]) {
       for (const c of FORBIDDEN) {
         const r = incident({ [field]: `前${c}後` });
-        expect(r.ok ? undefined : keyOf(r.errors[field as "ref"]), `${field} ${JSON.stringify(c)}`).toBe("errors.forbiddenCharacters");
+        expect(r.ok ? undefined : keyOf(r.errors[field as "ref"]), `${field} ${JSON.stringify(c)}`).toBe("error.forbiddenCharacters");
       }
     }
     expect(incident({ summary: "一行目\r\n二行目\tタブ" }).ok).toBe(true);
     const oneLine = incident({ client: "ABC\t商事" });
-    expect(oneLine.ok ? undefined : keyOf(oneLine.errors.client)).toBe("errors.forbiddenCharacters");
+    expect(oneLine.ok ? undefined : keyOf(oneLine.errors.client)).toBe("error.forbiddenCharacters");
     // Numbers, dates and codes keep their own messages for garbage.
     const garbage = incident({ responders: "1\u0000", occurred_at: "2025-04-01\u0000", channel: "C1\u0000" });
     expect(garbage.ok ? {} : { r: keyOf(garbage.errors.responders), o: keyOf(garbage.errors.occurred_at), c: keyOf(garbage.errors.channel) }).toEqual({
-      r: "errors.integer", o: "errors.invalidDate", c: "errors.invalidCode",
+      r: "error.integer", o: "error.invalidDate", c: "error.invalidCode",
     });
   });
 
   it("users, sign-in and passwords", () => {
     const user = userFieldsSchema.safeParse({ email: "a\u0000@example.jp", displayName: "山田\u0007", role: "hr", department: "総務\uFFFD" });
     expect(user.success ? {} : fieldErrorsOf(user.error.issues)).toMatchObject({
-      email: { key: "errors.forbiddenCharacters" }, displayName: { key: "errors.forbiddenCharacters" }, department: { key: "errors.forbiddenCharacters" },
+      email: { key: "error.forbiddenCharacters" }, displayName: { key: "error.forbiddenCharacters" }, department: { key: "error.forbiddenCharacters" },
     });
     expect(firstKey(userFieldsSchema.safeParse({ email: `${"a".repeat(300)}@example.jp`, displayName: "", role: "hr", department: "" }), "email")).toBe("auth.errors.email");
     expect(signInSchema.safeParse({ email: "a\uFFFD@b.jp", password: "x" }).success).toBe(false);
     expect(signInSchema.safeParse({ email: "a@b.jp", password: "pass\u0000word" }).success).toBe(true); // never told apart from a wrong one
     const password = changePasswordSchema.safeParse({ current: "old-password-1", next: "new\u0007password-1", confirm: "x".repeat(201) });
-    expect([firstKey(password, "next"), firstKey(password, "confirm")]).toEqual(["errors.forbiddenCharacters", "auth.errors.passwordLong"]);
+    expect([firstKey(password, "next"), firstKey(password, "confirm")]).toEqual(["error.forbiddenCharacters", "auth.errors.passwordLong"]);
   });
 
   it("consultations, measures, training, the incident report", () => {
     const consultation = consultationSchema(TODAY).safeParse({ ...EMPTY_CONSULTATION_FORM, receivedOn: "2025-04-01", route: "phone", employeeRef: "E\u0000", followUp: "a\r\nb\u0008" });
-    expect([firstKey(consultation, "employeeRef"), firstKey(consultation, "followUp")]).toEqual(["errors.forbiddenCharacters", "errors.forbiddenCharacters"]);
+    expect([firstKey(consultation, "employeeRef"), firstKey(consultation, "followUp")]).toEqual(["error.forbiddenCharacters", "error.forbiddenCharacters"]);
     expect(consultationSchema(TODAY).safeParse({ ...EMPTY_CONSULTATION_FORM, receivedOn: "2025-04-01", route: "phone", followUp: "一\r\n二\t三" }).success).toBe(true);
     const measure = measureSchema(TODAY).safeParse({ status: "in_place", evidenceText: "x\u001f", evidenceUrl: "https://example.jp/\u0000", inPlaceOn: "", reviewedOn: "", updatedBy: "\uFFFD" });
-    expect(["evidenceText", "evidenceUrl", "updatedBy"].map((f) => firstKey(measure, f))).toEqual(Array(3).fill("errors.forbiddenCharacters"));
+    expect(["evidenceText", "evidenceUrl", "updatedBy"].map((f) => firstKey(measure, f))).toEqual(Array(3).fill("error.forbiddenCharacters"));
     const training = trainingSchema(TODAY).safeParse({ heldOn: "2025-04-01", title: "研修\u0000", attendees: "1", invited: "2", notes: "\u0085" });
-    expect(["title", "notes"].map((f) => firstKey(training, f))).toEqual(["errors.forbiddenCharacters", "errors.forbiddenCharacters"]);
+    expect(["title", "notes"].map((f) => firstKey(training, f))).toEqual(["error.forbiddenCharacters", "error.forbiddenCharacters"]);
 
     const form = new FormData();
     form.set("whatHappened", "何が\u0000");
@@ -88,7 +88,7 @@ describe("every form's free text", () => {
     const input = reportFormInput(form);
     const report = reportFormSchema.safeParse(input);
     expect(report.success ? {} : fieldErrorsOf(report.error.issues, reportFieldOf(input))).toEqual({
-      whatHappened: { key: "errors.forbiddenCharacters" }, owner_3: { key: "errors.forbiddenCharacters" }, due_3: { key: "errors.invalidDate" },
+      whatHappened: { key: "error.forbiddenCharacters" }, owner_3: { key: "error.forbiddenCharacters" }, due_3: { key: "error.invalidDate" },
     });
   });
 
@@ -106,9 +106,9 @@ describe("the importer's rows", () => {
   const row = (department: string, summary: string) => readRow(["2025-04-01", "C1", "MA01", department, summary], layout, TODAY);
 
   it("refuses a NUL or control character, says garbled for U+FFFD, keeps lines in long text, and quotes only the start of a long cell", () => {
-    expect(row("本店", "a\u0000b")).toMatchObject({ ok: false, errors: [{ column: "概要", message: { key: "errors.forbiddenCharacters" } }] });
+    expect(row("本店", "a\u0000b")).toMatchObject({ ok: false, errors: [{ column: "概要", message: { key: "error.forbiddenCharacters" } }] });
     expect(row("本店", "a\uFFFDb")).toMatchObject({ ok: false, errors: [{ column: "概要", message: { key: "import.garbled" } }] });
-    expect(row("本\u0007店", "")).toMatchObject({ ok: false, errors: [{ column: "部署", message: { key: "errors.forbiddenCharacters" } }] });
+    expect(row("本\u0007店", "")).toMatchObject({ ok: false, errors: [{ column: "部署", message: { key: "error.forbiddenCharacters" } }] });
     // A line break typed into a one-line cell in Excel (Alt+Enter) becomes a space; in long text it stays.
     expect(row("東京\n本店", "一行目\n二行目")).toMatchObject({ ok: true, input: { department: "東京 本店", summary: "一行目\n二行目" } });
     const long = row("本店", `${"長".repeat(10_000)}\u0000`);

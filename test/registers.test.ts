@@ -151,10 +151,10 @@ describe("measures register", () => {
       [{ evidenceUrl: "ftp://files.example.com/a.pdf" }, "evidenceUrl", "registers.errors.url"],
       [{ evidenceUrl: "//evil.example.com" }, "evidenceUrl", "registers.errors.url"],
       [{ evidenceUrl: "intra/policy" }, "evidenceUrl", "registers.errors.url"],
-      [{ reviewedOn: "2026-11-22" }, "reviewedOn", "errors.futureDate"],
-      [{ inPlaceOn: "2027-01-01" }, "inPlaceOn", "errors.futureDate"],
-      [{ reviewedOn: "2026-02-30" }, "reviewedOn", "errors.invalidDate"],
-      [{ inPlaceOn: "2026/04/01" }, "inPlaceOn", "errors.invalidDate"],
+      [{ reviewedOn: "2026-11-22" }, "reviewedOn", "error.futureDate"],
+      [{ inPlaceOn: "2027-01-01" }, "inPlaceOn", "error.futureDate"],
+      [{ reviewedOn: "2026-02-30" }, "reviewedOn", "error.invalidDate"],
+      [{ inPlaceOn: "2026/04/01" }, "inPlaceOn", "error.invalidDate"],
       [{ status: "done" }, "status", "registers.errors.status"],
       [{ status: "" }, "status", "registers.errors.status"],
       [{ evidenceText: "あ".repeat(2001) }, "evidenceText", "registers.errors.tooLong"],
@@ -169,7 +169,7 @@ describe("measures register", () => {
       }
     }
     const future = saveMeasureForm(db, "G01", measureForm({ reviewedOn: "2026-11-22" }), TODAY, actor);
-    expect(future?.ok === false && future.errors.reviewedOn).toEqual({ key: "errors.futureDate", params: { today: TODAY } });
+    expect(future?.ok === false && future.errors.reviewedOn).toEqual({ key: "error.futureDate", params: { today: TODAY } });
     expect(db.select().from(measures).all()).toEqual(before);
     expect(entries(db)).toHaveLength(0);
   });
@@ -256,9 +256,9 @@ describe("training sessions", () => {
     const db = memoryDb();
     const cases: [Partial<Record<TrainingField, string>>, TrainingField, string][] = [
       [{ attendees: "21", invited: "20" }, "invited", "registers.errors.invitedBelowAttendees"],
-      [{ heldOn: "2026-11-22" }, "heldOn", "errors.futureDate"],
+      [{ heldOn: "2026-11-22" }, "heldOn", "error.futureDate"],
       [{ heldOn: "" }, "heldOn", "registers.errors.heldOnRequired"],
-      [{ heldOn: "2026-13-01" }, "heldOn", "errors.invalidDate"],
+      [{ heldOn: "2026-13-01" }, "heldOn", "error.invalidDate"],
       [{ title: " " }, "title", "registers.errors.titleRequired"],
       [{ title: "あ".repeat(201) }, "title", "registers.errors.tooLong"],
       [{ attendees: "-1" }, "attendees", "registers.errors.count"],

@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   BEHAVIOURS, CODE_SETS, codesOf, fullLabelOf, isCode, labelOf, MEASURES, type CodeDef,
 } from "~/modules/incidents/taxonomy";
-import { en } from "~/i18n/en";
-import { ja } from "~/i18n/ja";
+import { en, ja } from "~/i18n/dictionary.server";
 
 describe("taxonomy", () => {
   it("has every code of the domain spec, each once, with a Japanese and an English label", () => {

@@ -88,9 +88,9 @@ describe("the incident form", () => {
     const r = parseIncidentForm(form({ channel: "C7", behaviours: ["MA99"], closed_at: "2025-02-30" }), TODAY);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.channel?.key).toBe("errors.invalidCode");
-    expect(r.errors.behaviours?.key).toBe("errors.invalidCode");
-    expect(r.errors.closed_at?.key).toBe("errors.invalidDate");
+    expect(r.errors.channel?.key).toBe("error.invalidCode");
+    expect(r.errors.behaviours?.key).toBe("error.invalidCode");
+    expect(r.errors.closed_at?.key).toBe("error.invalidDate");
   });
 
   it("rejects a report to the supervisor before the incident", () => {

@@ -1,22 +1,19 @@
-/** One translate function over one dictionary per language; the language comes from the `lang` cookie. */
-import { ja, type MessageKey } from "./ja";
-import { en } from "./en";
+/**
+ * The i18n API. The dictionaries are server-only (dictionary.server.ts): `translate`, `isMessageKey` and `messages` are
+ * for loaders, actions, server modules and the CLI; components translate with `useT()` (use-t.ts), which reads the
+ * messages their route's loaders sent. The language comes from the `lang` cookie.
+ */
+import type { MessageKey } from "./dictionary.server";
+import type { Params } from "./format";
 import type { Lang } from "~/modules/incidents/taxonomy";
 
-export type { MessageKey, Lang };
-const dictionaries: Record<Lang, Record<MessageKey, string>> = { ja, en };
+export type { MessageKey, Namespace } from "./dictionary.server";
+export { format, langFromCookie, type Messages, type Params } from "./format";
+export type { Lang };
+// Undefined in the browser bundle (the compiler empties `.server` modules there): a component must use `useT()`.
+export { isMessageKey, messages, translate } from "./dictionary.server";
 
-export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
-
-export function isMessageKey(key: string): key is MessageKey {
-  return Object.hasOwn(ja, key);
-}
-
-export function translate(lang: Lang, key: MessageKey, params?: Params): string {
-  const text = dictionaries[lang][key] ?? ja[key] ?? key;
-  return params ? text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`)) : text;
-}
 
 /** A message produced by validation: a dictionary key plus its parameters, translated at the edge. */
 export interface Message {
@@ -24,7 +21,3 @@ export interface Message {
   params?: Params;
 }
 
-export function langFromCookie(cookieHeader: string | null): Lang {
-  const m = /(?:^|;\s*)lang=(ja|en)(?:;|$)/.exec(cookieHeader ?? "");
-  return (m?.[1] as Lang | undefined) ?? "ja";
-}

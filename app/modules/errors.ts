@@ -1,5 +1,4 @@
-import type { Message, Params } from "~/i18n";
-import type { MessageKey } from "~/i18n/ja";
+import type { Message, MessageKey, Params } from "~/i18n";
 
 export type { Message };
 

@@ -41,7 +41,7 @@ type Path = readonly PropertyKey[];
  * zod's issues as the first message per field (a later issue on the same field is not shown). `fieldOf` names the
  * form field of an issue's path — by default its first segment, "_form" for an issue on the whole value; undefined
  * drops the issue. Messages are dictionary keys (validation.ts `msg`); a message zod wrote itself reads as
- * `errors.invalidCode`.
+ * `error.invalidCode`.
  */
 export function fieldErrorsOf(issues: readonly z.core.$ZodIssue[], fieldOf: (path: Path) => string | undefined = firstSegment): FieldErrors {
   const errors: FieldErrors = {};

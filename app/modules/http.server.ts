@@ -4,7 +4,7 @@
  * an action that answers on its own form turns it into the one `FormReply` instead.
  */
 import { data } from "@remix-run/node";
-import type { MessageKey } from "~/i18n/ja";
+import type { MessageKey } from "~/i18n";
 import { AppError, isAppError, type AppErrorOptions, type Message } from "./errors";
 import { invalidReply, replyOf, type FieldErrors, type FormReply } from "./forms";
 

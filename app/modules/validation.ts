@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { Message } from "~/i18n";
-import type { MessageKey } from "~/i18n/ja";
+import type { MessageKey } from "~/i18n";
 
 /** A zod message carrying an i18n key and its parameters. */
 export function msg(key: MessageKey, params?: Message["params"]): string {
@@ -18,7 +18,7 @@ export function decodeMessage(text: string): Message {
   } catch {
     /* a message zod wrote itself */
   }
-  return { key: "errors.invalidCode" };
+  return { key: "error.invalidCode" };
 }
 
 /*
@@ -42,10 +42,10 @@ export function replaceForbiddenCharacters(text: string, replacement: string): s
 }
 
 /**
- * A string of free text as typed: refuses the characters above with `errors.forbiddenCharacters` before any other rule
+ * A string of free text as typed: refuses the characters above with `error.forbiddenCharacters` before any other rule
  * runs (a garbled value gets that message, not "too long"). Start every free-text field's schema with it.
  */
 export function plainText(opts: { multiline?: boolean } = {}) {
   const multiline = opts.multiline ?? false;
-  return z.string().refine((s) => !hasForbiddenCharacters(s, multiline), { message: msg("errors.forbiddenCharacters"), abort: true });
+  return z.string().refine((s) => !hasForbiddenCharacters(s, multiline), { message: msg("error.forbiddenCharacters"), abort: true });
 }

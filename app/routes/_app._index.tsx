@@ -5,7 +5,7 @@ import { HeatmapGrid } from "~/components/charts/HeatmapGrid";
 import { TrendChart } from "~/components/charts/TrendChart";
 import { Flash } from "~/components/ui/Flash";
 import { PeriodInput } from "~/components/ui/PeriodInput";
-import { langFromCookie } from "~/i18n";
+import { langFromCookie, messages } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { percent } from "~/modules/format";
 import { getDb } from "~/modules/db.server";
@@ -46,6 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const csv = new URLSearchParams(query.params);
   csv.set("period", query.period.key);
   return {
+    messages: messages(request, ["dashboard", "chart", "field", "list", "incidentReport"]),
     data,
     period: query.period,
     periodText: search.get("period") ?? query.period.key,

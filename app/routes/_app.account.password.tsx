@@ -10,12 +10,13 @@ import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { changePasswordSchema, PASSWORD_MIN } from "~/modules/auth/schema";
 import { changeOwnPassword } from "~/modules/auth/users.server";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "account.title" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { forced: user.mustChangePassword, email: user.email, changed: new URL(request.url).searchParams.get("changed") === "1" };
+  return { forced: user.mustChangePassword, email: user.email, changed: new URL(request.url).searchParams.get("changed") === "1", messages: messages(request, ["auth"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -12,6 +12,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { listUsers } from "~/modules/auth/users.server";
 import { displayInstant } from "~/modules/incidents/dates";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "audit.title" };
 
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseAuditQuery(new URL(request.url).searchParams);
   const { page, ...filters } = query;
   const { entries, total } = listAudit(db, filters, page);
-  return { query, entries, total, actors: listUsers(db).map((u) => u.email), pageSize: AUDIT_PAGE_SIZE };
+  return { query, entries, total, actors: listUsers(db).map((u) => u.email), pageSize: AUDIT_PAGE_SIZE, messages: messages(request, ["audit", "list", "incident"]) };
 }
 
 /** Detail JSON as short text: field lists and counts, never values (the trail holds no personal text). */

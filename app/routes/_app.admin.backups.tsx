@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { useActionResult } from "~/components/ui/form-reply";
 import { useT } from "~/i18n/use-t";
+import { type MessageKey, messages } from "~/i18n";
 import { getDb } from "~/modules/db.server";
 import { formFailure } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
@@ -21,7 +22,7 @@ const SHOWN_COUNTS = ["incidents", "audit_log", "issued_reports"] as const;
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, "settings.manage");
   const db = getDb();
-  return { backups: listBackups(db, 20), lastVerified: lastVerifiedBackup(db), ...backupFolderInfo() };
+  return { backups: listBackups(db, 20), lastVerified: lastVerifiedBackup(db), ...backupFolderInfo(), messages: messages(request, ["backups"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -7,6 +7,7 @@ import { todayInTokyo } from "~/modules/incidents/dates";
 import { getSettings } from "~/modules/settings/settings.server";
 import { erasePersonalData, erasureCandidates, retentionCutoff } from "~/modules/retention/retention.server";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "retention.title" };
 const SHOWN = 100;
@@ -17,9 +18,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const years = getSettings(db).retentionYears;
   const today = todayInTokyo();
-  if (years === null) return { years, cutoff: null, total: 0, shown: [] };
+  if (years === null) return { years, cutoff: null, total: 0, shown: [], messages: messages(request, ["retention", "field"]) };
   const candidates = erasureCandidates(db, today, years);
-  return { years, cutoff: retentionCutoff(today, years), total: candidates.length, shown: candidates.slice(0, SHOWN) };
+  return { years, cutoff: retentionCutoff(today, years), total: candidates.length, shown: candidates.slice(0, SHOWN), messages: messages(request, ["retention", "field"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

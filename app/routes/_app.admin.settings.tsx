@@ -12,12 +12,13 @@ import { getSettings } from "~/modules/settings/settings.server";
 import { SETTINGS_FIELDS, settingsSchema } from "~/modules/settings/schema";
 import { updateSettings } from "~/modules/settings/settings.server";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "settings.title" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, "settings.manage");
-  return { settings: getSettings(getDb()) };
+  return { settings: getSettings(getDb()), messages: messages(request, ["settings", "users", "auth"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

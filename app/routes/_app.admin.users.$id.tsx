@@ -12,6 +12,7 @@ import { getUser, resetPassword, updateUser } from "~/modules/auth/users.server"
 import { displayInstant } from "~/modules/incidents/dates";
 import { listDepartments } from "~/modules/incidents/queries.server";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "users.editTitle" };
 
@@ -25,7 +26,7 @@ async function load(request: Request, idText: string | undefined) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { me, user } = await load(request, params.id);
-  return { user, self: me.id === user.id, departments: listDepartments(getDb()).map((d) => d.name) };
+  return { user, self: me.id === user.id, departments: listDepartments(getDb()).map((d) => d.name), messages: messages(request, ["users", "auth", "field", "incidentForm"]) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

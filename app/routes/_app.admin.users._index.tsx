@@ -12,13 +12,14 @@ import { createUser, listUsers } from "~/modules/auth/users.server";
 import { displayInstant } from "~/modules/incidents/dates";
 import { listDepartments } from "~/modules/incidents/queries.server";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "users.title" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireUser(request, "users.manage");
   const db = getDb();
-  return { users: listUsers(db), departments: listDepartments(db).map((d) => d.name), meId: me.id };
+  return { users: listUsers(db), departments: listDepartments(db).map((d) => d.name), meId: me.id, messages: messages(request, ["users", "auth", "field", "incidentForm"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

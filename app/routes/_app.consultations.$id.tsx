@@ -11,6 +11,7 @@ import { getDb } from "~/modules/db.server";
 import { fail, idParam, invalidForm, readForm } from "~/modules/http.server";
 import { daysBetween, displayInstant, todayInTokyo } from "~/modules/incidents/dates";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "consultations.detailTitle" };
 
@@ -20,7 +21,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const id = idParam(params.id, "consultations.notFound");
   const consultation = viewConsultation(getDb(), id, actorOf(user, context));
   if (!consultation) fail(404, "consultations.notFound");
-  return { consultation, today: todayInTokyo() };
+  return { consultation, today: todayInTokyo(), messages: messages(request, ["consultations", "auth", "incidentForm"]) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

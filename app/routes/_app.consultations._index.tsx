@@ -15,6 +15,7 @@ import { daysBetween, todayInTokyo } from "~/modules/incidents/dates";
 import { getSettings } from "~/modules/settings/settings.server";
 import { parsePeriod, periodChoices, periodLabel } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "consultations.title" };
 
@@ -26,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = parseConsultationQuery(url.searchParams, fiscalYearStartMonth);
   const list = listConsultations(db, query);
   return {
+    messages: messages(request, ["consultations", "list"]),
     query: { ...query, page: list.page },
     raw: { period: url.searchParams.get("period") ?? "", search: url.search },
     list,

@@ -11,12 +11,13 @@ import { getDb } from "~/modules/db.server";
 import { invalidForm, readForm } from "~/modules/http.server";
 import { todayInTokyo } from "~/modules/incidents/dates";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "consultations.newTitle" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, "consultations.manage");
-  return { today: todayInTokyo() };
+  return { today: todayInTokyo(), messages: messages(request, ["consultations", "auth", "incidentForm"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

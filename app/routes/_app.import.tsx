@@ -10,6 +10,7 @@ import { useActionResult } from "~/components/ui/form-reply";
 import { TableHead } from "~/components/ui/TableHead";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
+import { messages, type MessageKey } from "~/i18n";
 import { getDb } from "~/modules/db.server";
 import { formFailure, readForm, replyWithError } from "~/modules/http.server";
 import type { Actor } from "~/modules/auth/audit.server";
@@ -35,7 +36,7 @@ const LIMIT_TEXT = `${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, "incidents.import");
-  return { batches: listBatches(getDb(), 50), limit: LIMIT_TEXT };
+  return { batches: listBatches(getDb(), 50), limit: LIMIT_TEXT, messages: messages(request, ["importPage", "import", "field"]) };
 }
 
 type Ran = { kind: "checked" | "committed"; token: string; name: string; result: ImportResult; encodingChoice: string };

@@ -10,7 +10,7 @@ import { actorOf } from "~/modules/auth/guard.server";
 import { can } from "~/modules/auth/permissions";
 import { loadIncidentFor } from "~/modules/incidents/access.server";
 import { ALLOWED_TYPES, listEvidence, MAX_EVIDENCE_BYTES } from "~/modules/evidence/evidence.server";
-import { isMessageKey } from "~/i18n";
+import { isMessageKey, messages } from "~/i18n";
 import { displayDateTime, displayInstant, toTokyoDateTime } from "~/modules/incidents/dates";
 import type { IncidentField } from "~/modules/incidents/schema";
 import { type CodedField, fullLabelOf, labelOf } from "~/modules/incidents/taxonomy";
@@ -23,6 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   audit(getDb(), actorOf(user, context), "incident.viewed", { type: "incident", id });
   const notice = new URL(request.url).searchParams.get("evidence");
   return {
+    messages: messages(request, ["incident", "field", "incidentForm", "incidentReport"]),
     incident,
     canEdit: can(user, "incidents.write"),
     canDelete: can(user, "incidents.delete"),

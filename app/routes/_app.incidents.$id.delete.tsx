@@ -8,13 +8,14 @@ import { actorOf } from "~/modules/auth/guard.server";
 import { loadIncidentFor } from "~/modules/incidents/access.server";
 import { displayDateTime } from "~/modules/incidents/dates";
 import { deleteIncident } from "~/modules/incidents/mutations.server";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "delete.title" };
 
 /** Deleting asks first: this page is the confirmation, and only its POST deletes. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { id, incident } = await loadIncidentFor(request, params.id, "incidents.delete");
-  return { id, ref: incident.ref, occurredAt: incident.occurred_at, client: incident.client };
+  return { id, ref: incident.ref, occurredAt: incident.occurred_at, client: incident.client, messages: messages(request, ["incident"]) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

@@ -12,12 +12,13 @@ import { toFormValues, type FormValues } from "~/modules/incidents/form-values";
 import { updateIncident } from "~/modules/incidents/mutations.server";
 import { toInput } from "~/modules/incidents/queries.server";
 import { invalidForm, readForm } from "~/modules/http.server";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "form.editTitle" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
-  return { id, values: toFormValues(incident), ...formChoices(getDb(), user) };
+  return { id, values: toFormValues(incident), ...formChoices(getDb(), user), messages: messages(request, ["field", "incidentForm"]) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunct
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PrintButton } from "~/components/reports/ReportActions";
 import { useFormReply } from "~/components/ui/form-reply";
+import { type Message, messages } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { AppError } from "~/modules/errors";
@@ -30,6 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     supervisorComment: null,
   };
   return {
+    messages: messages(request, ["incidentReport", "report", "reports", "field", "auth"]),
     incident: {
       id,
       ref: incident.ref,

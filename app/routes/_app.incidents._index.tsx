@@ -5,7 +5,7 @@ import { Flash } from "~/components/ui/Flash";
 import { Pager } from "~/components/ui/Pager";
 import { TableHead } from "~/components/ui/TableHead";
 import type { PageHandle } from "~/root";
-import type { MessageKey } from "~/i18n";
+import { type MessageKey, messages } from "~/i18n";
 import { FilterActions } from "~/components/ui/FilterActions";
 import { useT } from "~/i18n/use-t";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
@@ -39,6 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (ownDepartment !== null) query.filters.departmentId = [ownDepartment];
   const page = listIncidents(db, query);
   return {
+    messages: messages(request, ["list", "field"]),
     page,
     query: { ...query, search: url.search },
     // The raw text of each text filter as typed, so the form shows exactly what is in the URL.

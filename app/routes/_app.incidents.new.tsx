@@ -10,12 +10,13 @@ import { formChoices, submitIncidentForm } from "~/modules/incidents/form-action
 import { EMPTY_FORM, type FormValues } from "~/modules/incidents/form-values";
 import { createIncident } from "~/modules/incidents/mutations.server";
 import { invalidForm, readForm } from "~/modules/http.server";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "form.newTitle" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request, "incidents.write");
-  return formChoices(getDb(), user);
+  return { ...formChoices(getDb(), user), messages: messages(request, ["field", "incidentForm"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

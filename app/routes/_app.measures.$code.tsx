@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/nod
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useActionResult } from "~/components/ui/form-reply";
 import { SelectField, TextArea, TextField } from "~/components/ui/fields";
-import type { MessageKey } from "~/i18n";
+import { type MessageKey, messages } from "~/i18n";
 import { ReviewedOn } from "~/components/registers/ReviewedOn";
 import { useT } from "~/i18n/use-t";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
@@ -30,6 +30,7 @@ async function load(request: Request, code: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, today, measure } = await load(request, params.code);
   return {
+    messages: messages(request, ["registers", "auth", "incidentForm"]),
     today,
     measure,
     history: measureHistory(getDb(), measure.code),

@@ -9,13 +9,14 @@ import { todayInTokyo } from "~/modules/incidents/dates";
 import { MEASURE_STATUSES, MEASURES, type MeasureStatus } from "~/modules/incidents/taxonomy";
 import { listMeasures } from "~/modules/registers/measures.server";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "registers.measures.title" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, "registers.manage");
   const today = todayInTokyo();
-  return { today, rows: listMeasures(getDb(), today) };
+  return { today, rows: listMeasures(getDb(), today), messages: messages(request, ["registers"]) };
 }
 
 /** Colours from the shared stylesheet: green in place, amber partial, grey not yet (red is kept for "review due"). */

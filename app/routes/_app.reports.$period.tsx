@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunct
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DifferenceTable, PrintButton } from "~/components/reports/ReportActions";
 import { ReportView } from "~/components/reports/ReportView";
-import { langFromCookie } from "~/i18n";
+import { langFromCookie, messages } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
@@ -42,6 +42,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const issued = listIssued(db, { periodKey: period.key, audience });
   const latest = issued[0] ? getIssued(db, issued[0].id) : null;
   return {
+    messages: messages(request, ["reports", "report", "dashboard", "chart"]),
     report,
     audience,
     canIssue: can(user, "reports.hr"),

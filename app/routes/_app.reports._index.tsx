@@ -10,7 +10,7 @@ import { getSettings } from "~/modules/settings/settings.server";
 import { listIssued } from "~/modules/reports/issued.server";
 import { fiscalYearOf, parsePeriod, periodChoices, periodLabel } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";
-import { langFromCookie } from "~/i18n";
+import { langFromCookie, messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "reports.title" };
 
@@ -23,6 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const lang = langFromCookie(request.headers.get("Cookie"));
   const hr = can(user, "reports.hr");
   return {
+    messages: messages(request, ["reports", "report", "list"]),
     hr,
     current: `FY${fiscalYearOf(today, fiscalYearStartMonth) - 1}`,
     periods: periodChoices(today, fiscalYearStartMonth).map((key) => ({ key, label: periodLabel(parsePeriod(key, fiscalYearStartMonth)!, lang) })),

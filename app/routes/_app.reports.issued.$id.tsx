@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Flash } from "~/components/ui/Flash";
 import { DifferenceTable, PrintButton } from "~/components/reports/ReportActions";
 import { ReportView } from "~/components/reports/ReportView";
-import { langFromCookie } from "~/i18n";
+import { langFromCookie, messages } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
@@ -35,7 +35,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const live = liveReport(db, period, issued.audience, langFromCookie(request.headers.get("Cookie")));
   audit(db, actorOf(user, context), "report.viewed", { type: "report", id: issued.id });
   const { report, ...meta } = issued;
-  return { report, meta, differences: differences(report, live) };
+  return { report, meta, differences: differences(report, live), messages: messages(request, ["reports", "report", "dashboard"]) };
 }
 
 export default function IssuedReport() {

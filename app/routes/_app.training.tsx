@@ -16,6 +16,7 @@ import {
 import { addTrainingForm, deleteTraining, listTraining } from "~/modules/registers/training.server";
 import { parsePeriod, periodLabel } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "registers.training.title" };
 
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const sessions = listTraining(db);
   const fiscalStartMonth = getSettings(db).fiscalYearStartMonth;
-  return { today: todayInTokyo(), fiscalStartMonth, sessions, totals: totalsByFiscalYear(sessions, fiscalStartMonth) };
+  return { today: todayInTokyo(), fiscalStartMonth, sessions, totals: totalsByFiscalYear(sessions, fiscalStartMonth), messages: messages(request, ["registers", "auth", "incidentForm"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

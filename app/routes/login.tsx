@@ -13,6 +13,7 @@ import { createSession, destroySession, sessionCookieHeader, sessionTokenOf } fr
 import { signIn } from "~/modules/auth/users.server";
 import { displayInstant } from "~/modules/incidents/dates";
 import type { PageHandle } from "~/root";
+import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "login.title" };
 
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const returnTo = safeReturnTo(url.searchParams.get("returnTo"), "/");
   if (await currentUser(request)) throw redirect(returnTo);
-  return { returnTo, signedOut: url.searchParams.get("signedOut") === "1" };
+  return { returnTo, signedOut: url.searchParams.get("signedOut") === "1", messages: messages(request, ["auth"]) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,8 +32,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const parsed = signInSchema.safeParse({ email: String(form.get("email") ?? ""), password: String(form.get("password") ?? "") });
   if (!parsed.success) {
     // No account has such an e-mail or password: garbled or control characters, or a page of text.
-    const garbled = parsed.error.issues.some((i) => decodeMessage(i.message).key === "errors.forbiddenCharacters");
-    return refused(garbled ? "errors.forbiddenCharacters" : "login.errors.invalid", "", 400);
+    const garbled = parsed.error.issues.some((i) => decodeMessage(i.message).key === "error.forbiddenCharacters");
+    return refused(garbled ? "error.forbiddenCharacters" : "login.errors.invalid", "", 400);
   }
   const email = parsed.data.email;
   if (!email || !parsed.data.password) return refused("login.errors.missing", email, 400);

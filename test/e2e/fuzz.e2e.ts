@@ -19,7 +19,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ja } from "~/i18n/ja";
+import { ja } from "~/i18n/dictionary.server";
 import { CONSULTATION_FIELDS } from "~/modules/consultations/schema";
 import { INCIDENT_FIELDS } from "~/modules/incidents/schema";
 import { MEASURE_FIELDS, TRAINING_FIELDS } from "~/modules/registers/schema";

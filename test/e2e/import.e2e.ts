@@ -6,6 +6,8 @@ import { openPageForFile, screenshot, signIn } from "./browser";
 const baseURL = inject("baseURL");
 const FIXTURES = path.resolve("test/fixtures/e2e");
 let page: Page;
+/** Console errors; the i18n ones (a message this page was not sent) fail the last test. */
+let problems: string[];
 
 const shot = (name: string) => screenshot(page, name);
 
@@ -20,7 +22,7 @@ async function upload(file: string) {
   await page.getByRole("button", { name: "アップロードして内容を確認" }).click();
 }
 
-openPageForFile((opened) => ({ page } = opened));
+openPageForFile((opened) => ({ page, problems } = opened));
 beforeAll(async () => {
   page.on("dialog", (d) => void d.accept());
   await signIn(page, baseURL, inject("users").hr);
@@ -108,5 +110,9 @@ describe("importing a Shift_JIS file on the import page", () => {
     await batch.getByRole("button", { name: "取り消す" }).click();
     await page.getByText("バッチを取り消しました(削除 3件、復元 0件)。").waitFor();
     expect(await totalIncidents()).toBe(before);
+  });
+
+  it("was sent every message it showed", () => {
+    expect(problems.filter((p) => p.startsWith("i18n:"))).toEqual([]);
   });
 });

@@ -5,6 +5,8 @@ import { openPageForFile, screenshot, signIn } from "./browser";
 
 const baseURL = inject("baseURL");
 let page: Page;
+/** Console errors; the i18n ones (a message this page was not sent) fail the last test. */
+let problems: string[];
 
 const shot = (name: string) => screenshot(page, name);
 const totalText = () => page.locator(".result-count strong").innerText();
@@ -23,7 +25,7 @@ function futureDateTime(): string {
   return `${d.toISOString().slice(0, 10)}T10:00`;
 }
 
-openPageForFile((opened) => ({ page } = opened));
+openPageForFile((opened) => ({ page, problems } = opened));
 beforeAll(async () => {
   await signIn(page, baseURL, inject("users").hr);
 });
@@ -142,5 +144,9 @@ describe("incident records in the browser", () => {
     await page.getByRole("button", { name: "削除する" }).click();
     await page.getByText("事案を削除しました。").waitFor();
     await expectTotal(demoCount);
+  });
+
+  it("was sent every message it showed", () => {
+    expect(problems.filter((p) => p.startsWith("i18n:"))).toEqual([]);
   });
 });

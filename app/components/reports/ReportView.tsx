@@ -8,7 +8,7 @@ import { useT } from "~/i18n/use-t";
 
 export function ReportView({ report, issuedNote }: { report: ComplianceReport; issuedNote?: string }) {
   const { t, lang } = useT();
-  const tables = reportTables(report, lang);
+  const tables = reportTables(report, lang, t);
   return (
     <article className="report">
       <header className="report-header">

@@ -6,7 +6,7 @@ export function Pager({ page, pages, linkTo }: { page: number; pages: number; li
   const { t } = useT();
   if (pages <= 1) return null;
   return (
-    <nav className="pager" aria-label={t("list.pagination")}>
+    <nav className="pager" aria-label={t("common.pagination")}>
       {page > 1 ? (
         <Link to={linkTo(page - 1)} rel="prev">
           {t("list.prev")}

@@ -97,8 +97,8 @@ function day(today: string, required: boolean) {
         if (required) ctx.addIssue({ code: "custom", message: msg("consultations.errors.receivedOnRequired") });
         return;
       }
-      if (!isDay(s)) ctx.addIssue({ code: "custom", message: msg("errors.invalidDate") });
-      else if (s > today) ctx.addIssue({ code: "custom", message: msg("errors.futureDate", { today }) });
+      if (!isDay(s)) ctx.addIssue({ code: "custom", message: msg("error.invalidDate") });
+      else if (s > today) ctx.addIssue({ code: "custom", message: msg("error.futureDate", { today }) });
     })
     .transform((s) => (s === "" ? null : s));
 }

@@ -20,7 +20,7 @@ import type { Db } from "../../../db/client.server";
 import { beginImmediate } from "../../../db/busy.server";
 import { importBatchChanges, importBatches, incidents } from "../../../db/schema";
 import { translate, type Message } from "~/i18n";
-import type { MessageKey } from "~/i18n/ja";
+import type { MessageKey } from "~/i18n";
 import { AppError } from "../errors";
 import { todayInTokyo } from "../incidents/dates";
 import { diffFields, fingerprintOf, IncidentWriter } from "../incidents/mutations.server";

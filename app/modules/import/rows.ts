@@ -108,10 +108,10 @@ export function readRow(cells: readonly string[], layout: RowLayout, today: stri
     else errors.push({ column: layout.header[field], value: quoteValue(cell), message: r.message });
   }
   if (values.occurred_at === null && !errors.some((e) => e.column === layout.header.occurred_at)) {
-    errors.push({ column: layout.header.occurred_at, value: "", message: { key: "errors.required" } });
+    errors.push({ column: layout.header.occurred_at, value: "", message: { key: "error.required" } });
   }
   if (values.channel === null && !errors.some((e) => e.column === layout.header.channel)) {
-    errors.push({ column: layout.header.channel, value: "", message: { key: "errors.required" } });
+    errors.push({ column: layout.header.channel, value: "", message: { key: "error.required" } });
   }
   // An empty status follows the closed date: a row with a closing day is a closed case.
   if (values.status === null) values.status = values.closed_at ? "closed" : "open";

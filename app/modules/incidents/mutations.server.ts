@@ -145,7 +145,7 @@ export class IncidentWriter {
   /** Validates and inserts one incident; returns its id. */
   insert(input: IncidentInput, batchId: string | null = null): number {
     const v = this.validate(input);
-    if (v.ref && this.refTaken(v.ref)) throw new ValidationFailed({ ref: { key: "errors.refTaken" } });
+    if (v.ref && this.refTaken(v.ref)) throw new ValidationFailed({ ref: { key: "error.refTaken" } });
     return this.insertChecked(v, batchId);
   }
 
@@ -166,7 +166,7 @@ export class IncidentWriter {
   /** Validates and replaces every field of an incident; returns the fields whose value changed. */
   update(id: number, input: IncidentInput, before: IncidentInput): IncidentField[] {
     const v = this.validate(input);
-    if (v.ref && this.refTaken(v.ref, id)) throw new ValidationFailed({ ref: { key: "errors.refTaken" } });
+    if (v.ref && this.refTaken(v.ref, id)) throw new ValidationFailed({ ref: { key: "error.refTaken" } });
     const { batchId: _keep, ...row } = this.row(v);
     this.db
       .update(incidents)

@@ -35,7 +35,7 @@ const day = z
   .string()
   .trim()
   .refine((s) => s === "" || (/^\d{4}-\d{2}-\d{2}$/.test(s) && isValidDay(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)))), {
-    message: msg("errors.invalidDate"),
+    message: msg("error.invalidDate"),
   })
   .transform((s) => (s === "" ? null : s));
 

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import type { Message } from "~/i18n";
-import type { MessageKey } from "~/i18n/ja";
+import type { MessageKey } from "~/i18n";
 import { fieldErrorsOf } from "../forms";
 import { decodeMessage, msg, plainText } from "../validation";
 import { parseIsoDateOrDateTime } from "./dates";
@@ -65,21 +65,21 @@ export type FieldErrors = Partial<Record<IncidentField, Message>>;
 
 // ---------- typed layer ----------
 
-const code = (field: CodedField) => z.enum(codesOf(field) as [string, ...string[]], { message: msg("errors.invalidCode") });
+const code = (field: CodedField) => z.enum(codesOf(field) as [string, ...string[]], { message: msg("error.invalidCode") });
 const codeList = (field: CodedField) => z.array(code(field)).transform((a) => [...new Set(a)]);
-const storedDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: msg("errors.invalidDate") });
+const storedDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: msg("error.invalidDate") });
 const storedDateTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+09:00)?$/, { message: msg("errors.invalidDate") });
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+09:00)?$/, { message: msg("error.invalidDate") });
 /** Free text: the shared character rule (tab and line breaks only in multi-line fields), then its length. */
 const optText = (max: number, multiline = false) =>
-  plainText({ multiline }).max(max, { message: msg("errors.tooLong", { max }) }).nullable();
+  plainText({ multiline }).max(max, { message: msg("error.tooLong", { max }) }).nullable();
 const optInt = (min: number, minKey: MessageKey) =>
   z
-    .number({ message: msg("errors.integer") })
-    .int({ message: msg("errors.integer") })
+    .number({ message: msg("error.integer") })
+    .int({ message: msg("error.integer") })
     .min(min, { message: msg(minKey) })
-    .max(MAX_INT, { message: msg("errors.tooLarge") })
+    .max(MAX_INT, { message: msg("error.tooLarge") })
     .nullable();
 
 const typedShape = {
@@ -93,12 +93,12 @@ const typedShape = {
   counterparty_type: code("counterparty_type").nullable(),
   customer_identified: z.boolean().nullable(),
   validity: code("validity").nullable(),
-  behaviours: codeList("behaviours").refine((a) => a.length > 0, { message: msg("errors.behavioursRequired") }),
+  behaviours: codeList("behaviours").refine((a) => a.length > 0, { message: msg("error.behavioursRequired") }),
   legal_flags: codeList("legal_flags"),
-  severity: z.number().int().min(1).max(4, { message: msg("errors.invalidCode") }).nullable(),
-  duration_min: optInt(0, "errors.durationMin"),
-  contact_count: optInt(1, "errors.contactCountMin"),
-  responders: optInt(1, "errors.respondersMin"),
+  severity: z.number().int().min(1).max(4, { message: msg("error.invalidCode") }).nullable(),
+  duration_min: optInt(0, "error.durationMin"),
+  contact_count: optInt(1, "error.contactCountMin"),
+  responders: optInt(1, "error.respondersMin"),
   recorded: z.boolean().nullable(),
   summary: optText(TEXT_LIMITS.long, true),
   verbatim: optText(TEXT_LIMITS.long, true),
@@ -106,7 +106,7 @@ const typedShape = {
   responses: codeList("responses"),
   care: codeList("care"),
   outcome: code("outcome").nullable(),
-  status: z.enum(["open", "closed"], { message: msg("errors.invalidCode") }),
+  status: z.enum(["open", "closed"], { message: msg("error.invalidCode") }),
   closed_at: storedDate.nullable(),
   report_submitted_at: storedDate.nullable(),
   prevention: optText(TEXT_LIMITS.long, true),
@@ -117,7 +117,7 @@ export function crossFieldErrors(v: Partial<IncidentInput>, today: string): Fiel
   const errors: FieldErrors = {};
   const occurredDay = v.occurred_at?.slice(0, 10);
   const future = (field: IncidentField, value: string | null | undefined) => {
-    if (value && value.slice(0, 10) > today) errors[field] = { key: "errors.futureDate", params: { today } };
+    if (value && value.slice(0, 10) > today) errors[field] = { key: "error.futureDate", params: { today } };
   };
   future("occurred_at", v.occurred_at);
   future("reported_at", v.reported_at);
@@ -125,21 +125,21 @@ export function crossFieldErrors(v: Partial<IncidentInput>, today: string): Fiel
   future("report_submitted_at", v.report_submitted_at);
   if (occurredDay) {
     if (!errors.reported_at && v.reported_at && v.occurred_at && v.reported_at < v.occurred_at && v.reported_at.length > 10) {
-      errors.reported_at = { key: "errors.beforeOccurred" };
+      errors.reported_at = { key: "error.beforeOccurred" };
     }
     if (!errors.report_submitted_at && v.report_submitted_at && v.report_submitted_at < occurredDay) {
-      errors.report_submitted_at = { key: "errors.beforeOccurred" };
+      errors.report_submitted_at = { key: "error.beforeOccurred" };
     }
     // Compared by calendar day in Tokyo: closing on the day it happened is fine.
     if (!errors.closed_at && v.closed_at && v.closed_at < occurredDay) {
-      errors.closed_at = { key: "errors.closedBeforeOccurred" };
+      errors.closed_at = { key: "error.closedBeforeOccurred" };
     }
   }
   if (v.status === "closed" && !v.closed_at && !errors.closed_at) {
-    errors.closed_at = { key: "errors.closedWithoutDate" };
+    errors.closed_at = { key: "error.closedWithoutDate" };
   }
   if (v.status === "open" && v.closed_at && !errors.closed_at) {
-    errors.status = { key: "errors.closedAtWhileOpen" };
+    errors.status = { key: "error.closedAtWhileOpen" };
   }
   return errors;
 }
@@ -180,20 +180,20 @@ const str = (v: Raw) => (Array.isArray(v) ? (v[0] ?? "") : (v ?? "")).trim();
 const list = (v: Raw) => (Array.isArray(v) ? v : v ? [v] : []).map((s) => s.trim()).filter(Boolean);
 
 const formText = z.string().transform((s) => (s === "" ? null : s));
-const formYesNo = z.enum(["", "yes", "no"], { message: msg("errors.invalidCode") }).transform((s) => (s === "" ? null : s === "yes"));
+const formYesNo = z.enum(["", "yes", "no"], { message: msg("error.invalidCode") }).transform((s) => (s === "" ? null : s === "yes"));
 const formInt = z
   .string()
-  .regex(/^\d*$/, { message: msg("errors.integer") })
+  .regex(/^\d*$/, { message: msg("error.integer") })
   .transform((s) => (s === "" ? null : Number(s)));
 const formDateTime = (required: boolean) =>
   z.string().transform((s, ctx) => {
     if (s === "") {
-      if (required) ctx.addIssue({ code: "custom", message: msg("errors.required") });
+      if (required) ctx.addIssue({ code: "custom", message: msg("error.required") });
       return null;
     }
     const d = parseIsoDateOrDateTime(s);
     if (!d) {
-      ctx.addIssue({ code: "custom", message: msg("errors.invalidDate") });
+      ctx.addIssue({ code: "custom", message: msg("error.invalidDate") });
       return z.NEVER;
     }
     // 00:00 from a datetime-local input whose time was left alone means "date only".
@@ -203,7 +203,7 @@ const formDate = z.string().transform((s, ctx) => {
   if (s === "") return null;
   const d = parseIsoDateOrDateTime(s);
   if (!d) {
-    ctx.addIssue({ code: "custom", message: msg("errors.invalidDate") });
+    ctx.addIssue({ code: "custom", message: msg("error.invalidDate") });
     return z.NEVER;
   }
   return d.day;
@@ -211,11 +211,11 @@ const formDate = z.string().transform((s, ctx) => {
 const formCode = (field: CodedField, required = false) =>
   z.string().transform((s, ctx) => {
     if (s === "") {
-      if (required) ctx.addIssue({ code: "custom", message: msg("errors.required") });
+      if (required) ctx.addIssue({ code: "custom", message: msg("error.required") });
       return null;
     }
     if (!codesOf(field).includes(s)) {
-      ctx.addIssue({ code: "custom", message: msg("errors.invalidCode") });
+      ctx.addIssue({ code: "custom", message: msg("error.invalidCode") });
       return z.NEVER;
     }
     return s;

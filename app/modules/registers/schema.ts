@@ -88,8 +88,8 @@ function day(today: string, required: "registers.errors.heldOnRequired" | null) 
         if (required) ctx.addIssue({ code: "custom", message: msg(required) });
         return;
       }
-      if (!isDay(s)) ctx.addIssue({ code: "custom", message: msg("errors.invalidDate") });
-      else if (s > today) ctx.addIssue({ code: "custom", message: msg("errors.futureDate", { today }) });
+      if (!isDay(s)) ctx.addIssue({ code: "custom", message: msg("error.invalidDate") });
+      else if (s > today) ctx.addIssue({ code: "custom", message: msg("error.futureDate", { today }) });
     })
     .transform((s) => (s === "" ? null : s));
 }

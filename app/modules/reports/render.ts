@@ -2,7 +2,7 @@
  * The compliance summary as Markdown, CSV or a standalone HTML document (the JSON is the report object itself).
  * Every table of the report appears in each format with the same rows; CSV goes through the formula guard.
  */
-import { translate, type Lang, type MessageKey } from "~/i18n";
+import { translate, type Lang, type MessageKey, type Translate } from "~/i18n";
 import { toCsv } from "../csv";
 import { percent } from "../format";
 import { MEASURES, MEASURE_STATUSES } from "../incidents/taxonomy";
@@ -19,9 +19,11 @@ interface Table {
 }
 
 
-/** The report's sections as plain tables, in reading order. */
-export function reportTables(r: ComplianceReport, lang: Lang): Table[] {
-  const t = (k: MessageKey) => translate(lang, k);
+/**
+ * The report's sections as plain tables, in reading order. `t` is the caller's: `translate` on the server, `useT()`'s in
+ * the page (the browser has no dictionary).
+ */
+export function reportTables(r: ComplianceReport, lang: Lang, t: Translate = (k, p) => translate(lang, k, p)): Table[] {
   const measureLabel = (code: string) => MEASURES.find((m) => m.code === code)?.[lang] ?? code;
   const statusLabel = (s: string) => MEASURE_STATUSES.find((m) => m.code === s)?.[lang] ?? s;
   const breakdown = (title: MessageKey, rows: { code?: string | null; label: string; count: string | number }[]): Table => ({

@@ -16,9 +16,9 @@ export const settingsSchema = z.object({
   suppressionThreshold: whole(1, 20, "settings.errors.threshold"),
   nationalObligationDate: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: msg("errors.invalidDate") })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: msg("error.invalidDate") })
     .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-      message: msg("errors.invalidDate"),
+      message: msg("error.invalidDate"),
     }),
   writtenReportDeadlineDays: whole(0, 365, "settings.errors.deadline"),
   /** Empty: personal data is never erased automatically. */

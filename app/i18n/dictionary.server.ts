@@ -1,0 +1,96 @@
+/**
+ * Every message of every namespace in both languages. Server-only: the browser receives, in the loaders' data, only the
+ * current language's messages of the namespaces its page uses (see `messages` and use-t.ts).
+ */
+import type { Lang } from "~/modules/incidents/taxonomy";
+import { format, langFromCookie, type Messages, type Params } from "./format";
+import { audit } from "./namespaces/audit";
+import { auth } from "./namespaces/auth";
+import { backups } from "./namespaces/backups";
+import { chart } from "./namespaces/chart";
+import { cli } from "./namespaces/cli";
+import { common } from "./namespaces/common";
+import { consultations } from "./namespaces/consultations";
+import { dashboard } from "./namespaces/dashboard";
+import { error } from "./namespaces/error";
+import { field } from "./namespaces/field";
+import { importProblems } from "./namespaces/import";
+import { importPage } from "./namespaces/importPage";
+import { incident } from "./namespaces/incident";
+import { incidentForm } from "./namespaces/incidentForm";
+import { incidentReport } from "./namespaces/incidentReport";
+import { list } from "./namespaces/list";
+import { nav } from "./namespaces/nav";
+import { registers } from "./namespaces/registers";
+import { report } from "./namespaces/report";
+import { reports } from "./namespaces/reports";
+import { retention } from "./namespaces/retention";
+import { settings } from "./namespaces/settings";
+import { users } from "./namespaces/users";
+
+const NAMESPACES = {
+  nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, auth, dashboard, chart, users,
+  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli,
+};
+
+export type Namespace = keyof typeof NAMESPACES;
+export type MessageKey = { [N in Namespace]: keyof (typeof NAMESPACES)[N]["ja"] }[Namespace];
+
+function merge(lang: Lang): Record<MessageKey, string> {
+  const all: Record<string, string> = {};
+  for (const [name, texts] of Object.entries(NAMESPACES)) {
+    for (const [key, text] of Object.entries(texts[lang])) {
+      // Two namespaces holding one key would make the page's text depend on which namespaces it loaded.
+      if (Object.hasOwn(all, key)) throw new Error(`i18n: the key "${key}" of the namespace "${name}" is defined twice`);
+      all[key] = text;
+    }
+  }
+  return all as Record<MessageKey, string>;
+}
+
+/** What the root and the shared components (header, error page, flash, pager) use: sent with every page. */
+export const ROOT_NAMESPACES = ["nav", "common", "error"] as const satisfies readonly Namespace[];
+
+/**
+ * Keys of other namespaces that a loader or an action throws (`fail`, `AppError`) to the one error boundary: the page
+ * that failed sent no messages, so the root sends these with every page. A test checks that every key thrown is here.
+ */
+export const BOUNDARY_KEYS = [
+  "auth.errors.emailTaken", "auth.errors.selfDemotion", "auth.errors.userNotFound",
+  "consultations.notFound",
+  "evidence.errors.empty", "evidence.errors.tooLarge", "evidence.errors.type", "evidence.notFound",
+  "import.batch.alreadyUndone", "import.batch.notFound", "importPage.expired",
+  "incidentReport.errors.approved", "incidentReport.errors.notSubmitted", "incidentReport.errors.ownApproval", "incidentReport.errors.submitted",
+  "registers.measure.notFound", "reports.badPeriod", "reports.notFound",
+] as const satisfies readonly MessageKey[];
+
+/** The root loader's messages: the shared namespaces and what the error page may show. */
+export function rootMessages(lang: Lang): Messages {
+  const out: Record<string, string> = messages(lang, ROOT_NAMESPACES);
+  for (const key of BOUNDARY_KEYS) out[key] = dictionaries[lang][key];
+  return out;
+}
+
+/** The whole dictionary of each language: for the server, the CLI and the tests. */
+export const ja = merge("ja");
+export const en = merge("en");
+const dictionaries: Record<Lang, Record<MessageKey, string>> = { ja, en };
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(ja, key);
+}
+
+export function translate(lang: Lang, key: MessageKey, params?: Params): string {
+  return format(dictionaries[lang][key] ?? ja[key] ?? key, params);
+}
+
+/**
+ * One language's messages of some namespaces: what a loader adds to its data (`messages`) for the components of its
+ * page. The root sends the shared ones (ROOT_NAMESPACES); a route names only its own.
+ */
+export function messages(from: Lang | Request, namespaces: readonly Namespace[]): Messages {
+  const lang = typeof from === "string" ? from : langFromCookie(from.headers.get("Cookie"));
+  const out: Record<string, string> = {};
+  for (const name of namespaces) Object.assign(out, NAMESPACES[name][lang]);
+  return out;
+}
