@@ -16,11 +16,15 @@ beforeAll(async () => {
   await admin.signIn(users.admin);
 });
 
-/** The error page's heading status and message text. */
+/**
+ * The error page's heading status and what it says: the text of its section only (the page's data also carries the
+ * error namespace's messages for the browser, every one of them).
+ */
 async function errorPage(res: Response): Promise<{ status: number; heading: string | undefined; text: string }> {
   // React separates adjacent text with empty comments: "(<!-- -->404<!-- -->)".
   const html = (await res.text()).replaceAll("<!-- -->", "");
-  return { status: res.status, heading: /<h1>[^<]*<small>\((\d+)\)<\/small><\/h1>/.exec(html)?.[1], text: html };
+  const section = /<section class="error-page">[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+  return { status: res.status, heading: /<h1>[^<]*<small>\((\d+)\)<\/small><\/h1>/.exec(section)?.[1], text: section };
 }
 
 describe("the error page", () => {
