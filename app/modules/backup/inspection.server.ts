@@ -6,8 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { runScriptWorker } from "../worker-thread.server";
 import { BackupError } from "./errors";
 import type { Inspection, Migration, TableCounts } from "./facts.server";
 
@@ -24,13 +23,6 @@ function looksLikeSqlite(file: string): boolean {
   }
 }
 
-/**
- * The worker's entry, resolved from the app's folder like the import's worker (app/modules/import/worker.server.ts):
- * the server runs from one bundled file, so the worker is a file of its own, started through a small .mjs that
- * registers tsx (worker threads do not inherit the server's loader).
- */
-const INSPECT_WORKER = () => path.resolve(process.cwd(), "scripts/backup-inspect-worker.mjs");
-
 /** What the worker posts back: the facts, or why the file is not a usable database. */
 export type WorkerAnswer =
   | { ok: true; counts: TableCounts; migrations: Migration[] | null; maxGeneration: number }
@@ -43,12 +35,9 @@ export type WorkerAnswer =
  */
 export async function inspectFile(file: string): Promise<Inspection & { hasMigrations: boolean }> {
   if (!looksLikeSqlite(file)) throw new BackupError("notSqlite", { file });
-  const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
-    const worker = new Worker(INSPECT_WORKER(), { workerData: { file } });
-    worker.once("message", (m: WorkerAnswer) => resolve(m));
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the verification worker stopped (${code})`)));
-  }).catch((e: Error): WorkerAnswer => ({ ok: false, code: "corrupt", detail: e.message }));
+  const answer = await runScriptWorker<WorkerAnswer>("backup-inspect-worker.ts", { file }).catch(
+    (e: Error): WorkerAnswer => ({ ok: false, code: "corrupt", detail: e.message }),
+  );
   if (!answer.ok) {
     if (answer.code === "foreignKeys") throw new BackupError("foreignKeys", { file, n: answer.n, table: answer.table });
     throw new BackupError("corrupt", { file, detail: answer.detail });

@@ -6,10 +6,9 @@
  * The worker (scripts/import-worker.ts) calls the same `importFile` as the command line, on its own connection; its
  * errors come back as data and are thrown here as the classes the page already handles.
  */
-import path from "node:path";
-import { Worker } from "node:worker_threads";
 import type { Message } from "~/i18n";
 import { DatabaseBusyError } from "../../../db/busy.server";
+import { runScriptWorker } from "../worker-thread.server";
 import { type ImportOptions, type ImportResult, UnusableFile } from "./commit.server";
 
 /** What the worker posts back: the result, or its error as plain data. */
@@ -26,26 +25,11 @@ export type WorkerAnswer =
 /** Options a worker can take: everything but the progress callback (a function does not cross threads). */
 export type WorkerImportOptions = Omit<ImportOptions, "onProgress">;
 
-const ENTRY = () => path.resolve(process.cwd(), "scripts/import-worker.mjs");
-
-export function importInWorker(file: string, options: WorkerImportOptions): Promise<ImportResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(ENTRY(), { workerData: { file, options } });
-    let answered = false;
-    worker.once("message", (answer: WorkerAnswer) => {
-      answered = true;
-      if (answer.ok) return resolve(answer.result);
-      const e = answer.error;
-      if (e.kind === "unusable") reject(new UnusableFile(e.reason, e.detail, e.partial));
-      else if (e.kind === "busy") reject(new DatabaseBusyError(e.waitedMs));
-      else reject(new Error(`the import worker failed: ${e.message}`));
-    });
-    worker.once("error", (e) => {
-      answered = true;
-      reject(e);
-    });
-    worker.once("exit", (code) => {
-      if (!answered) reject(new Error(`the import worker stopped (exit ${code}) without an answer`));
-    });
-  });
+export async function importInWorker(file: string, options: WorkerImportOptions): Promise<ImportResult> {
+  const answer = await runScriptWorker<WorkerAnswer>("import-worker.ts", { file, options });
+  if (answer.ok) return answer.result;
+  const e = answer.error;
+  if (e.kind === "unusable") throw new UnusableFile(e.reason, e.detail, e.partial);
+  if (e.kind === "busy") throw new DatabaseBusyError(e.waitedMs);
+  throw new Error(`the import worker failed: ${e.message}`);
 }
