@@ -34,6 +34,11 @@ export function formFailure<V>(reply: FormReply<V>, status = 422) {
   return data(reply, { status });
 }
 
+/** A failed form post whose message concerns the whole form, not a field: the reply with its status. */
+export function formError(status: number, error: Message) {
+  return formFailure({ error, fieldErrors: {} }, status);
+}
+
 /** Field errors (and the whole form's `_form`, or `error` for the summary) as the form's answer (422). */
 export function invalidForm<V>(errors: FieldErrors, values?: V, error: Message | null = null) {
   return formFailure(invalidReply(errors, values, error));

@@ -4,7 +4,7 @@ import { useActionResult } from "~/components/ui/form-reply";
 import { useT } from "~/i18n/use-t";
 import { type MessageKey, messages } from "~/i18n";
 import { getDb } from "~/modules/db.server";
-import { formFailure } from "~/modules/http.server";
+import { formError } from "~/modules/http.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { backupDatabase, nextBackupFile } from "~/modules/backup/backup.server";
 import { BackupError } from "~/modules/backup/errors";
@@ -33,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (e) {
     // Answered on the page itself (200), above the list of backups.
     const error = e instanceof BackupError ? e.userFacing : { key: "backups.error.copyFailed" as const, params: { detail: (e as Error).message } };
-    return formFailure({ error, fieldErrors: {} }, 200);
+    return formError(200, error);
   }
 }
 

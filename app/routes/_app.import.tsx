@@ -12,7 +12,7 @@ import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
 import { messages, type MessageKey } from "~/i18n";
 import { getDb } from "~/modules/db.server";
-import { formFailure, readForm, replyWithError } from "~/modules/http.server";
+import { formError, readForm, replyWithError } from "~/modules/http.server";
 import type { Actor } from "~/modules/auth/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { listBatches, undoBatch } from "~/modules/import/batches.server";
@@ -78,14 +78,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
       form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
     } catch (e) {
       if (e instanceof MaxPartSizeExceededError) {
-        return formFailure({ error: { key: "importPage.tooLarge", params: { max: LIMIT_TEXT } }, fieldErrors: {} }, 413);
+        return formError(413, { key: "importPage.tooLarge", params: { max: LIMIT_TEXT } });
       }
       // A body that is not a multipart form a browser would send (no boundary, cut off, malformed).
-      return formFailure({ error: { key: "error.badForm" }, fieldErrors: {} }, 400);
+      return formError(400, { key: "error.badForm" });
     }
     const file = form.get("file");
     if (!(file instanceof File) || (file.size === 0 && file.name === "")) {
-      return formFailure({ error: { key: "importPage.noFile" }, fieldErrors: {} }, 400);
+      return formError(400, { key: "importPage.noFile" });
     }
     return runImport(await keepUpload(file), form, false, actor);
   }
@@ -100,7 +100,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
   }
   const upload = uploadFor(String(form.get("token") ?? ""));
-  if (!upload) return formFailure({ error: { key: "importPage.expired" }, fieldErrors: {} }, 410);
+  if (!upload) return formError(410, { key: "importPage.expired" });
   return runImport(upload, form, intent === "commit", actor);
 }
 

@@ -7,7 +7,7 @@ import { percent } from "~/modules/format";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formStrings } from "~/modules/forms";
 import { getDb } from "~/modules/db.server";
-import { formFailure, invalidForm, readForm } from "~/modules/http.server";
+import { formError, invalidForm, readForm } from "~/modules/http.server";
 import { todayInTokyo } from "~/modules/incidents/dates";
 import { getSettings } from "~/modules/settings/settings.server";
 import {
@@ -35,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (form.get("intent") === "delete") {
     const idText = String(form.get("id") ?? "");
     const id = /^[1-9]\d{0,14}$/.test(idText) ? Number(idText) : null;
-    if (id === null || !deleteTraining(getDb(), id, actor)) return formFailure({ error: { key: "registers.training.missing" }, fieldErrors: {} }, 404);
+    if (id === null || !deleteTraining(getDb(), id, actor)) return formError(404, { key: "registers.training.missing" });
     return { kind: "deleted" as const, id };
   }
   const result = addTrainingForm(getDb(), formStrings(form, TRAINING_FIELDS), todayInTokyo(), actor);
