@@ -70,7 +70,8 @@ describe("the first sign-in", () => {
     await page.locator(".otp").waitFor();
     hrOneTime = (await page.locator(".otp").innerText()).trim();
     expect(hrOneTime).toMatch(/^[A-Za-z0-9]{4}(-[A-Za-z0-9]{4}){3}$/);
-    await expect(page.getByRole("link", { name: "hr.newcomer@e2e.test" }).isVisible()).resolves.toBe(true);
+    // The list is reloaded after the action answers: wait for the new user's row rather than look once.
+    await page.getByRole("link", { name: "hr.newcomer@e2e.test" }).waitFor({ state: "visible" });
     await shot("auth-user-admin");
     // Adding the same e-mail again is refused with a message on the field.
     await page.getByLabel("メールアドレス").fill("HR.Newcomer@e2e.test");
