@@ -1,71 +1,46 @@
-/** One measured phase of `npm run bench -- import`, in a process of its own so its peak RSS is its own. */
+/**
+ * One measured phase of `npm run bench -- import`, in a process of its own so its peak RSS is its own:
+ *   bare FILE    the floor: papaparse + a prepared insert of every record's cells into plain text columns;
+ *   import FILE  the real importer;
+ *   writer       a form save (createIncident, waiting for the lock as the server does) every 250 ms until stdin ends;
+ *                prints how many it saved and the longest wait.
+ */
 import fs from "node:fs";
 import Papa from "papaparse";
 import { openDatabase } from "../db/client.server";
+import { retryWhileBusy } from "../db/busy.server";
 import { importFile } from "../app/modules/import/commit.server";
-import { fingerprintOf } from "../app/modules/incidents/mutations.server";
+import { createIncident } from "../app/modules/incidents/mutations.server";
+import { todayInTokyo } from "../app/modules/incidents/dates";
 
 const [phase, file] = process.argv.slice(2);
-const db = openDatabase();
 const started = performance.now();
-let rows = 0;
+const out: Record<string, number> = {};
 
 if (phase === "import") {
+  const db = openDatabase();
   const r = await importFile(db, file, { errorFilePath: null });
   if (!r.committed || r.invalid) throw new Error(`import did not commit: ${JSON.stringify({ ...r, errors: r.errors.slice(0, 5) })}`);
-  rows = r.imported;
-} else {
-  // The floor: the same file parsed and every column and code written into the same tables and indexes, taking each
-  // cell as it is (the bench file holds codes and ISO dates), with nothing read, checked or de-duplicated.
-  const sqlite = db.$client;
-  const cols = [
-    "ref", "occurred_at", "occurred_on", "reported_at", "department_id", "in_tokyo", "channel", "client_id",
-    "counterparty_type", "customer_identified", "validity", "severity", "duration_min", "contact_count", "responders",
-    "recorded", "summary", "verbatim", "determination", "outcome", "status", "closed_at", "report_submitted_at",
-    "prevention", "fingerprint",
-  ];
-  const insert = sqlite.prepare(`insert into incidents (${cols.join(",")}) values (${cols.map(() => "?").join(",")})`);
-  const insertCode = sqlite.prepare("insert into incident_codes (incident_id, field, code, occurred_on) values (?, ?, ?, ?)");
-  const ids = (table: string) => {
-    const cache = new Map<string, number>();
-    const add = sqlite.prepare(`insert into ${table} (name, normalized_name) values (?, ?) on conflict do nothing`);
-    const find = sqlite.prepare(`select id from ${table} where normalized_name = ?`).pluck();
-    return (name: string) => {
-      if (!name) return null;
-      let id = cache.get(name);
-      if (id === undefined) {
-        add.run(name, name);
-        id = find.get(name) as number;
-        cache.set(name, id);
-      }
-      return id;
-    };
-  };
-  const department = ids("departments");
-  const client = ids("clients");
-  const yn = (v: string) => (v === "はい" ? 1 : v === "いいえ" ? 0 : null);
-  const num = (v: string) => (v === "" ? null : Number(v));
-  const orNull = (v: string) => (v === "" ? null : v);
-  const lists: [string, number][] = [["behaviours", 10], ["legal_flags", 11], ["responses", 20], ["care", 21]];
+  Object.assign(out, { rows: r.imported, checkMs: r.timings.checkMs, lockMs: r.timings.storeMs });
+} else if (phase === "bare") {
+  // A table as wide as the file, no key, no index: what parsing and inserting the file costs, whatever our schema is.
+  const Database = (await import("better-sqlite3")).default;
+  const sqlite = new Database(process.env.DATABASE_PATH!);
+  sqlite.pragma("journal_mode = WAL");
+  let insert: ReturnType<typeof sqlite.prepare> | null = null;
+  let rows = 0;
   sqlite.exec("BEGIN");
-  let header = true;
   await new Promise<void>((resolve, reject) => {
     Papa.parse(fs.createReadStream(file, "utf8") as unknown as File, {
       step: (res: Papa.ParseStepResult<string[]>) => {
-        if (header) {
-          header = false;
+        const cells = res.data;
+        if (!insert) {
+          sqlite.exec(`create table bare (${cells.map((_, i) => `c${i} text`).join(", ")})`);
+          insert = sqlite.prepare(`insert into bare values (${cells.map(() => "?").join(", ")})`);
           return;
         }
-        const c = res.data;
-        if (c.length < 27) return;
-        const day = c[1].slice(0, 10);
-        const id = insert.run(
-          orNull(c[0]), c[1], day, orNull(c[2]), department(c[3]), yn(c[4]), c[5], client(c[6]), orNull(c[7]), yn(c[8]),
-          orNull(c[9]), num(c[12]), num(c[13]), num(c[14]), num(c[15]), yn(c[16]), orNull(c[17]), orNull(c[18]),
-          orNull(c[19]), orNull(c[22]), c[23] === "終了" ? "closed" : "open", orNull(c[24]), orNull(c[25]), orNull(c[26]),
-          fingerprintOf({ occurred_at: c[1], client: c[6], department: c[3], channel: c[5], summary: c[17] }),
-        ).lastInsertRowid;
-        for (const [field, i] of lists) for (const code of c[i].split(";")) if (code) insertCode.run(id, field, code, day);
+        if (cells.length === 1 && cells[0] === "") return;
+        insert.run(cells);
         rows++;
       },
       complete: () => resolve(),
@@ -73,7 +48,37 @@ if (phase === "import") {
     });
   });
   sqlite.exec("COMMIT");
+  out.rows = rows;
+} else if (phase === "writer") {
+  const db = openDatabase();
+  db.$client.pragma("busy_timeout = 0"); // as the server's connection: wait between turns, not inside SQLite
+  let saves = 0;
+  let longestWaitMs = 0;
+  let stop = false;
+  process.stdin.on("data", () => {});
+  process.stdin.on("end", () => (stop = true));
+  const today = todayInTokyo();
+  while (!stop) {
+    const t = performance.now();
+    await retryWhileBusy(
+      () =>
+        createIncident(db, {
+          ref: null, occurred_at: `${today}T09:00:00+09:00`, reported_at: null, department: "ベンチ部", in_tokyo: true, channel: "C2",
+          client: null, counterparty_type: null, customer_identified: null, validity: null, behaviours: ["MA02"], legal_flags: [],
+          severity: 2, duration_min: 10, contact_count: null, responders: null, recorded: null, summary: `保存の待ち時間の測定 ${saves}`,
+          verbatim: null, determination: null, responses: [], care: [], outcome: null, status: "open", closed_at: null,
+          report_submitted_at: null, prevention: null,
+        }, { today }),
+      3_600_000,
+    );
+    longestWaitMs = Math.max(longestWaitMs, performance.now() - t);
+    saves++;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.log(JSON.stringify({ saves, longestWaitMs }));
+  process.exit(0);
+} else {
+  throw new Error(`unknown phase ${phase}`);
 }
 
-const ms = performance.now() - started;
-console.log(JSON.stringify({ ms, rows, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024, ...out }));

@@ -93,7 +93,7 @@ const count = (text: string) => {
 if (which === "list") benchList(count(values.incidents ?? "100000"));
 else if (which === "dashboard") benchDashboard(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "report") benchReport(count(values.incidents ?? "1000000"), values.db ?? null);
-else if (which === "import") benchImport(count(values.rows ?? "1000000"));
+else if (which === "import") process.exit((await benchImport(count(values.rows ?? "1000000"))) ? 0 : 1);
 else if (which === "load") {
   if (values.via !== "web" && values.via !== "cli") {
     console.error(USAGE);

@@ -1,12 +1,16 @@
 /**
- * Loads the demo data into an empty database: departments, clients, incidents (through `IncidentWriter`, like every
- * other write), the measures register and training sessions, all in one transaction so a failure leaves nothing behind.
+ * Loads the demo data into an empty database: departments, clients, incidents (validated like every other write, then
+ * staged and merged the way the importer stores a file), the measures register and training sessions, all in one
+ * transaction so a failure leaves nothing behind.
  */
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "../../../db/client.server";
+import type { Conn, Db } from "../../../db/client.server";
 import { incidents, measures, trainingSessions } from "../../../db/schema";
 import { todayInTokyo } from "../incidents/dates";
-import { IncidentWriter } from "../incidents/mutations.server";
+import { IncidentWriter, ValidationFailed } from "../incidents/mutations.server";
+import { validateIncident } from "../incidents/schema";
+import { Staging } from "../import/staging.server";
+import { mergeStaged } from "../import/merge.server";
 import { getSettings } from "../settings/settings.server";
 import {
   countDemoIncidents,
@@ -18,6 +22,7 @@ import {
   resolveDemoOptions,
 } from "./generate";
 import type { Seed } from "./random";
+import type { ResolvedDemoOptions } from "./options";
 
 export interface SeedOptions {
   seed?: Seed;
@@ -38,50 +43,69 @@ export interface SeedResult {
 /** Progress is reported this often; more often only costs time on a million rows. */
 const PROGRESS_EVERY = 5_000;
 
+function assertEmpty(db: Conn): void {
+  if (db.select({ id: incidents.id }).from(incidents).limit(1).get()) {
+    throw new Error("The database already has incidents: demo data is only loaded into an empty database.");
+  }
+}
+
 export function seedDemo(db: Db, opts: SeedOptions = {}): SeedResult {
   const { seed, incidents: count, years, until = todayInTokyo() } = opts;
   // Fiscal years as the app counts them, so the demo's whole years and refs match the reports' fiscal years.
   const { fiscalYearStartMonth } = getSettings(db);
   const options = resolveDemoOptions({ seed, incidents: count, years, until, fiscalYearStartMonth });
   const total = opts.onProgress ? countDemoIncidents(options) : 0;
-  return db.transaction((tx) => {
-    if (tx.select({ id: incidents.id }).from(incidents).limit(1).get()) {
-      throw new Error("The database already has incidents: demo data is only loaded into an empty database.");
-    }
-    // The incidents' own dates are checked against `until`, so a demo ending in the past stays valid.
-    const writer = new IncidentWriter(db, { today: options.until });
-    for (const d of DEMO_DEPARTMENTS) writer.departmentId(d.name, d.in_tokyo);
-    for (const c of DEMO_CLIENTS) writer.clientId(c.name, c.counterparty_type);
-
+  assertEmpty(db);
+  // The importer's fast path (docs/decisions/0017): every incident validated and staged, then merged in one
+  // transaction with the rest. The incidents' own dates are checked against `until`, so a demo ending in the past
+  // stays valid.
+  const staging = new Staging(db);
+  try {
     let done = 0;
     for (const input of incidentStream(options)) {
-      writer.insert(input);
-      done++;
+      const checked = validateIncident(input, options.until);
+      if (!checked.ok) throw new ValidationFailed(checked.errors);
+      staging.write(++done, checked.value, { kind: "insert" });
       if (opts.onProgress && (done % PROGRESS_EVERY === 0 || done === total)) opts.onProgress(done, total);
     }
+    staging.commit();
+    return db.transaction((tx) => seedRest(db, tx, staging, options, done));
+  } finally {
+    staging.close();
+  }
+}
 
-    for (const m of demoMeasures(options)) {
-      tx.update(measures)
-        .set({
-          status: m.status,
-          evidenceText: m.evidence_text,
-          evidenceUrl: m.evidence_url,
-          inPlaceOn: m.in_place_on,
-          reviewedOn: m.reviewed_on,
-          updatedBy: "demo",
-          updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`,
-        })
-        .where(eq(measures.code, m.code))
-        .run();
-    }
+/** The staged incidents merged, with the demo's departments, clients, measures and training, in one transaction. */
+function seedRest(db: Db, tx: Conn, staging: Staging, options: ResolvedDemoOptions, done: number): SeedResult {
+  // Checked again under the lock: another process may have filled the database meanwhile.
+  assertEmpty(tx);
+  // The demo's departments and clients first, with their attributes, in catalogue order.
+  const writer = new IncidentWriter(db, { today: options.until });
+  for (const d of DEMO_DEPARTMENTS) writer.departmentId(d.name, d.in_tokyo);
+  for (const c of DEMO_CLIENTS) writer.clientId(c.name, c.counterparty_type);
+  mergeStaged(db, staging, { imported: done, updated: 0, duplicates: 0 }, { batchId: null, update: false, today: options.until });
 
-    const training = demoTraining(options);
-    if (training.length > 0) {
-      tx.insert(trainingSessions)
-        .values(training.map((t) => ({ heldOn: t.held_on, title: t.title, invited: t.invited, attendees: t.attendees })))
-        .run();
-    }
+  for (const m of demoMeasures(options)) {
+    tx.update(measures)
+      .set({
+        status: m.status,
+        evidenceText: m.evidence_text,
+        evidenceUrl: m.evidence_url,
+        inPlaceOn: m.in_place_on,
+        reviewedOn: m.reviewed_on,
+        updatedBy: "demo",
+        updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`,
+      })
+      .where(eq(measures.code, m.code))
+      .run();
+  }
 
-    return { incidents: done, departments: DEMO_DEPARTMENTS.length, clients: DEMO_CLIENTS.length, training: training.length };
-  });
+  const training = demoTraining(options);
+  if (training.length > 0) {
+    tx.insert(trainingSessions)
+      .values(training.map((t) => ({ heldOn: t.held_on, title: t.title, invited: t.invited, attendees: t.attendees })))
+      .run();
+  }
+
+  return { incidents: done, departments: DEMO_DEPARTMENTS.length, clients: DEMO_CLIENTS.length, training: training.length };
 }

@@ -49,7 +49,30 @@ const INSERT_COLUMNS = [
 const INSERT_INCIDENT_SQL = `insert into ${getTableName(incidents)} (${INSERT_COLUMNS.map((k) => incidents[k].name).join(", ")}) values (${INSERT_COLUMNS.map((k) => `@${k}`).join(", ")})`;
 const INSERT_CODE_SQL = `insert into ${getTableName(incidentCodes)} (${[incidentCodes.incidentId, incidentCodes.field, incidentCodes.code, incidentCodes.occurredOn].map((c) => c.name).join(", ")}) values (?, ?, ?, ?)`;
 
-const bit = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
+export const bit = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
+
+/**
+ * The column values of an incident that need no lookup (everything but its department, client and batch ids and its
+ * coded lists), by drizzle key: the writer adds the ids; the importer's staging file stores them as they are.
+ */
+export function columnValues(input: IncidentInput) {
+  return {
+    ref: input.ref, occurredAt: input.occurred_at, occurredOn: input.occurred_at.slice(0, 10),
+    reportedAt: input.reported_at, inTokyo: input.in_tokyo, channel: input.channel, counterpartyType: input.counterparty_type,
+    customerIdentified: input.customer_identified, validity: input.validity, severity: input.severity,
+    durationMin: input.duration_min, contactCount: input.contact_count, responders: input.responders,
+    recorded: input.recorded, summary: input.summary, verbatim: input.verbatim, determination: input.determination,
+    outcome: input.outcome, status: input.status, closedAt: input.closed_at,
+    reportSubmittedAt: input.report_submitted_at, prevention: input.prevention, fingerprint: fingerprintOf(input),
+  };
+}
+
+/** The incident columns `columnValues` fills, by drizzle key, in one fixed order. */
+export const VALUE_COLUMNS = [
+  "ref", "occurredAt", "occurredOn", "reportedAt", "inTokyo", "channel", "counterpartyType", "customerIdentified",
+  "validity", "severity", "durationMin", "contactCount", "responders", "recorded", "summary", "verbatim",
+  "determination", "outcome", "status", "closedAt", "reportSubmittedAt", "prevention", "fingerprint",
+] as const satisfies readonly (keyof ReturnType<typeof columnValues>)[];
 
 /**
  * Writes incidents on one connection. Use it inside a transaction (`db.transaction(() => …)` or the importer's
@@ -116,15 +139,9 @@ export class IncidentWriter {
   /** The column values of an incident (without its coded lists). */
   row(input: IncidentInput, batchId: string | null = null) {
     return {
-      ref: input.ref, occurredAt: input.occurred_at, occurredOn: input.occurred_at.slice(0, 10),
-      reportedAt: input.reported_at, departmentId: this.departmentId(input.department, input.in_tokyo),
-      inTokyo: input.in_tokyo, channel: input.channel,
-      clientId: this.clientId(input.client, input.counterparty_type), counterpartyType: input.counterparty_type,
-      customerIdentified: input.customer_identified, validity: input.validity, severity: input.severity,
-      durationMin: input.duration_min, contactCount: input.contact_count, responders: input.responders,
-      recorded: input.recorded, summary: input.summary, verbatim: input.verbatim, determination: input.determination,
-      outcome: input.outcome, status: input.status, closedAt: input.closed_at,
-      reportSubmittedAt: input.report_submitted_at, prevention: input.prevention, fingerprint: fingerprintOf(input),
+      ...columnValues(input),
+      departmentId: this.departmentId(input.department, input.in_tokyo),
+      clientId: this.clientId(input.client, input.counterparty_type),
       batchId,
     };
   }

@@ -1,0 +1,132 @@
+/**
+ * The writer stage of an import (docs/decisions/0017): the staged rows (staging.server.ts) copied into the incidents
+ * by a handful of INSERT … SELECT statements, inside the caller's write transaction. SQLite does the work natively,
+ * in file order, so the indexes are written page by page rather than row by row from JavaScript.
+ *
+ * If another writer changed any incident while the file was being staged (the incidents' change mark moved), the
+ * de-duplication is checked again first, in SQL: a row someone stored meanwhile is a duplicate (or, with `--update`,
+ * a replacement) like any other. New incidents get the ids after the largest one so far, in file order.
+ */
+import type { Db } from "../../../db/client.server";
+import { importBatchChanges } from "../../../db/schema";
+import { IncidentWriter, diffFields } from "../incidents/mutations.server";
+import { getIncident, toInput } from "../incidents/queries.server";
+import { Action, incidentsMark, STAGED_VALUE_COLUMNS, type Staging } from "./staging.server";
+import type { RowOutcomes } from "./result";
+
+export interface MergeOptions {
+  /** The import batch the new incidents belong to (null for the demo data). */
+  batchId: string | null;
+  update: boolean;
+  today: string;
+}
+
+/**
+ * Copies the staged rows into the database. Call it inside a write transaction (BEGIN IMMEDIATE … COMMIT) on the
+ * connection the staging file is attached to. `counts` (what staging decided) is corrected in place when rows turn
+ * out to be duplicates after all.
+ */
+export function mergeStaged(db: Db, staging: Staging, counts: RowOutcomes, opts: MergeOptions): void {
+  const sqlite = db.$client;
+  if (incidentsMark(db) !== staging.mark) recheck(db, counts, opts.update);
+
+  // Departments and clients met for the first time, with the first spelling and attributes the file gave them.
+  sqlite.exec(`
+    insert into main.departments (name, normalized_name, in_tokyo)
+      select name, key, extra from staging.names where kind = 'd'
+      on conflict do nothing;
+    insert into main.clients (name, normalized_name, counterparty_type)
+      select name, key, extra from staging.names where kind = 'c'
+      on conflict do nothing;
+  `);
+
+  const base = sqlite
+    .prepare(
+      `select max(coalesce((select max(id) from main.incidents), 0),
+                  coalesce((select seq from main.sqlite_sequence where name = 'incidents'), 0))`,
+    )
+    .pluck()
+    .get() as number;
+  sqlite
+    .prepare(
+      `insert into main.incidents (id, ${STAGED_VALUE_COLUMNS.join(", ")}, department_id, client_id, batch_id)
+         select :base + r.seq, ${STAGED_VALUE_COLUMNS.map((c) => `r.${c}`).join(", ")}, d.id, c.id, :batch
+           from staging.rows r
+           left join main.departments d on d.normalized_name = r.department_key
+           left join main.clients c on c.normalized_name = r.client_key
+          where r.action = ${Action.Insert}
+          order by r.seq`,
+    )
+    .run({ base, batch: opts.batchId });
+  sqlite
+    .prepare(
+      `insert into main.incident_codes (incident_id, field, code, occurred_on)
+         select :base + r.seq, substr(j.value, 1, instr(j.value, ':') - 1), substr(j.value, instr(j.value, ':') + 1), r.occurred_on
+           from staging.rows r, json_each(r.codes) j
+          where r.action = ${Action.Insert} and r.codes <> '[]'
+          order by r.seq`,
+    )
+    .run({ base });
+
+  // Replacements (`--update`): few, and each keeps the version it replaces so the batch can be undone.
+  const updates = sqlite.prepare(`select seq, target from staging.rows where action = ${Action.Update} order by seq`).raw().all() as [number, number][];
+  if (updates.length) {
+    const writer = new IncidentWriter(db, { today: opts.today });
+    for (const [seq, target] of updates) {
+      const current = getIncident(db, target);
+      if (!current) continue;
+      const before = toInput(current);
+      const input = staging.stagedInput(seq);
+      if (diffFields(before, input).length === 0) continue;
+      writer.update(target, input, before);
+      if (opts.batchId) db.insert(importBatchChanges).values({ batchId: opts.batchId, incidentId: target, before: JSON.stringify(before) }).onConflictDoNothing().run();
+    }
+  }
+}
+
+/**
+ * The de-duplication again, for what other writers stored while the file was staged: a new row whose ref is now taken
+ * replaces that incident (`--update`) or is a duplicate; a new row without a ref whose fingerprint is now stored is a
+ * duplicate; a replacement whose incident was deleted is new again.
+ */
+function recheck(db: Db, counts: RowOutcomes, update: boolean): void {
+  const sqlite = db.$client;
+  const revived = sqlite
+    .prepare(
+      `update staging.rows set action = ${Action.Insert}, target = null
+        where action = ${Action.Update} and not exists (select 1 from main.incidents i where i.id = rows.target)`,
+    )
+    .run().changes;
+  counts.updated -= revived;
+  counts.imported += revived;
+
+  const taken = sqlite
+    .prepare(
+      `select r.seq, i.id from staging.rows r join main.incidents i on i.ref = r.ref
+        where r.action = ${Action.Insert} and r.ref is not null`,
+    )
+    .raw()
+    .all() as [number, number][];
+  const toUpdate = sqlite.prepare(`update staging.rows set action = ${Action.Update}, target = ? where seq = ?`);
+  const drop = sqlite.prepare(`update staging.rows set action = ${Action.Dropped} where seq = ?`);
+  for (const [seq, id] of taken) {
+    counts.imported--;
+    if (update) {
+      toUpdate.run(id, seq);
+      counts.updated++;
+    } else {
+      drop.run(seq);
+      counts.duplicates++;
+    }
+  }
+
+  const dropped = sqlite
+    .prepare(
+      `update staging.rows set action = ${Action.Dropped}
+        where action = ${Action.Insert} and ref is null
+          and exists (select 1 from main.incidents i where i.fingerprint = rows.fingerprint and i.ref is null)`,
+    )
+    .run().changes;
+  counts.imported -= dropped;
+  counts.duplicates += dropped;
+}

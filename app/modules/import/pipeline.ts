@@ -1,0 +1,41 @@
+/**
+ * The row pipeline of an import (docs/decisions/0017), between a record source (source.server.ts) and the staging
+ * file (staging.server.ts): map (the header record → which field each column holds), then for every data record parse
+ * (each cell by its field's vocabulary) and validate (the form's rules), both in rows.ts. De-duplication needs the
+ * database and is the staging file's stage. Each stage is a plain function of its input, tested on its own.
+ */
+import type { IncidentField } from "../incidents/schema";
+import { type ColumnMapping, mapColumns } from "./columns";
+import { quoteValue, readRow, type RowLayout, type RowResult, rowLayout } from "./rows";
+
+const blank = (cells: readonly string[]) => cells.every((c) => c.trim() === "");
+
+export interface Header {
+  headers: string[];
+  mapping: ColumnMapping;
+  layout: RowLayout;
+  columns: { header: string; field: IncidentField | null }[];
+}
+
+/**
+ * The map stage: the header record read. Null for a blank line before the header (skipped like any blank line). The
+ * caller refuses the file when `mapping.missing` is not empty.
+ */
+export function readHeader(cells: readonly string[], overrides?: Record<string, IncidentField | "">): Header | null {
+  if (blank(cells)) return null;
+  const headers = cells.map((c) => c.trim());
+  const mapping = mapColumns(headers, overrides);
+  return { headers, mapping, layout: rowLayout(mapping, headers), columns: headers.map((header, i) => ({ header, field: mapping.fields[i] })) };
+}
+
+/**
+ * The parse and validate stages for one data record: the incident, or the errors of its cells. Null for a blank line.
+ * A record with a quote never closed (the rest of the file then landed in it) is refused as such.
+ */
+export function readRecord(cells: readonly string[], unclosedQuote: boolean, header: Header, today: string): RowResult | null {
+  if (blank(cells)) return null;
+  if (unclosedQuote) {
+    return { ok: false, errors: [{ column: header.headers[0] ?? "", value: quoteValue(cells[0] ?? ""), message: { key: "import.row.quotes" } }] };
+  }
+  return readRow(cells, header.layout, today);
+}

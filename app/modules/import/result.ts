@@ -1,0 +1,102 @@
+/**
+ * What an import is asked to do and what it answers (docs/spec/csv-import.md): the options, the result the command line
+ * prints as JSON and the page shows, and the error of a file that cannot be read at all.
+ */
+import { translate, type Message, type MessageKey } from "~/i18n";
+import { AppError } from "../errors";
+import type { IncidentField, IncidentInput } from "../incidents/schema";
+import type { Actor } from "../auth/audit.server";
+import type { Encoding } from "./decode";
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  skipInvalid?: boolean;
+  update?: boolean;
+  encoding?: Encoding | "auto";
+  /** Name recorded for the batch (the uploaded file's own name on the web); the path's base name by default. */
+  fileName?: string;
+  importedBy?: string | null;
+  /** Who imports: a committed batch gets an audit entry in its own transaction (and `importedBy` defaults to it). */
+  actor?: Actor;
+  /** Header text as in the file → field (or "" to ignore the column), chosen by the person importing. */
+  mappingOverrides?: Record<string, IncidentField | "">;
+  /** Where to write the rows that failed, with an `エラー` column; null for none. Default: beside the file. */
+  errorFilePath?: string | null;
+  /** How many converted rows to return for a preview. */
+  previewRows?: number;
+  /** At most this many errors are returned (all are counted, and all go to the error file). */
+  maxErrors?: number;
+  today?: string;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface ImportError {
+  row: number;
+  column: string;
+  value: string;
+  message: string;
+  /** The message as a dictionary key, for pages that show it in the user's language. */
+  messageKey: Message;
+}
+
+/** What the valid rows of a file do: new incidents, replaced ones (`--update`), and duplicates skipped. */
+export interface RowOutcomes {
+  imported: number;
+  updated: number;
+  duplicates: number;
+}
+
+export interface ImportResult extends RowOutcomes {
+  file: string;
+  encoding: Encoding;
+  rows: number;
+  /**
+   * `imported`, `updated` and `duplicates` (from RowOutcomes) say what this run did to the database: all 0 when invalid
+   * rows stopped it or it was a dry run, whatever the file holds. What it would have done is under `valid`.
+   */
+  invalid: number;
+  dryRun: boolean;
+  batchId: string | null;
+  errors: ImportError[];
+  // Beyond the contract's keys:
+  /** The valid rows (`rows` − `invalid`) and what committing them does: equal to the counts above when this run committed. */
+  valid: RowOutcomes & { rows: number };
+  delimiter: "," | "\t";
+  sha256: string;
+  columns: { header: string; field: IncidentField | null }[];
+  warnings: { unknownColumns: string[]; repeatedColumns: string[] };
+  errorsTruncated: boolean;
+  errorFile: string | null;
+  /** The error file could not be written, and why. */
+  errorFileFailure: string | null;
+  /** The same file (by SHA-256) was committed before, in this batch. */
+  importedBefore: { batchId: string; at: string } | null;
+  preview: IncidentInput[];
+  /** Invalid rows stopped the batch (the default mode): nothing was stored. */
+  blocked: boolean;
+  committed: boolean;
+  /** Where the time went: reading and checking the file (no write lock), then storing it (holding the lock). */
+  timings: { checkMs: number; storeMs: number };
+}
+
+/**
+ * A file the importer cannot read at all (422; exit status 2 on the command line, which prints `message`: the
+ * Japanese text of `detail`).
+ */
+export class UnusableFile extends AppError {
+  constructor(
+    public readonly reason: "notFound" | "empty" | "binary" | "unknownEncoding" | "noHeader" | "missingColumns" | "recordTooLong",
+    detail: Message,
+    public readonly partial?: Partial<ImportResult>,
+  ) {
+    super(422, detail.key, { params: detail.params, logMessage: translate("ja", detail.key, detail.params) });
+    this.name = "UnusableFile";
+  }
+
+  /** Why, as a message (what the worker thread sends back). */
+  get detail(): Message {
+    return this.userFacing;
+  }
+}
+
+export const fileMessage = (key: MessageKey, params?: Message["params"]): Message => ({ key, params });
