@@ -100,7 +100,8 @@ export const incidents = sqliteTable(
     index("incidents_severity_idx").on(t.severity, t.occurredAt),
     index("incidents_status_idx").on(t.status, t.occurredAt),
     index("incidents_determination_idx").on(t.determination, t.occurredAt),
-    index("incidents_fingerprint_idx").on(t.fingerprint),
+    // Only rows without a ref are ever looked up by fingerprint (the importer's duplicate rule): the others need no entry.
+    index("incidents_fingerprint_idx").on(t.fingerprint).where(sql`${t.ref} is null`),
     index("incidents_batch_idx").on(t.batchId),
     check("incidents_status_check", sql`${t.status} in ('open','closed')`),
     check("incidents_severity_check", sql`${t.severity} is null or ${t.severity} between 1 and 4`),
@@ -112,7 +113,8 @@ export const incidents = sqliteTable(
 );
 
 /**
- * The multi-valued coded fields (behaviours, legal_flags, responses, care), one row per incident and code.
+ * The multi-valued coded fields (behaviours, legal_flags, responses, care), one row per incident and code. Stored
+ * WITHOUT ROWID since migration 0012 (drizzle cannot declare it): the rows live in primary-key order.
  * `occurred_on` is copied from the incident so a breakdown by code over a period reads one covering index
  * without touching the incidents table.
  */
@@ -128,8 +130,8 @@ export const incidentCodes = sqliteTable(
   },
   (t) => [
     primaryKey({ name: "incident_codes_pk", columns: [t.incidentId, t.field, t.code] }),
+    // The cube's months by code and the list's code filters; (field, occurred_on, code) served no query and went in 0012.
     index("incident_codes_field_code_idx").on(t.field, t.code, t.occurredOn, t.incidentId),
-    index("incident_codes_field_occurred_idx").on(t.field, t.occurredOn, t.code),
   ],
 );
 

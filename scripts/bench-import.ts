@@ -4,8 +4,9 @@
  * and database:
  *   bare:   the floor — papaparse streaming the file and a prepared insert of every record's cells into a table of
  *           plain text columns with no index, one transaction. It does not change with our schema or our code.
- *   import: the real importer (decode, map, read every value, validate, de-duplicate, write, one batch), while a second
- *           process saves an incident the way the form does (waiting for the write lock) every 250 ms.
+ *   import: the real importer (decode, map, read every value, validate, de-duplicate, write, one batch), with the node
+ *           flags `npm run import` has, while a second process saves an incident the way the form does (waiting for
+ *           the write lock) every 250 ms.
  * It prints rows/s, the ratio import / bare, each phase's peak RSS and the longest wait of a form save, with targets.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -19,6 +20,7 @@ import { INCIDENT_FIELDS, type IncidentInput } from "../app/modules/incidents/sc
 import { BEHAVIOURS } from "../app/modules/incidents/taxonomy";
 import { todayInTokyo } from "../app/modules/incidents/dates";
 import { openDatabase } from "../db/client.server";
+import { IMPORT_NODE_FLAGS } from "../app/modules/import/memory";
 
 export const TARGETS = { ratio: 8, rssMb: 250, writerWaitS: 45 } as const;
 
@@ -107,7 +109,7 @@ async function runImportWithWriter(file: string, db: string): Promise<{ phase: P
   const probeDone = new Promise<void>((resolve) => probe.on("exit", () => resolve()));
   await new Promise((r) => setTimeout(r, 1_500)); // the probe is saving before the import starts
   const phase = await new Promise<Phase>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/bench-import-phase.ts"), "import", file], {
+    const child = spawn(process.execPath, [...IMPORT_NODE_FLAGS, "--import", "tsx", path.resolve("scripts/bench-import-phase.ts"), "import", file], {
       env: { ...process.env, DATABASE_PATH: db },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -3,18 +3,14 @@
  * prints the median and p95 server time of the incident list's first page, unfiltered and with each kind of filter.
  * Timings are of the query functions the list route calls (`listIncidents`), the server's share of a page.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../db/client.server";
-import { seedDemo } from "../app/modules/demo/seed.server";
 import { parseListQuery } from "../app/modules/incidents/filters";
 import { listClientNames, listDepartments, listIncidents } from "../app/modules/incidents/queries.server";
 import { getSettings } from "../app/modules/settings/settings.server";
 import { fiscalYearOf } from "../app/modules/reports/periods";
 import { todayInTokyo } from "../app/modules/incidents/dates";
 import { benchImport } from "./bench-import";
+import { openBenchDatabase } from "./bench-db";
 import { benchDashboard } from "./bench-dashboard";
 import { benchReport } from "./bench-report";
 import { benchLoad } from "./bench-load";
@@ -25,14 +21,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function benchList(n: number): void {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kasuhara-bench-"));
-  const file = path.join(dir, "bench.db");
+function benchList(n: number, file: string | null): void {
+  const { db, done } = openBenchDatabase(n, file);
   try {
-    const db = openDatabase(file);
     let t = performance.now();
-    const seeded = seedDemo(db, { incidents: n, seed: "bench" });
-    console.log(`seeded ${seeded.incidents.toLocaleString()} incidents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const fy = fiscalYearOf(todayInTokyo());
     const dept = listDepartments(db)[0].id;
     const client = listClientNames(db)[0].slice(0, 4);
@@ -47,6 +39,12 @@ function benchList(n: number): void {
       ["summary search", `q=${encodeURIComponent("土下座")}`],
       ["composed: FY + dept + behaviour + search", `period=FY${fy - 1}&department=${dept}&behaviour=MA05&q=${encodeURIComponent("電話")}`],
       ["sorted by severity, page 20", "sort=severity_desc&page=20"],
+      // The dashboard's drill-down links: a period and one bar's value.
+      ["drill-down: FY + channel", `period=FY${fy - 1}&channel=C4`],
+      ["drill-down: FY + outcome", `period=FY${fy - 1}&outcome=O3`],
+      ["drill-down: FY + determination", `period=FY${fy - 1}&determination=D2`],
+      ["drill-down: month + status open", `period=${fy}-06&status=open`],
+      ["open cases, all time", "status=open"],
     ];
     const { fiscalYearStartMonth } = getSettings(db);
     console.log(`\nlist page (${RUNS} runs each)            median ms   p95 ms   matches`);
@@ -64,14 +62,13 @@ function benchList(n: number): void {
         `${name.padEnd(42)} ${percentile(times, 50).toFixed(1).padStart(8)} ${percentile(times, 95).toFixed(1).padStart(8)} ${String(total).padStart(9)}`,
       );
     }
-    db.$client.close();
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    done();
   }
 }
 
 const USAGE =
-  "usage: npm run bench -- list [--incidents N] | import [--rows N] | dashboard [--incidents N] [--db FILE] | report [--incidents N] [--db FILE]\n" +
+  "usage: npm run bench -- list [--incidents N] [--db FILE] | import [--rows N] | dashboard [--incidents N] [--db FILE] | report [--incidents N] [--db FILE]\n" +
   "       | load [--readers 20] [--writers 5] [--rows 200000] [--incidents 20000] [--via web|cli] [--seconds 300] [--settle 5]";
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -90,7 +87,7 @@ const count = (text: string) => {
   }
   return n;
 };
-if (which === "list") benchList(count(values.incidents ?? "100000"));
+if (which === "list") benchList(count(values.incidents ?? "100000"), values.db ?? null);
 else if (which === "dashboard") benchDashboard(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "report") benchReport(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "import") process.exit((await benchImport(count(values.rows ?? "1000000"))) ? 0 : 1);

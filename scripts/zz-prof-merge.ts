@@ -12,7 +12,13 @@ const db = openDatabase(dbf);
 const sq = db.$client;
 if (variant.includes("cache")) sq.pragma("cache_size = -65536");
 if (variant.includes("mem")) sq.pragma("temp_store = MEMORY");
+if (variant.includes("worowid")) sq.exec(`
+  create table ic2 (incident_id integer not null references incidents(id) on delete cascade, field text not null, code text not null, occurred_on text not null, primary key (incident_id, field, code)) without rowid;
+  drop table incident_codes; alter table ic2 rename to incident_codes;
+  create index incident_codes_field_code_idx on incident_codes (field, code, occurred_on, incident_id);`);
 if (variant.includes("notrig")) sq.exec("drop trigger incidents_analytics_insert");
+const ex = sq.exec.bind(sq); (sq as any).exec = (s: string) => { const t = performance.now(); const r = ex(s); const ms = performance.now() - t; if (ms > 50) console.log(`${ms.toFixed(0).padStart(7)} ms  exec ${s.replace(/\s+/g," ").slice(0,60)}`); return r; };
+const pr = sq.pragma.bind(sq); (sq as any).pragma = (s: string, o?: any) => { const t = performance.now(); const r = pr(s, o); const ms = performance.now() - t; if (ms > 50) console.log(`${ms.toFixed(0).padStart(7)} ms  pragma ${s}`); return r; };
 const orig = sq.prepare.bind(sq);
 (sq as any).prepare = (s: string) => { const st = orig(s); if (!/insert into main\.|update staging|select r\.seq/.test(s)) return st; const run = st.run.bind(st); (st as any).run = (...a: any[]) => { const t = performance.now(); const r = run(...a); console.log(`${(performance.now()-t).toFixed(0).padStart(7)} ms  ${s.replace(/\s+/g," ").slice(0,70)}`); return r; }; return st; };
 const r = await importFile(db, file, { errorFilePath: null });

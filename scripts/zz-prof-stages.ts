@@ -33,3 +33,4 @@ async function stage(level: number) {
   staging?.close();
 }
 for (const l of (process.argv[3] ?? "0,1,2,3,4").split(",").map(Number)) await stage(l);
+console.log("maxRSS", (process.resourceUsage().maxRSS / 1024).toFixed(0), "MB", JSON.stringify(process.memoryUsage()));

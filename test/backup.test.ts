@@ -68,9 +68,15 @@ function tables(db: Database.Database): string[] {
   );
 }
 
-/** Every row of every table, in rowid order. */
+/** Every row of every table, in rowid order (primary-key order for a WITHOUT ROWID table: incident_codes). */
 function dump(db: Database.Database): Record<string, unknown[]> {
-  return Object.fromEntries(tables(db).map((t) => [t, db.prepare(`select * from "${t}" order by rowid`).all()]));
+  const order = (t: string) => {
+    const withoutRowid = /without rowid\s*$/i.test((db.prepare("select sql from sqlite_master where name = ?").pluck().get(t) as string).trim());
+    if (!withoutRowid) return "rowid";
+    const key = (db.prepare(`select name, pk from pragma_table_info(?) where pk > 0 order by pk`).all(t) as { name: string }[]).map((c) => `"${c.name}"`);
+    return key.join(", ");
+  };
+  return Object.fromEntries(tables(db).map((t) => [t, db.prepare(`select * from "${t}" order by ${order(t)}`).all()]));
 }
 
 function schemaOf(db: Database.Database): unknown[] {
@@ -213,9 +219,12 @@ describe("backup → restore round trip", () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the backups table existed (migration 0011).
+    // Make the copy look like it was taken before the latest migration (0012, the importer's indexes): its index
+    // changes undone and its record removed. (Its WITHOUT ROWID table is rebuilt again by the restore's migration.)
     const old = new Database(taken.file);
-    old.exec("drop table backups; delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)");
+    old.exec(`drop index incidents_fingerprint_idx; create index incidents_fingerprint_idx on incidents (fingerprint);
+      create index incident_codes_field_occurred_idx on incident_codes (field, occurred_on, code);
+      delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
     old.close();
     const verified = await verifyBackupFile(taken.file);
     expect(verified.pendingMigrations).toBe(1);

@@ -5,11 +5,11 @@
  * the CLI, and the server runs from one bundled file), found from the app's folder, where `npm run` and the server run.
  */
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { type ResourceLimits, Worker } from "node:worker_threads";
 
-export function runScriptWorker<T>(script: `${string}.ts`, workerData: unknown): Promise<T> {
+export function runScriptWorker<T>(script: `${string}.ts`, workerData: unknown, resourceLimits?: ResourceLimits): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(path.resolve(process.cwd(), "scripts/worker.mjs"), { workerData, argv: [script] });
+    const worker = new Worker(path.resolve(process.cwd(), "scripts/worker.mjs"), { workerData, argv: [script], resourceLimits });
     let answered = false;
     worker.once("message", (answer: T) => {
       answered = true;

@@ -68,7 +68,7 @@ export function seedDemo(db: Db, opts: SeedOptions = {}): SeedResult {
       staging.write(++done, checked.value, { kind: "insert" });
       if (opts.onProgress && (done % PROGRESS_EVERY === 0 || done === total)) opts.onProgress(done, total);
     }
-    staging.commit();
+    staging.finish();
     return db.transaction((tx) => seedRest(db, tx, staging, options, done));
   } finally {
     staging.close();

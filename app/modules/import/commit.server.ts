@@ -95,15 +95,16 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       }
       const input = read.input;
       if (result.preview.length < (opts.previewRows ?? 0)) result.preview.push(input);
-      const decision = staging.decide(input, fingerprintOf(input), update);
+      const fingerprint = fingerprintOf(input);
+      const decision = staging.decide(input, fingerprint, update);
       if (decision.kind === "duplicate") valid.duplicates++;
       else if (decision.kind === "insert") valid.imported++;
       else valid.updated++;
-      staging.write(record, input, decision);
+      staging.write(record, input, decision, fingerprint);
     };
 
     const { sha256 } = await source.read(onRecord);
-    staging.commit();
+    staging.finish();
     if (header === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"));
 
     result.sha256 = sha256;

@@ -56,9 +56,23 @@ const TOKYO_OFFSET_MS = 9 * 3_600_000; // Japan has kept +09:00 without daylight
 const WEEKDAYS = "日月火水木金土";
 const WEEKDAY = /^ ?(?:\(([日月火水木金土])(?:曜日?)?\)|([日月火水木金土])曜日)/;
 
+// The stored forms themselves (this app's own export, most machine-made files): taken as they are once the day and the
+// time are checked, without the general reading below. Same result, a fraction of the cost on a million rows.
+const STORED_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const STORED_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\+09:00$/;
+
+function storedForm(raw: string): string | null {
+  const m = raw.length === 10 ? STORED_DAY.exec(raw) : raw.length === 25 ? STORED_DATE_TIME.exec(raw) : null;
+  if (!m || !isDay(+m[1], +m[2], +m[3])) return null;
+  if (m[4] !== undefined && (+m[4] > 23 || +m[5] > 59 || +m[6] > 59)) return null;
+  return raw;
+}
+
 export function parseImportDateTime(text: string): Parsed<string | null> {
   const raw = text.trim();
   if (raw === "") return { ok: true, value: null };
+  const stored = storedForm(raw);
+  if (stored !== null) return { ok: true, value: stored };
   const s = raw.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
 
   if (SERIAL.test(s)) return fromSerial(s, raw);

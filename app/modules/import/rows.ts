@@ -67,6 +67,27 @@ const LISTS = new Set<IncidentField>(["behaviours", "legal_flags", "responses", 
 export interface RowLayout {
   index: Partial<Record<IncidentField, number>>;
   header: Record<IncidentField, string>;
+  /** Cells already read, per field whose cells repeat (codes, yes/no, numbers, days, names): see `readCell`. */
+  seen: Map<IncidentField, Map<string, Parsed<unknown>>>;
+}
+
+// Fields whose cells are rarely the same twice (free text, refs, times to the minute) are read every time; the others
+// repeat from row to row (a few codes, yes/no, a few thousand days and names), and each distinct cell is read once.
+const READ_EVERY_TIME = new Set<IncidentField>(["ref", "occurred_at", "reported_at", "summary", "verbatim", "prevention"]);
+/** Distinct cells remembered per field; past this a field's cells are read every time. */
+const SEEN_MAX = 4_096;
+
+/** A cell read by its field's vocabulary, or the same reading as before for a cell seen before in this file. */
+function readCell(field: IncidentField, cell: string, layout: RowLayout): Parsed<unknown> {
+  const seen = layout.seen.get(field);
+  if (seen === undefined) return READERS[field](cell);
+  let r = seen.get(cell);
+  if (r === undefined) {
+    r = READERS[field](cell);
+    if (seen.size < SEEN_MAX) seen.set(cell, r);
+  }
+  // A list is handed on, so each row gets its own copy.
+  return r.ok && Array.isArray(r.value) ? { ok: true, value: [...r.value] } : r;
 }
 
 export function rowLayout(mapping: ColumnMapping, headers: readonly string[]): RowLayout {
@@ -77,7 +98,8 @@ export function rowLayout(mapping: ColumnMapping, headers: readonly string[]): R
   const header = Object.fromEntries(
     FIELDS.map((f) => [f, index[f] !== undefined ? headers[index[f]!] : canonicalHeader(f)]),
   ) as Record<IncidentField, string>;
-  return { index, header };
+  const seen = new Map(FIELDS.filter((f) => !READ_EVERY_TIME.has(f)).map((f) => [f, new Map<string, Parsed<unknown>>()]));
+  return { index, header, seen };
 }
 
 /** How much of a cell an error quotes: a 5 MB cell must not travel in every report, page and JSON. */
@@ -103,7 +125,7 @@ export function readRow(cells: readonly string[], layout: RowLayout, today: stri
       errors.push({ column: layout.header[field], value: quoteValue(cell), message: { key: "import.garbled" } });
       continue;
     }
-    const r = READERS[field](cell);
+    const r = readCell(field, cell, layout);
     if (r.ok) values[field] = r.value ?? (LISTS.has(field) ? [] : null);
     else errors.push({ column: layout.header[field], value: quoteValue(cell), message: r.message });
   }

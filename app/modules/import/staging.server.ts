@@ -30,9 +30,11 @@ export const Action = { Insert: 0, Update: 1, Dropped: 2 } as const;
 /** The staged columns that are the incident's own, by their column name in `incidents` (the merge copies them). */
 export const STAGED_VALUE_COLUMNS = VALUE_COLUMNS.map((k) => incidents[k].name);
 
+/** The staging file's page cache: its indexes (ref, fingerprint) are looked up for every row. */
+const STAGING_CACHE_KIB = 16 * 1024;
 /** Rows staged per transaction of the staging file: its writes are cheap, but a transaction per row is not. */
 const ROWS_PER_TRANSACTION = 5_000;
-/** Names remembered as already staged; past this the memory is cleared (the staging table ignores repeats anyway). */
+/** Names remembered as already noted; past this the memory is cleared (the staging table ignores repeats anyway). */
 const NAME_MEMORY = 50_000;
 
 const SCHEMA = `
@@ -94,8 +96,9 @@ export class Staging {
   private readonly storedByFingerprint;
   private readonly rowBySeq;
   private readonly insertName;
-  private readonly namesSeen = new Set<string>();
-  private readonly keys = new Map<string, string>();
+  /** Department and client names as written → their keys, for the names already noted. */
+  private readonly departmentKeys = new Map<string, string>();
+  private readonly clientKeys = new Map<string, string>();
   private inTransaction = false;
   private sinceCommit = 0;
   private closed = false;
@@ -110,7 +113,7 @@ export class Staging {
       // A throw-away file: no journal, no syncing; a crash loses it and nothing else.
       this.sqlite.pragma("staging.journal_mode = OFF");
       this.sqlite.pragma("staging.synchronous = OFF");
-      this.sqlite.pragma("staging.cache_size = -32768");
+      this.sqlite.pragma(`staging.cache_size = -${STAGING_CACHE_KIB}`);
       this.sqlite.exec(SCHEMA);
       const columns = ["seq", "action", "target", ...STAGED_VALUE_COLUMNS, "department", "department_key", "client", "client_key", "codes"];
       this.insertRow = this.sqlite.prepare(`insert into staging.rows (${columns.join(", ")}) values (${columns.map(() => "?").join(", ")})`);
@@ -119,7 +122,10 @@ export class Staging {
       this.stagedByRef = this.sqlite.prepare("select seq from staging.rows where ref = ?").pluck();
       this.stagedByFingerprint = this.sqlite.prepare("select 1 from staging.rows where fingerprint = ? and ref is null").pluck();
       this.storedByRef = this.sqlite.prepare("select id from main.incidents where ref = ?").pluck();
-      this.storedByFingerprint = this.sqlite.prepare("select 1 from main.incidents where fingerprint = ? and ref is null").pluck();
+      // Named: without statistics SQLite would take `ref is null` to the ref index and walk every incident without one.
+      this.storedByFingerprint = this.sqlite
+        .prepare("select 1 from main.incidents indexed by incidents_fingerprint_idx where fingerprint = ? and ref is null")
+        .pluck();
       this.rowBySeq = this.sqlite.prepare("select * from staging.rows where seq = ?");
       this.insertName = this.sqlite.prepare("insert or ignore into staging.names (kind, key, name, extra) values (?, ?, ?, ?)");
       this.mark = incidentsMark(db);
@@ -151,11 +157,14 @@ export class Staging {
     return inputOf(this.rowBySeq.get(seq) as Row);
   }
 
-  /** Writes a row as `decide` said (a duplicate is not written). `seq` orders the new incidents' ids. */
-  write(seq: number, input: IncidentInput, decision: Decision): void {
+  /**
+   * Writes a row as `decide` said (a duplicate is not written). `seq` orders the new incidents' ids; `fingerprint` is
+   * the input's, when the caller has it already.
+   */
+  write(seq: number, input: IncidentInput, decision: Decision, fingerprint?: string): void {
     if (decision.kind === "duplicate") return;
     this.begin();
-    const values = columnValues(input);
+    const values = columnValues(input, fingerprint);
     const cells = VALUE_COLUMNS.map((k) => {
       const v = values[k];
       return typeof v === "boolean" ? bit(v) : v;
@@ -174,17 +183,13 @@ export class Staging {
   /** The key of a department or client name, noted (with its first spelling) for the merge to create. */
   private name(kind: "d" | "c", name: string | null, extra: unknown): string | null {
     if (!name) return null;
-    let key = this.keys.get(name);
+    const known = kind === "d" ? this.departmentKeys : this.clientKeys;
+    let key = known.get(name);
     if (key === undefined) {
-      if (this.keys.size >= NAME_MEMORY) this.keys.clear();
+      if (known.size >= NAME_MEMORY) known.clear();
       key = normalizeName(name);
-      this.keys.set(name, key);
-    }
-    const seen = `${kind}${key}`;
-    if (!this.namesSeen.has(seen)) {
-      if (this.namesSeen.size >= NAME_MEMORY) this.namesSeen.clear();
-      this.namesSeen.add(seen);
-      // The first spelling met is the one stored, as the writer does (IncidentWriter.idFor).
+      known.set(name, key);
+      // The first spelling met is the one stored, as the writer does (IncidentWriter.idFor); repeats are ignored.
       this.insertName.run(kind, key, name.trim(), extra);
     }
     return key;
@@ -201,6 +206,16 @@ export class Staging {
     if (this.inTransaction && this.sqlite.inTransaction) this.sqlite.exec("commit");
     this.inTransaction = false;
     this.sinceCommit = 0;
+  }
+
+  /**
+   * Every row is staged: the page cache of the lookups goes back to the system before the merge needs its own (the
+   * merge reads the staging file once, in order, and needs no cache for it).
+   */
+  finish(): void {
+    this.commit();
+    this.sqlite.pragma("staging.cache_size = -2048");
+    this.sqlite.pragma("shrink_memory");
   }
 
   /** Detaches and deletes the staging file; safe to call again. */

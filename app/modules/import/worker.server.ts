@@ -9,6 +9,7 @@
 import type { Message } from "~/i18n";
 import { DatabaseBusyError } from "../../../db/busy.server";
 import { runScriptWorker } from "../worker-thread.server";
+import { IMPORT_WORKER_LIMITS } from "./memory";
 import { type ImportOptions, type ImportResult, UnusableFile } from "./commit.server";
 
 /** What the worker posts back: the result, or its error as plain data. */
@@ -26,7 +27,7 @@ export type WorkerAnswer =
 export type WorkerImportOptions = Omit<ImportOptions, "onProgress">;
 
 export async function importInWorker(file: string, options: WorkerImportOptions): Promise<ImportResult> {
-  const answer = await runScriptWorker<WorkerAnswer>("import-worker.ts", { file, options });
+  const answer = await runScriptWorker<WorkerAnswer>("import-worker.ts", { file, options }, IMPORT_WORKER_LIMITS);
   if (answer.ok) return answer.result;
   const e = answer.error;
   if (e.kind === "unusable") throw new UnusableFile(e.reason, e.detail, e.partial);

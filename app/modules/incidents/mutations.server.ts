@@ -55,7 +55,7 @@ export const bit = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
  * The column values of an incident that need no lookup (everything but its department, client and batch ids and its
  * coded lists), by drizzle key: the writer adds the ids; the importer's staging file stores them as they are.
  */
-export function columnValues(input: IncidentInput) {
+export function columnValues(input: IncidentInput, fingerprint: string = fingerprintOf(input)) {
   return {
     ref: input.ref, occurredAt: input.occurred_at, occurredOn: input.occurred_at.slice(0, 10),
     reportedAt: input.reported_at, inTokyo: input.in_tokyo, channel: input.channel, counterpartyType: input.counterparty_type,
@@ -63,7 +63,7 @@ export function columnValues(input: IncidentInput) {
     durationMin: input.duration_min, contactCount: input.contact_count, responders: input.responders,
     recorded: input.recorded, summary: input.summary, verbatim: input.verbatim, determination: input.determination,
     outcome: input.outcome, status: input.status, closedAt: input.closed_at,
-    reportSubmittedAt: input.report_submitted_at, prevention: input.prevention, fingerprint: fingerprintOf(input),
+    reportSubmittedAt: input.report_submitted_at, prevention: input.prevention, fingerprint,
   };
 }
 
