@@ -265,3 +265,22 @@ describe("the import's heap limits", () => {
     }
   });
 });
+
+describe("staging folders left by a killed import", () => {
+  it("are deleted by the next import once a day older than its own; a recent one (an import running now) is left alone", () => {
+    const old = fs.mkdtempSync(path.join(os.tmpdir(), "kasuhara-import-"));
+    const recent = fs.mkdtempSync(path.join(os.tmpdir(), "kasuhara-import-"));
+    fs.writeFileSync(path.join(old, "staging.db"), "x");
+    // Far in the past, whatever clock the suite runs under (it also runs with the clock moved ahead).
+    const longAgo = new Date("2000-01-01T00:00:00Z");
+    fs.utimesSync(old, longAgo, longAgo);
+    try {
+      new Staging(memoryDb()).close();
+      expect(fs.existsSync(old)).toBe(false);
+      expect(fs.existsSync(recent)).toBe(true);
+    } finally {
+      fs.rmSync(old, { recursive: true, force: true });
+      fs.rmSync(recent, { recursive: true, force: true });
+    }
+  });
+});

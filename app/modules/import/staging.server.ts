@@ -107,7 +107,8 @@ export class Staging {
 
   constructor(private readonly db: Db) {
     this.sqlite = db.$client;
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "kasuhara-import-"));
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), STAGING_PREFIX));
+    removeAbandoned(fs.statSync(this.dir).mtimeMs);
     this.sqlite.prepare("attach database ? as staging").run(path.join(this.dir, "staging.db"));
     try {
       // A throw-away file: no journal, no syncing; a crash loses it and nothing else.
@@ -231,6 +232,28 @@ export class Staging {
       }
     } finally {
       fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+const STAGING_PREFIX = "kasuhara-import-";
+/** A staging folder this much older than a new one belongs to no running import: its process was killed. */
+const ABANDONED_MS = 24 * 3_600_000;
+
+/**
+ * Deletes the staging folders that imports killed before they could clean up (kill -9, a power cut) left in the temp
+ * folder. Their age is measured against the folder just created (`now`, its time as the file system tells it), not
+ * against the process's clock.
+ */
+function removeAbandoned(now: number): void {
+  const tmp = os.tmpdir();
+  for (const name of fs.readdirSync(tmp)) {
+    if (!name.startsWith(STAGING_PREFIX)) continue;
+    const dir = path.join(tmp, name);
+    try {
+      if (now - fs.statSync(dir).mtimeMs > ABANDONED_MS) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Gone meanwhile, or not ours to delete: nothing to do.
     }
   }
 }
