@@ -26,7 +26,7 @@ async function stage(level: number) {
     if (level < 3) return;
     const d = staging!.decide(r.input, fp, false);
     if (level < 4) return;
-    staging!.write(rec, r.input, d);
+    staging!.write(rec, r.input, d, fp);
   });
   staging?.commit();
   console.log(`level ${level}: ${((performance.now() - t) / N * 1000).toFixed(1)} µs/row`);

@@ -3,7 +3,7 @@
  * resolves department and client names to their rows, and writes the incident with its coded values.
  * A writer lives inside one transaction; multi-row writes are one transaction.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { eq, getTableName, sql } from "drizzle-orm";
 import type { Statement } from "better-sqlite3";
 import type { Db } from "../../../db/client.server";
@@ -32,7 +32,8 @@ export function fingerprintOf(input: Pick<IncidentInput, "occurred_at" | "client
     input.channel,
     normalizeName(input.summary ?? ""),
   ];
-  return createHash("sha256").update(parts.join("\u001f")).digest("hex").slice(0, 32);
+  // The one-shot hash: the same digest as createHash().update().digest(), without an object per row.
+  return hash("sha256", parts.join("\u001f"), "hex").slice(0, 32);
 }
 
 const P = (name: string) => sql.placeholder(name);
