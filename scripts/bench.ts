@@ -91,7 +91,7 @@ const count = (text: string) => {
   return n;
 };
 if (which === "list") benchList(count(values.incidents ?? "100000"));
-else if (which === "dashboard") benchDashboard(count(values.incidents ?? "1000000"), values.db ?? null);
+else if (which === "dashboard") await benchDashboard(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "report") benchReport(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "import") benchImport(count(values.rows ?? "1000000"));
 else if (which === "load") {
