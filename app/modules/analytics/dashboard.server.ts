@@ -15,7 +15,9 @@ import {
   aggregate, aggregateOptions, clientHistories, clientRanking, countMatching, departmentCounts, medianOfHistogram, ratio,
   type CubeFilters,
 } from "./aggregate.server";
-import { BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, DETERMINATION_INDEX, OUTCOME_INDEX, prepareCube, RESPONSE_INDEX } from "./cube.server";
+import {
+  BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, DETERMINATION_INDEX, OUTCOME_INDEX, RESPONSE_INDEX, withFreshMonths, type DayRange,
+} from "./cube.server";
 import type { AdherenceRate, Breakdown, Change, DashboardData, Heatmap, RepeatOffender, Trend } from "./dashboard-types";
 import { suppressCount, suppressTable, type Shown } from "./suppression";
 
@@ -119,28 +121,41 @@ export interface BuildOptions {
   writtenReportDays: number;
 }
 
+/** The first day of the twelve months up to today in which a client counts as a repeat offender. */
+const yearBefore = (today: string) => dayText(dayNumber(today) - 364);
+
 /**
- * The dashboard for one request, as the page and its CSV export both show it: the cube brought up to date, the query
- * read from the URL with the settings in force, and the figures. `search` is the URL's parameters as this user may
- * use them (returned as `search`): an executive's never carry a client name.
+ * The days a dashboard reads: its period, the two periods it is compared with, and the twelve months up to today (repeat
+ * offenders, whatever the period). Their months are the ones a request loads first (cube.server.ts).
+ */
+export function dashboardDays(q: DashboardQuery, today: string): DayRange[] {
+  const { previous, yearBefore: lastYear } = comparisonPeriods(q.period);
+  return [[q.period.from, q.period.to], previous, lastYear, [yearBefore(today), today]];
+}
+
+/**
+ * The dashboard for one request, as the page and its CSV export both show it: the query read from the URL with the
+ * settings in force, the months it reads brought up to date (in slices, without stopping the server), and the
+ * figures. `search` is the URL's parameters as this user may use them (returned as `search`): an executive's never
+ * carry a client name.
  */
 export async function loadDashboard(db: Db, user: Principal, asked: URLSearchParams, o: { lang: Lang; today: string }) {
-  await prepareCube(db);
   const settings = getSettings(db);
   const search = new URLSearchParams(asked);
   // Searching by a client's name would let an executive look a named client up: their filters leave it out.
   if (!seesPersonalData(user)) search.delete("client");
   const currentFiscalYear = fiscalYearOf(o.today, settings.fiscalYearStartMonth);
   const { query, invalidPeriod } = parseDashboardQuery(search, settings.fiscalYearStartMonth, currentFiscalYear);
-  const data = buildDashboard(db, query, user, {
+  const options: BuildOptions = {
     lang: o.lang, today: o.today, threshold: settings.suppressionThreshold, writtenReportDays: settings.writtenReportDeadlineDays,
-  });
+  };
+  const data = await withFreshMonths(db, dashboardDays(query, o.today), () => buildDashboard(db, query, user, options));
   return { data, query, invalidPeriod, settings, search };
 }
 
 /** The whole dashboard for a user: HR, admin and supervisors get numbers and links; executives suppressed aggregates. */
 export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: BuildOptions): DashboardData {
-  const cube = cubeFor(db);
+  const cube = cubeFor(db, dashboardDays(q, o.today));
   const personal = seesPersonalData(user);
   const hide = (n: number): Shown => (personal ? n : suppressCount(n, o.threshold));
   const link = (href: string) => (personal ? href : null);
@@ -281,7 +296,7 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
 
   // Repeat offenders: clients with 3 or more incidents in the 12 months up to today, whatever the period.
   const todayN = dayNumber(o.today);
-  const yearAgo = dayText(todayN - 364);
+  const yearAgo = yearBefore(o.today);
   const histories = clientHistories(cube.monthsBetween(yearAgo, o.today), { ...f, from: dayNumber(yearAgo), to: todayN });
   const repeaters = [...histories.values()].filter((h) => h.count >= 3).sort((x, y) => y.count - x.count || y.lastDay - x.lastDay);
   const repeaterNames = clientNames(repeaters.map((h) => h.client));
