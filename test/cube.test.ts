@@ -8,7 +8,7 @@ import type { Db } from "../db/client.server";
 import { buildDashboard, dashboardDays, loadDashboard, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
 import {
   BEHAVIOUR_INDEX, CARE_INDEX, CHANNEL_INDEX, Cube, cubeFor, DETERMINATION_INDEX, loadPartition, OUTCOME_INDEX, prepareCube,
-  RESPONSE_INDEX, VALIDITY_INDEX, type Partition,
+  RESPONSE_INDEX, VALIDITY_INDEX, type DayRange, type Partition,
 } from "~/modules/analytics/cube.server";
 import type { Principal } from "~/modules/auth/permissions";
 import { seedDemo } from "~/modules/demo/seed.server";
@@ -113,19 +113,35 @@ describe("which months a request loads", () => {
     expect(cube.stale()).toEqual([]);
   });
 
-  it("gives a dashboard the months of its period, of the periods it is compared with and of the last twelve months", () => {
+  it("gives a dashboard the months of its period and of the last twelve months, and with filters those of the periods compared with", () => {
     const db = database();
-    const { query } = parseDashboardQuery(new URLSearchParams("period=FY2025"), 4, 2026);
-    expect(dashboardDays(query, TODAY)).toEqual([
-      ["2025-04-01", "2026-03-31"], // FY2025
+    const fy2025 = (search: string) => parseDashboardQuery(new URLSearchParams(search), 4, 2026).query;
+    const period: DayRange = ["2025-04-01", "2026-03-31"];
+    const repeatOffenders: DayRange = ["2025-11-22", "2026-11-21"];
+    const compared: DayRange[] = [
       ["2024-04-01", "2025-03-31"], // the 365 days before
       ["2024-04-01", "2025-03-31"], // FY2024
-      ["2025-11-22", "2026-11-21"], // repeat offenders
-    ]);
-    buildDashboard(db, query, HR, { lang: "ja", today: TODAY, threshold: 3, writtenReportDays: 7 });
-    // FY2023 was not read.
-    const left = cubeFor(db, [["2023-04-01", "2023-04-30"]]).stale().map(([m]) => m);
-    expect(left).toEqual(months(db).filter((m) => m > "2023-04" && m < "2024-04").reverse());
+    ];
+    expect(dashboardDays(fy2025("period=FY2025"), HR, TODAY)).toEqual([period, repeatOffenders]);
+    expect(dashboardDays(fy2025("period=FY2025&channel=C2"), HR, TODAY)).toEqual([period, repeatOffenders, ...compared]);
+    const supervisor: Principal = { role: "supervisor", departmentId: 1 };
+    expect(dashboardDays(fy2025("period=FY2025"), supervisor, TODAY)).toEqual([period, repeatOffenders, ...compared]);
+
+    // Without filters the periods compared with are counted in SQL while their months are not loaded: the same counts.
+    const options = { lang: "ja" as const, today: TODAY, threshold: 3, writtenReportDays: 7 };
+    const first = buildDashboard(db, fy2025("period=FY2025"), HR, options);
+    const notLoaded = new Set(cubeFor(db, [["2023-04-01", "2023-04-30"]]).stale().map(([m]) => m));
+    expect(months(db).filter((m) => m < "2025-04" && !notLoaded.has(m))).toEqual(["2023-04"]); // FY2024 was not read
+    const inFy2024 = db.$client.prepare("select count(*) from incidents where occurred_on between '2024-04-01' and '2025-03-31'").pluck().get();
+    expect(first.headline.yearBefore.base).toBe(inFy2024);
+    expect(first.headline.previous.base).toBe(inFy2024);
+    cubeFor(db);
+    expect(buildDashboard(db, fy2025("period=FY2025"), HR, options)).toEqual(first);
+    // With a filter they come from the columns.
+    const filtered = buildDashboard(db, fy2025("period=FY2025&channel=C2"), HR, options);
+    expect(filtered.headline.yearBefore.base).toBe(
+      db.$client.prepare("select count(*) from incidents where channel = 'C2' and occurred_on between '2024-04-01' and '2025-03-31'").pluck().get(),
+    );
   });
 });
 

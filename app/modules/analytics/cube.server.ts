@@ -421,6 +421,11 @@ export class Cube {
       .sort((a, b) => (a[0] < b[0] ? 1 : -1));
   }
 
+  /** Whether every month of `ranges` holds its committed data (a ~40-row read). */
+  fresh(ranges: readonly DayRange[]): boolean {
+    return this.stale(ranges).length === 0;
+  }
+
   /** Keeps a loaded month unless a newer one is already there (generations only grow). */
   private install(p: Partition): void {
     const current = this.partitions.get(p.month);

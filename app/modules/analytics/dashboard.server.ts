@@ -6,7 +6,7 @@
 import type { Db } from "../../../db/client.server";
 import { translate, type Lang } from "~/i18n";
 import { dayNumber, dayText } from "../incidents/dates";
-import { clientIdsMatching, clientNamesById, listDepartments } from "../incidents/queries.server";
+import { clientIdsMatching, clientNamesById, countIncidentsBetween, listDepartments } from "../incidents/queries.server";
 import { BEHAVIOURS, CHANNELS, codesOf, labelOf, OUTCOMES } from "../incidents/taxonomy";
 import { comparisonPeriods, fiscalYearOf, parsePeriod, type Period } from "../reports/periods";
 import { getSettings } from "../settings/settings.server";
@@ -125,12 +125,21 @@ export interface BuildOptions {
 const yearBefore = (today: string) => dayText(dayNumber(today) - 364);
 
 /**
- * The days a dashboard reads: its period, the two periods it is compared with, and the twelve months up to today (repeat
- * offenders, whatever the period). Their months are the ones a request loads first (cube.server.ts).
+ * Whether the counts of the periods compared with need the columns: with a filter (or a supervisor's department) they
+ * do; without, a count is one range of the occurred_on index (8 ms for a year at 1,000,000 incidents).
  */
-export function dashboardDays(q: DashboardQuery, today: string): DayRange[] {
+const comparedWithFilters = (q: DashboardQuery, user: Principal) => q.params.size > 0 || incidentScope(user).kind === "department";
+
+/**
+ * The days a dashboard reads from the columns: its period, the twelve months up to today (repeat offenders, whatever
+ * the period), and, with filters, the two periods it is compared with. Their months are the ones a request loads first
+ * (cube.server.ts); without filters the periods compared with are counted in SQL until their months are loaded.
+ */
+export function dashboardDays(q: DashboardQuery, user: Principal, today: string): DayRange[] {
+  const days: DayRange[] = [[q.period.from, q.period.to], [yearBefore(today), today]];
+  if (!comparedWithFilters(q, user)) return days;
   const { previous, yearBefore: lastYear } = comparisonPeriods(q.period);
-  return [[q.period.from, q.period.to], previous, lastYear, [yearBefore(today), today]];
+  return [...days, previous, lastYear];
 }
 
 /**
@@ -149,13 +158,13 @@ export async function loadDashboard(db: Db, user: Principal, asked: URLSearchPar
   const options: BuildOptions = {
     lang: o.lang, today: o.today, threshold: settings.suppressionThreshold, writtenReportDays: settings.writtenReportDeadlineDays,
   };
-  const data = await withFreshMonths(db, dashboardDays(query, o.today), () => buildDashboard(db, query, user, options));
+  const data = await withFreshMonths(db, dashboardDays(query, user, o.today), () => buildDashboard(db, query, user, options));
   return { data, query, invalidPeriod, settings, search };
 }
 
 /** The whole dashboard for a user: HR, admin and supervisors get numbers and links; executives suppressed aggregates. */
 export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: BuildOptions): DashboardData {
-  const cube = cubeFor(db, dashboardDays(q, o.today));
+  const cube = cubeFor(db, dashboardDays(q, user, o.today));
   const personal = seesPersonalData(user);
   const hide = (n: number): Shown => (personal ? n : suppressCount(n, o.threshold));
   const link = (href: string) => (personal ? href : null);
@@ -164,8 +173,12 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
   const partitions = cube.monthsBetween(q.period.from, q.period.to);
   const a = aggregate(partitions, f, aggregateOptions(o.writtenReportDays));
   const shifted = comparisonPeriods(q.period);
+  // Without filters, a period compared with is counted from the columns once its months are loaded, and meanwhile in
+  // SQL (the first dashboards after the start): the same count, of the same committed data (this turn).
   const countIn = ([from, to]: [string, string]) =>
-    countMatching(cube.monthsBetween(from, to), { ...f, from: dayNumber(from), to: dayNumber(to) });
+    comparedWithFilters(q, user) || cube.fresh([[from, to]])
+      ? countMatching(cube.monthsBetween(from, to), { ...f, from: dayNumber(from), to: dayNumber(to) })
+      : countIncidentsBetween(db, from, to);
   const periodKey = q.period.key;
 
   /** An additive breakdown (cells add up to the total): complementary suppression for executives. */
