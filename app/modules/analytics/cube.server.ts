@@ -451,8 +451,8 @@ export class Cube {
   }
 
   /**
-   * Every stale month, the same way but after what requests wait for, newest first: the warm-up at start, and after a
-   * large import (every month moved). Concurrent callers share the loads.
+   * Every stale month, the same way but after what requests wait for, newest first: the warm-up at start. Concurrent
+   * callers share the loads.
    */
   refreshGradually(): Promise<number> {
     return this.load(this.stale(), false);
