@@ -125,7 +125,7 @@ const escapeHtml = (text: string) =>
 export interface AppOptions {
   /**
    * A problem of the database found after the start (the integrity check running once the server listens,
-   * scripts/start.ts): while there is one, every request answers 503 with its message and nothing reads the database.
+   * scripts/start.ts): while there is one, every request answers 503 with its message and none reaches the database.
    */
   databaseProblem?: () => DatabaseProblem | null;
 }
