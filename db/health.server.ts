@@ -88,8 +88,9 @@ export function assertSchemaNotNewer(sqlite: Database.Database, migrationsFolder
 }
 
 /**
- * `PRAGMA quick_check` on an existing file, before the app opens it for writing. Seconds per gigabyte (3 s warm,
- * about 35 s from a cold disk at 1,000,000 incidents, 1.5 GB). Returns the time it took.
+ * `PRAGMA quick_check` on an existing file. Seconds per gigabyte (3–9 s warm, about 35 s from a cold disk at 1,000,000
+ * incidents, 1.5 GB): `npm start` runs it before opening a file it is about to migrate, and otherwise on a worker
+ * thread once it listens (quickCheckAnswer). Returns the time it took.
  */
 export function quickCheck(file: string): number {
   if (!fs.existsSync(file)) return 0;
@@ -107,4 +108,38 @@ export function quickCheck(file: string): number {
     sqlite?.close();
   }
   return performance.now() - started;
+}
+
+/** What the check on a worker thread answers (scripts/quick-check-worker.ts): the time it took, or the problem. */
+export type QuickCheckAnswer = { ok: true; ms: number } | { ok: false; kind: ProblemKind | null; detail: string };
+
+/** quickCheck as a message a worker thread can post: nothing is thrown. */
+export function quickCheckAnswer(file: string): QuickCheckAnswer {
+  try {
+    return { ok: true, ms: quickCheck(file) };
+  } catch (e) {
+    const problem = problemOf(e, file);
+    return problem ? { ok: false, kind: problem.kind, detail: problem.detail } : { ok: false, kind: null, detail: String((e as Error)?.message ?? e) };
+  }
+}
+
+/**
+ * Whether opening `file` would migrate it: it has migrations this version has not applied (a first start after an
+ * upgrade), or none at all. A migration writes, so `npm start` checks such a file before opening it. A missing file
+ * is new: nothing to check.
+ */
+export function needsMigration(file: string, migrationsFolder: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  let sqlite: Database.Database | undefined;
+  try {
+    sqlite = new Database(file, { readonly: true, fileMustExist: true });
+    const hasTable = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+    if (!hasTable) return true;
+    const appliedAt = (sqlite.prepare("select created_at from __drizzle_migrations").pluck().all() as (number | string)[]).map(Number);
+    return compareMigrations(appliedAt, migrationsFolder).pending > 0;
+  } catch (e) {
+    throw problemOf(e, file) ?? e;
+  } finally {
+    sqlite?.close();
+  }
 }

@@ -21,6 +21,8 @@ export function freePort(): Promise<number> {
 export interface OwnServer {
   server: ChildProcess;
   baseURL: string;
+  /** performance.now() when the process was spawned. */
+  spawnedAt: number;
   /** Everything it printed so far. */
   output: () => string;
   /** SIGTERM (SIGKILL after 5 s), and wait for the exit. */
@@ -34,16 +36,21 @@ export interface StartOptions {
   build?: boolean;
   /** How long to wait for /healthz (a build takes a minute). */
   timeoutMs?: number;
+  /** Resolve as soon as the process is spawned, without waiting for /healthz: for timing the start yourself. */
+  noWait?: boolean;
+  /** Called with each chunk the app prints (stdout and stderr), as it arrives. */
+  onOutput?: (chunk: string) => void;
 }
 
 /**
- * Starts the app on `dbFile` (evidence files beside it) and resolves once /healthz answers; rejects with everything
- * the app printed if it exits or does not answer in time.
+ * Starts the app on `dbFile` (evidence files beside it) and resolves once /healthz answers (or at once with `noWait`);
+ * rejects with everything the app printed if it exits or does not answer in time.
  */
 export async function startApp(dbFile: string, opts: StartOptions = {}): Promise<OwnServer> {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   let output = "";
+  const spawnedAt = performance.now();
   const server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", ...(opts.build ? [] : ["--no-build"])], {
     env: {
       ...process.env, PORT: String(port), HOST: "127.0.0.1", DATABASE_PATH: dbFile, DEMO_INCIDENTS: "0",
@@ -51,9 +58,12 @@ export async function startApp(dbFile: string, opts: StartOptions = {}): Promise
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  server.stdout!.on("data", (d) => (output += d));
-  server.stderr!.on("data", (d) => (output += d));
-  for (const deadline = Date.now() + (opts.timeoutMs ?? 60_000); ; ) {
+  const keep = (d: string) => {
+    output += d;
+    opts.onOutput?.(d);
+  };
+  for (const stream of [server.stdout!, server.stderr!]) stream.setEncoding("utf8").on("data", keep);
+  for (const deadline = Date.now() + (opts.timeoutMs ?? 60_000); !opts.noWait; ) {
     if (server.exitCode !== null) throw new Error(`the server exited:\n${output}`);
     if (Date.now() > deadline) throw new Error(`the server did not answer:\n${output}`);
     try {
@@ -72,5 +82,5 @@ export async function startApp(dbFile: string, opts: StartOptions = {}): Promise
     await exited;
     clearTimeout(force);
   };
-  return { server, baseURL, output: () => output, stop };
+  return { server, baseURL, spawnedAt, output: () => output, stop };
 }

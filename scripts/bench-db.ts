@@ -9,7 +9,7 @@ import { openDatabase, type Db } from "../db/client.server";
 import { seedDemo } from "../app/modules/demo/seed.server";
 import { countIncidents } from "../app/modules/incidents/queries.server";
 
-export function openBenchDatabase(n: number, file: string | null): { db: Db; done: () => void } {
+export function openBenchDatabase(n: number, file: string | null): { db: Db; file: string; done: () => void } {
   const dir = file ? null : fs.mkdtempSync(path.join(os.tmpdir(), "kasuhara-bench-"));
   const dbFile = file ?? path.join(dir!, "bench.db");
   let db = openDatabase(dbFile);
@@ -25,8 +25,9 @@ export function openBenchDatabase(n: number, file: string | null): { db: Db; don
   }
   return {
     db,
+    file: dbFile,
     done: () => {
-      db.$client.close();
+      if (db.$client.open) db.$client.close();
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -88,7 +88,7 @@ const count = (text: string) => {
   return n;
 };
 if (which === "list") benchList(count(values.incidents ?? "100000"), values.db ?? null);
-else if (which === "dashboard") benchDashboard(count(values.incidents ?? "1000000"), values.db ?? null);
+else if (which === "dashboard") await benchDashboard(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "report") benchReport(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "import") process.exit((await benchImport(count(values.rows ?? "1000000"))) ? 0 : 1);
 else if (which === "load") {

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { DatabaseBusyError, retryWhileBusy } from "../db/busy.server";
+import type { DatabaseProblem } from "../db/health.server";
 import { crossSiteReason } from "../app/modules/auth/csrf";
 import type { RequestContext } from "../app/modules/auth/guard.server";
 import { MAX_UPLOAD_BYTES } from "../app/modules/import/uploads.server";
@@ -118,7 +119,18 @@ function allowedOrigins(): string[] {
     .filter(Boolean);
 }
 
-export function createApp(build: ServerBuild, root: string = process.cwd()): express.Express {
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+export interface AppOptions {
+  /**
+   * A problem of the database found after the start (the integrity check running once the server listens,
+   * scripts/start.ts): while there is one, every request answers 503 with its message and none reaches the database.
+   */
+  databaseProblem?: () => DatabaseProblem | null;
+}
+
+export function createApp(build: ServerBuild, root: string = process.cwd(), options: AppOptions = {}): express.Express {
   findStylesheet(root);
   const app = express();
   app.disable("x-powered-by");
@@ -159,6 +171,15 @@ export function createApp(build: ServerBuild, root: string = process.cwd()): exp
 
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+
+  // After the static files (the app's own scripts and styles, which hold no data: the page below uses its stylesheet).
+  app.use((req, res, next) => {
+    const problem = options.databaseProblem?.();
+    if (!problem) return next();
+    const [ja, en] = [escapeHtml(problem.ja), escapeHtml(problem.en)];
+    if (req.method === "GET" || req.method === "HEAD") return plainPage(res, 503, ja, en);
+    refuseBody(req, res, 503, ja, en);
+  });
 
   app.use((req, res, next) => {
     const reason = crossSiteReason({

@@ -1,7 +1,8 @@
 /**
- * Integrity at start (issue 8): a damaged file, a file from a newer version and a file locked by another process are
- * refused with what to do — by the check `npm start` runs, by openDatabase, and by `npm start` itself (exit 1, no
- * stack trace).
+ * Integrity at start (issue 8, issue 15): a damaged file, a file from a newer version and a file locked by another
+ * process are refused with what to do — by the check, by openDatabase, and by `npm start` itself (exit 1, no stack
+ * trace). `npm start` checks a file it is about to migrate before migrating it, and any other file once it listens:
+ * a damage found then makes every request answer 503.
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -9,8 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../db/client.server";
-import { DatabaseProblem, quickCheck } from "../db/health.server";
+import { migrationsFolder, openDatabase } from "../db/client.server";
+import { DatabaseProblem, needsMigration, quickCheck } from "../db/health.server";
+import { startApp as startServer } from "../scripts/app-process";
 import { seedDemo } from "~/modules/demo/seed.server";
 
 let tmp: string;
@@ -50,6 +52,25 @@ function damage(file: string): void {
   fs.closeSync(fd);
 }
 
+/** Zeroes every page of one index (found with dbstat): a damage that opening and the start do not read. */
+function damageIndex(file: string, index: string): void {
+  const raw = new Database(file, { readonly: true });
+  const pages = raw.prepare("select pageno from dbstat where name = ?").pluck().all(index) as number[];
+  const pageSize = raw.pragma("page_size", { simple: true }) as number;
+  raw.close();
+  expect(pages.length).toBeGreaterThan(0);
+  const fd = fs.openSync(file, "r+");
+  for (const page of pages) fs.writeSync(fd, Buffer.alloc(pageSize), 0, pageSize, (page - 1) * pageSize);
+  fs.closeSync(fd);
+}
+
+/** A copy whose latest migration is not applied yet: what the first start after an upgrade finds. */
+function unmigrated(file: string): void {
+  const raw = new Database(file);
+  raw.prepare("delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)").run();
+  raw.close();
+}
+
 function startApp(databasePath: string) {
   return spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts", "--no-build"], {
     env: { ...process.env, DATABASE_PATH: databasePath, PORT: "0", HOST: "127.0.0.1", DEMO_INCIDENTS: "0" },
@@ -62,6 +83,14 @@ describe("the check before start", () => {
   it("passes a healthy database and a missing one (a new database)", () => {
     expect(quickCheck(healthy)).toBeGreaterThan(0);
     expect(quickCheck(path.join(tmp, "does-not-exist.db"))).toBe(0);
+  });
+
+  it("knows a file that opening would migrate (checked before, since a migration writes)", () => {
+    expect(needsMigration(healthy, migrationsFolder())).toBe(false);
+    expect(needsMigration(path.join(tmp, "does-not-exist.db"), migrationsFolder())).toBe(false);
+    const file = copyOf("unmigrated.db");
+    unmigrated(file);
+    expect(needsMigration(file, migrationsFolder())).toBe(true);
   });
 
   it("refuses a file with damaged pages, naming the damage and the restore command", () => {
@@ -125,8 +154,9 @@ describe("the check before start", () => {
 });
 
 describe("npm start on a bad database", () => {
-  it("exits 1 with the message and no stack trace, and does not touch the file", { timeout: 60_000 }, () => {
+  it("refuses a damaged file it is about to migrate: exit 1 with the message, no stack trace, the file untouched", { timeout: 60_000 }, () => {
     const file = copyOf("start-damaged.db");
+    unmigrated(file);
     damage(file);
     const before = fs.readFileSync(file);
     const r = startApp(file);
@@ -135,6 +165,15 @@ describe("npm start on a bad database", () => {
     expect(r.stderr).toContain("破損");
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it("exits 1 on a file that is not a database", { timeout: 60_000 }, () => {
+    const file = path.join(tmp, "start-not-a-db.db");
+    fs.writeFileSync(file, Buffer.concat([Buffer.from("PK\u0003\u0004"), Buffer.alloc(8192, 7)]));
+    const r = startApp(file);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("SQLite データベースではない");
+    expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
   it("exits 1 on a newer-schema database", { timeout: 60_000 }, () => {
@@ -146,5 +185,37 @@ describe("npm start on a bad database", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("新しいバージョン");
     expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("serves a damaged file it does not migrate until the check after the start finds the damage, then answers every request with 503", { timeout: 240_000 }, async () => {
+    const file = copyOf("serve-damaged.db");
+    damageIndex(file, "incidents_fingerprint_idx");
+    const app = await startServer(file, { build: true, noWait: true, timeoutMs: 200_000 });
+    try {
+      for (const deadline = Date.now() + 200_000; !/データの提供を停止しました/.test(app.output()); ) {
+        if (app.server.exitCode !== null || Date.now() > deadline) throw new Error(`no damage reported:\n${app.output()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const output = app.output();
+      expect(output).toContain("待ち受けています");
+      expect(output).toContain("破損");
+      expect(output).toContain("npm run restore");
+      expect(output).not.toMatch(/^\s+at /m);
+      const asked = [
+        await fetch(`${app.baseURL}/login`),
+        await fetch(`${app.baseURL}/healthz`),
+        await fetch(`${app.baseURL}/?period=FY2025`, { redirect: "manual" }),
+        await fetch(`${app.baseURL}/login`, { method: "POST", headers: { Origin: app.baseURL }, body: new URLSearchParams({ email: "a@example.com", password: "x" }) }),
+      ];
+      for (const res of asked) {
+        expect(res.status).toBe(503);
+        const page = await res.text();
+        expect(page).toContain("破損しているため使用できません");
+        expect(page).toContain("is damaged");
+      }
+      expect(app.server.exitCode).toBe(null); // it keeps answering, with the message
+    } finally {
+      await app.stop();
+    }
   });
 });

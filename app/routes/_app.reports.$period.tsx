@@ -4,7 +4,6 @@ import { DifferenceTable, PrintButton } from "~/components/reports/ReportActions
 import { ReportView } from "~/components/reports/ReportView";
 import { langFromCookie, messages } from "~/i18n";
 import { useT } from "~/i18n/use-t";
-import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
 import { fail, readForm } from "~/modules/http.server";
 import { audit } from "~/modules/auth/audit.server";
@@ -31,14 +30,13 @@ function periodOf(text: string | undefined) {
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, "reports.executive");
   const db = getDb();
-  await prepareCube(db);
   const period = periodOf(params.period);
   const audience = audienceFor(user, new URL(request.url).searchParams.get("audience"));
   const lang = langFromCookie(request.headers.get("Cookie"));
   // Audited before the figures are built: if the write has to wait for the lock (an import), the loader is run again
   // and the report is not built twice for nothing.
   audit(db, actorOf(user, context), "report.viewed", { type: "report", id: `${period.key}:${audience}` });
-  const report = liveReport(db, period, audience, lang);
+  const report = await liveReport(db, period, audience, lang);
   const issued = listIssued(db, { periodKey: period.key, audience });
   const latest = issued[0] ? getIssued(db, issued[0].id) : null;
   return {
@@ -63,7 +61,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (asked !== "hr" && asked !== "executive") fail(400, "error.badRequest");
   const audience = audienceFor(user, asked);
   const lang = langFromCookie(request.headers.get("Cookie"));
-  const meta = issueReport(db, liveReport(db, period, audience, lang), actorOf(user, context));
+  const meta = issueReport(db, await liveReport(db, period, audience, lang), actorOf(user, context));
   return redirect(`/reports/issued/${meta.id}?flash=issued`);
 }
 

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { langFromCookie } from "~/i18n";
-import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
 import { fail } from "~/modules/http.server";
 import { audit } from "~/modules/auth/audit.server";
@@ -14,13 +13,12 @@ import { toReportCsv } from "~/modules/reports/render";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, "reports.executive");
   const db = getDb();
-  await prepareCube(db);
   const period = parsePeriod(params.period ?? "", getSettings(db).fiscalYearStartMonth);
   if (!period) fail(404, "reports.badPeriod");
   const audience = audienceFor(user, new URL(request.url).searchParams.get("audience"));
   const lang = langFromCookie(request.headers.get("Cookie"));
   audit(db, actorOf(user, context), "report.exported", { type: "report", id: `${period.key}:${audience}` }, { format: "csv" });
-  return new Response(toReportCsv(liveReport(db, period, audience, lang), lang), {
+  return new Response(toReportCsv(await liveReport(db, period, audience, lang), lang), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="compliance-${period.key}-${audience}.csv"`,

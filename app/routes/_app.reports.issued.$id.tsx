@@ -5,7 +5,6 @@ import { DifferenceTable, PrintButton } from "~/components/reports/ReportActions
 import { ReportView } from "~/components/reports/ReportView";
 import { langFromCookie, messages } from "~/i18n";
 import { useT } from "~/i18n/use-t";
-import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
 import { fail, idParam } from "~/modules/http.server";
 import { audit } from "~/modules/auth/audit.server";
@@ -26,13 +25,12 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportStyl
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, "reports.executive");
   const db = getDb();
-  await prepareCube(db);
   const issued = getIssued(db, idParam(params.id, "reports.notFound"));
   if (!issued) fail(404, "reports.notFound");
   // The HR version lists what executives must not see.
   if (issued.audience === "hr" && !can(user, "reports.hr")) fail(403, "error.forbidden");
   const period = parsePeriod(issued.periodKey, getSettings(db).fiscalYearStartMonth)!;
-  const live = liveReport(db, period, issued.audience, langFromCookie(request.headers.get("Cookie")));
+  const live = await liveReport(db, period, issued.audience, langFromCookie(request.headers.get("Cookie")));
   audit(db, actorOf(user, context), "report.viewed", { type: "report", id: issued.id });
   const { report, ...meta } = issued;
   return { report, meta, differences: differences(report, live), messages: messages(request, ["reports", "report", "dashboard"]) };

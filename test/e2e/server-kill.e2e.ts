@@ -109,10 +109,13 @@ describe("SIGKILL during concurrent writes", () => {
       db.close();
     }
 
-    // The app starts again on the file and shows an acknowledged incident.
+    // The app starts again on the file, finds it whole (the check runs once it listens) and shows an acknowledged incident.
     const again = await startApp(dbFile);
     try {
-      expect(again.output()).toContain("整合性チェック: OK");
+      for (const deadline = Date.now() + 60_000; !again.output().includes("整合性チェック: OK"); ) {
+        if (Date.now() > deadline) throw new Error(`no integrity check reported:\n${again.output()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const c = new HttpClient(again.baseURL);
       await c.signIn({ email: "writer@kill.test", password: PASSWORD });
       const last = acknowledged.at(-1)!;

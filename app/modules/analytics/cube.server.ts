@@ -4,10 +4,15 @@
  * them cost seconds in SQLite, one pass over typed arrays costs milliseconds. The copy holds no names or free text.
  *
  * Freshness: triggers move `analytics_months.generation` on every write (migration 0005); each request compares the
- * generations (a ~40-row read) and reloads just the months that moved, so a page always shows committed data.
+ * generations (a ~40-row read) and reloads just the months it reads that moved, so a page always shows committed data.
+ *
+ * Loading (docs/decisions/0016): a month is read in slices of about 20 ms, one per event-loop turn, with SQLite
+ * computing every value as an integer; a request's months are loaded before the warm-up's, and a finished month
+ * replaces the old one in one step.
  */
+import type Database from "better-sqlite3";
 import type { Db } from "../../../db/client.server";
-import { DAY_MS, dayNumber } from "../incidents/dates";
+import { dayNumber } from "../incidents/dates";
 import { BEHAVIOURS, CARE, CHANNELS, DETERMINATIONS, OUTCOMES, RESPONSES, VALIDITIES } from "../incidents/taxonomy";
 
 const codeIndex = (list: readonly { code: string }[]) => new Map(list.map((c, i) => [c.code, i]));
@@ -61,51 +66,142 @@ export interface Partition {
   writtenDays: Int32Array;
 }
 
-type Raw = [
-  id: number, occurredOn: string, occurredAt: string, reportedAt: string | null, department: number | null,
-  client: number | null, channel: string, severity: number | null, determination: string | null, outcome: string | null,
-  status: string, duration: number | null, contacts: number | null, responders: number | null, recorded: number | null,
-  identified: number | null, submitted: string | null, validity: string | null, closedAt: string | null,
+/** A span of calendar days, both included (`YYYY-MM-DD`): what a request reads. Its months are the ones it needs. */
+export type DayRange = readonly [from: string, to: string];
+
+/** Every month, for commands and tests that want the whole cube. */
+const EVERY_MONTH: readonly DayRange[] = [["0000-01-01", "9999-12-31"]];
+
+/** A slice should keep the thread for about this long; the event loop runs between slices (target: ≤ 100 ms stalls). */
+const SLICE_MS = 20;
+const FIRST_SLICE_ROWS = 2_000;
+const MIN_SLICE_ROWS = 200;
+const MAX_SLICE_ROWS = 50_000;
+/** A month written to during each of this many sliced loads is then read in one go, so that it is loaded at all. */
+const SLICED_ATTEMPTS = 3;
+
+const caseOf = (column: string, index: Map<string, number>) =>
+  `case ${column} ${[...index].map(([code, i]) => `when '${code}' then ${i}`).join(" ")} else -1 end`;
+/** An instant in seconds of a stored date-time (Tokyo with offset), or of a date (its 00:00 in Tokyo). */
+const instant = (column: string) => `unixepoch(case when length(${column}) = 10 then ${column} || 'T00:00:00+09:00' else ${column} end)`;
+/** Day number (days since 1970-01-01) of a stored date, or of the date part of a stored date-time. */
+const dayOf = (column: string) => `unixepoch(substr(${column}, 1, 10)) / 86400`;
+
+/**
+ * The small coded values of a row in one integer (each stored + 1, so "no value" is 0): hour (5 bits), channel (4),
+ * severity (3), determination (3), outcome (4), validity (3), open (1), reported within a day (2), recorded (2) and
+ * customer identified (2; booleans as SQLite reads them: 0 is no, any other number yes).
+ */
+if (CHANNELS.length > 14 || OUTCOMES.length > 14 || DETERMINATIONS.length > 6 || VALIDITIES.length > 6) {
+  throw new Error("cube.server.ts: a code list outgrew its bits in PACKED");
+}
+const bool = (column: string) => `case when ${column} is null then 0 when ${column} then 2 else 1 end`;
+const PACKED = [
+  "((case when length(occurred_at) > 10 then cast(substr(occurred_at, 12, 2) as integer) + 1 else 0 end) & 31)",
+  `((${caseOf("channel", CHANNEL_INDEX)} + 1) << 5)`,
+  "(((coalesce(severity, -1) + 1) & 7) << 9)",
+  `((${caseOf("determination", DETERMINATION_INDEX)} + 1) << 12)`,
+  `((${caseOf("outcome", OUTCOME_INDEX)} + 1) << 15)`,
+  `((${caseOf("validity", VALIDITY_INDEX)} + 1) << 19)`,
+  "((status = 'open') << 22)",
+  `((case when reported_at is null then -1 when ${instant("reported_at")} - ${instant("occurred_at")} <= 86400 then 1 else 0 end + 1) << 23)`,
+  `((${bool("recorded")}) << 25)`,
+  `((${bool("customer_identified")}) << 27)`,
+].join(" | ");
+
+/** The values of a row, every one an integer. */
+const ROW = [
+  "id",
+  "unixepoch(occurred_on) / 86400",
+  "coalesce(department_id, 0)",
+  "coalesce(client_id, 0)",
+  `case when closed_at is null then -1 else ${dayOf("closed_at")} end`,
+  "coalesce(duration_min, -1)",
+  "coalesce(contact_count, -1)",
+  "coalesce(responders, -1)",
+  `case when report_submitted_at is null then -1 else ${dayOf("report_submitted_at")} - unixepoch(occurred_on) / 86400 end`,
+  PACKED,
 ];
 
-/** An instant in ms of a stored date-time (Tokyo with offset) or date (its 00:00 in Tokyo). */
-function instant(stored: string): number {
-  return Date.parse(stored.length === 10 ? `${stored}T00:00:00+09:00` : stored);
-}
+/**
+ * One slice of a month: the incidents after a (day, id) cursor, in the order of the occurred_on index (day, then id),
+ * every value computed by SQLite as an integer: no text reaches JavaScript, and ten values a row instead of nineteen
+ * (turning SQLite's values into JavaScript costs about as much as computing them).
+ */
+const SLICE_SQL = `
+  select ${ROW.join(", ")}
+    from incidents
+   where (occurred_on, id) > (?, ?) and occurred_on < ?
+   order by occurred_on, id
+   limit ?`;
 
-const codeStatements = new WeakMap<Db, Map<string, ReturnType<Db["$client"]["prepare"]>>>();
-function codeStatement(db: Db, field: string, codes: number) {
-  let byField = codeStatements.get(db);
-  if (!byField) codeStatements.set(db, (byField = new Map()));
-  let stmt = byField.get(field);
-  if (!stmt) {
-    stmt = db.$client
-      .prepare(
-        `select incident_id, code from incident_codes indexed by incident_codes_field_code_idx
-          where field = ? and code in (${Array(codes).fill("?").join(", ")}) and occurred_on >= ? and occurred_on < ?`,
-      )
-      .raw();
-    byField.set(field, stmt);
+/**
+ * Integers written by group_concat, as numbers: a code's incident ids come back as one text (their order does not
+ * matter), which costs a third less than one value per id (measured at 1,000,000 incidents).
+ */
+const numbers = (text: string | null): number[] => (text ? (JSON.parse(`[${text}]`) as number[]) : []);
+
+/** The coded values kept as bit masks: per field, its codes in bit order. */
+const CODE_FIELDS = [
+  ["behaviours", [...BEHAVIOUR_INDEX.keys()]],
+  ["responses", [...RESPONSE_INDEX.keys()]],
+  ["care", [...CARE_INDEX.keys()]],
+] as const;
+
+interface Statements {
+  slice: Statement;
+  lastDay: Statement;
+  generation: Statement;
+  generations: Statement;
+  /** The incident ids having one code of one field, in (day, id) order, between two cursors. */
+  code: Statement;
+}
+type Statement = Database.Statement<unknown[]>;
+
+const statements = new WeakMap<Db, Statements>();
+function statementsOf(db: Db): Statements {
+  let s = statements.get(db);
+  if (!s) {
+    const sqlite = db.$client;
+    s = {
+      slice: sqlite.prepare(SLICE_SQL).raw(),
+      lastDay: sqlite.prepare("select occurred_on from incidents where id = ?").pluck(),
+      generation: sqlite.prepare("select generation from analytics_months where month = ?").pluck(),
+      generations: sqlite.prepare("select month, generation from analytics_months").raw(),
+      // Per code, so each lookup is one range of the covering index (field, code, occurred_on, incident_id), and the ids
+      // come back as one text. `indexed by` is SQLite-only (docs/decisions/0008).
+      code: sqlite
+        .prepare(
+          `select group_concat(incident_id, ',') from incident_codes indexed by incident_codes_field_code_idx
+            where field = ? and code = ? and (occurred_on, incident_id) > (?, ?) and (occurred_on, incident_id) <= (?, ?)`,
+        )
+        .pluck(),
+    };
+    statements.set(db, s);
   }
-  return stmt;
+  return s;
 }
 
-function loadPartition(db: Db, month: string, generation: number): Partition {
-  const from = `${month}-01`;
-  const to = `${month}-32`; // every day of the month sorts below it
-  const rows = db.$client
-    .prepare(
-      `select id, occurred_on, occurred_at, reported_at, department_id, client_id, channel, severity, determination,
-              outcome, status, duration_min, contact_count, responders, recorded, customer_identified, report_submitted_at,
-              validity, closed_at
-         from incidents where occurred_on >= ? and occurred_on < ?`,
-    )
-    .raw()
-    .all(from, to) as Raw[];
-  const n = rows.length;
-  const p: Partition = {
+/** Where a sliced load stands: after this (occurred_on, id); the first slice starts at the month's first day, id 0. */
+type Cursor = readonly [occurredOn: string, id: number];
+
+interface Slice {
+  /** The month's generation, read in the same read transaction as the rows. */
+  generation: number;
+  columns: Partition;
+  /** The last row read, or null when there was none. */
+  last: Cursor | null;
+  /** Fewer rows than asked: the month is complete. */
+  done: boolean;
+}
+
+/** A partition of `n` rows with every column zeroed. */
+function emptyPartition(month: string, generation: number, n: number): Partition {
+  const first = `${month}-01`;
+  const monthEnd = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  return {
     month, generation, n,
-    firstDay: dayNumber(from), lastDay: dayNumber(from) + 30, maxClient: 0, maxDepartment: 0,
+    firstDay: dayNumber(first), lastDay: dayNumber(monthEnd), maxClient: 0, maxDepartment: 0,
     id: new Int32Array(n), day: new Int32Array(n), weekday: new Int8Array(n), hour: new Int8Array(n),
     department: new Int32Array(n), client: new Int32Array(n), channel: new Int8Array(n), severity: new Int8Array(n),
     determination: new Int8Array(n), outcome: new Int8Array(n), validity: new Int8Array(n), open: new Uint8Array(n),
@@ -114,98 +210,314 @@ function loadPartition(db: Db, month: string, generation: number): Partition {
     identified: new Int8Array(n), recorded: new Int8Array(n), responders: new Int32Array(n),
     reportedInTime: new Int8Array(n), writtenDays: new Int32Array(n),
   };
-  const monthEnd = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
-  p.lastDay = dayNumber(monthEnd);
-  const position = new Map<number, number>();
-  rows.forEach((r, i) => {
-    const [id, on, at, reportedAt, department, client, channel, severity, determination, outcome, status, duration, contacts,
-      responders, recorded, identified, submitted, validity, closedAt] = r;
-    position.set(id, i);
-    const day = dayNumber(on);
-    p.id[i] = id;
-    p.day[i] = day;
-    p.weekday[i] = (day + 4) % 7; // 1970-01-01 was a Thursday
-    p.hour[i] = at.length > 10 ? Number(at.slice(11, 13)) : -1;
-    p.department[i] = department ?? 0;
-    p.client[i] = client ?? 0;
-    if ((client ?? 0) > p.maxClient) p.maxClient = client!;
-    if ((department ?? 0) > p.maxDepartment) p.maxDepartment = department!;
-    p.channel[i] = CHANNEL_INDEX.get(channel) ?? -1;
-    p.severity[i] = severity ?? -1;
-    p.determination[i] = determination === null ? -1 : (DETERMINATION_INDEX.get(determination) ?? -1);
-    p.outcome[i] = outcome === null ? -1 : (OUTCOME_INDEX.get(outcome) ?? -1);
-    p.open[i] = status === "open" ? 1 : 0;
-    p.validity[i] = validity === null ? -1 : (VALIDITY_INDEX.get(validity) ?? -1);
-    p.closedDay[i] = closedAt === null ? -1 : dayNumber(closedAt);
-    p.duration[i] = duration ?? -1;
-    p.contacts[i] = contacts ?? -1;
-    p.responders[i] = responders ?? -1;
-    p.recorded[i] = recorded ?? -1;
-    p.identified[i] = identified ?? -1;
-    p.reportedInTime[i] = reportedAt === null ? -1 : instant(reportedAt) - instant(at) <= DAY_MS ? 1 : 0;
-    p.writtenDays[i] = submitted === null ? -1 : dayNumber(submitted) - day;
-  });
-  // Per field and code, so each lookup is a range of the covering index (field, code, occurred_on, incident_id):
-  // a month's codes are read without touching the table.
-  const fields: [string, Map<string, number>, Int32Array][] = [
-    ["behaviours", BEHAVIOUR_INDEX, p.behaviours],
-    ["responses", RESPONSE_INDEX, p.responses],
-    ["care", CARE_INDEX, p.care],
-  ];
-  for (const [field, index, target] of fields) {
-    const stmt = codeStatement(db, field, index.size);
-    const rows = stmt.all([field, ...index.keys(), from, to]) as [number, string][];
-    for (const [incidentId, code] of rows) {
-      const i = position.get(incidentId);
-      if (i !== undefined) target[i] |= 1 << index.get(code)!;
+}
+
+/** Row positions by incident id: a dense table when the ids are close together (they usually are), else a Map. */
+function positions(ids: Int32Array): (id: number) => number {
+  const n = ids.length;
+  if (n === 0) return () => -1;
+  let min = ids[0];
+  let max = ids[0];
+  for (let i = 1; i < n; i++) {
+    if (ids[i] < min) min = ids[i];
+    else if (ids[i] > max) max = ids[i];
+  }
+  if (max - min < 4 * n + 1024) {
+    const table = new Int32Array(max - min + 1).fill(-1);
+    for (let i = 0; i < n; i++) table[ids[i] - min] = i;
+    return (id) => (id < min || id > max ? -1 : table[id - min]);
+  }
+  const map = new Map<number, number>();
+  for (let i = 0; i < n; i++) map.set(ids[i], i);
+  return (id) => map.get(id) ?? -1;
+}
+
+/**
+ * Up to `limit` incidents of `month` after `after`, with their codes, in one read transaction together with the
+ * month's generation: a slice is always one committed state, and slices of the same generation are of the same state
+ * (every write to a month moves its generation in the writing transaction).
+ */
+function readSlice(db: Db, month: string, after: Cursor, limit: number): Slice {
+  const s = statementsOf(db);
+  const sqlite = db.$client;
+  // Inside a transaction the caller opened (a command), its snapshot is the one to read.
+  const own = !sqlite.inTransaction;
+  if (own) sqlite.exec("BEGIN");
+  try {
+    const generation = (s.generation.get(month) as number | undefined) ?? 0;
+    const rows = s.slice.all(after[0], after[1], `${month}-32`, limit) as number[][];
+    const n = rows.length;
+    const p = emptyPartition(month, generation, n);
+    let maxClient = 0;
+    let maxDepartment = 0;
+    for (let k = 0; k < n; k++) {
+      const [id, day, department, client, closedDay, duration, contacts, responders, writtenDays, packed] = rows[k];
+      p.id[k] = id;
+      p.day[k] = day;
+      p.weekday[k] = (day + 4) % 7; // 1970-01-01 was a Thursday
+      p.department[k] = department;
+      p.client[k] = client;
+      if (client > maxClient) maxClient = client;
+      if (department > maxDepartment) maxDepartment = department;
+      p.closedDay[k] = closedDay;
+      p.duration[k] = duration;
+      p.contacts[k] = contacts;
+      p.responders[k] = responders;
+      p.writtenDays[k] = writtenDays;
+      p.hour[k] = (packed & 31) - 1;
+      p.channel[k] = ((packed >> 5) & 15) - 1;
+      p.severity[k] = ((packed >> 9) & 7) - 1;
+      p.determination[k] = ((packed >> 12) & 7) - 1;
+      p.outcome[k] = ((packed >> 15) & 15) - 1;
+      p.validity[k] = ((packed >> 19) & 7) - 1;
+      p.open[k] = (packed >> 22) & 1;
+      p.reportedInTime[k] = ((packed >> 23) & 3) - 1;
+      p.recorded[k] = ((packed >> 25) & 3) - 1;
+      p.identified[k] = ((packed >> 27) & 3) - 1;
     }
+    p.maxClient = maxClient;
+    p.maxDepartment = maxDepartment;
+    const last: Cursor | null = n ? [s.lastDay.get(p.id[n - 1]) as string, p.id[n - 1]] : null;
+    if (last) {
+      const at = positions(p.id);
+      const targets = { behaviours: p.behaviours, responses: p.responses, care: p.care };
+      for (const [field, codes] of CODE_FIELDS) {
+        const target = targets[field];
+        codes.forEach((code, bit) => {
+          for (const id of numbers(s.code.get(field, code, after[0], after[1], last[0], last[1]) as string | null)) {
+            const i = at(id);
+            if (i >= 0) target[i] |= 1 << bit;
+          }
+        });
+      }
+    }
+    return { generation, columns: p, last, done: n < limit };
+  } finally {
+    if (own) sqlite.exec("COMMIT");
+  }
+}
+
+const COLUMNS = [
+  "id", "day", "weekday", "hour", "department", "client", "channel", "severity", "determination", "outcome", "validity",
+  "open", "closedDay", "duration", "contacts", "behaviours", "responses", "care", "identified", "recorded", "responders",
+  "reportedInTime", "writtenDays",
+] as const satisfies readonly (keyof Partition)[];
+
+/** The slices of one generation as one partition (a single slice is taken as it is). */
+function assemble(month: string, generation: number, slices: Slice[]): Partition {
+  if (slices.length === 1) return slices[0].columns;
+  const p = emptyPartition(month, generation, slices.reduce((n, s) => n + s.columns.n, 0));
+  let at = 0;
+  for (const { columns } of slices) {
+    for (const c of COLUMNS) p[c].set(columns[c], at);
+    p.maxClient = Math.max(p.maxClient, columns.maxClient);
+    p.maxDepartment = Math.max(p.maxDepartment, columns.maxDepartment);
+    at += columns.n;
   }
   return p;
 }
 
-/** The partitions of one database, kept fresh by generation. */
+const monthStart = (month: string): Cursor => [`${month}-01`, 0];
+
+/** Rows per slice of a month read at once (a bound on the arrays of one read). */
+const WHOLE_SLICE_ROWS = 100_000;
+
+/** A whole month at once, in one read transaction: for commands, tests and the last resort of a sliced load. */
+export function loadPartition(db: Db, month: string): Partition {
+  const sqlite = db.$client;
+  const own = !sqlite.inTransaction;
+  if (own) sqlite.exec("BEGIN");
+  try {
+    const slices: Slice[] = [];
+    for (let after = monthStart(month); ; ) {
+      const slice = readSlice(db, month, after, WHOLE_SLICE_ROWS);
+      slices.push(slice);
+      if (slice.done || !slice.last) return assemble(month, slice.generation, slices);
+      after = slice.last;
+    }
+  } finally {
+    if (own) sqlite.exec("COMMIT");
+  }
+}
+
+/** The months (`YYYY-MM`) that overlap any of the ranges. */
+function overlaps(month: string, ranges: readonly DayRange[]): boolean {
+  return ranges.some(([from, to]) => month >= from.slice(0, 7) && month <= to.slice(0, 7));
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+interface Task {
+  month: string;
+  urgent: boolean;
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export interface CubeOptions {
+  /** Rows of a first slice (later slices are sized to take about SLICE_MS); small values are for tests. */
+  sliceRows?: number;
+  /** Adapt the slice size to the time slices take (default true; tests turn it off to count slices). */
+  adaptive?: boolean;
+}
+
+/**
+ * The partitions of one database, kept fresh by generation. Months are loaded by one loader at a time, in slices
+ * between event-loop turns: the months a request waits for first, then the warm-up's, newest first. A finished month
+ * replaces the old partition in one step, so a reader sees either the old month or the new one, never a part.
+ */
 export class Cube {
   private readonly partitions = new Map<string, Partition>();
-  constructor(private readonly db: Db) {}
+  /** Months waiting to be loaded, and the one loading, by month. */
+  private readonly tasks = new Map<string, Task>();
+  private readonly queue: Task[] = [];
+  private loading = false;
+  private sliceRows: number;
+  private readonly adaptive: boolean;
 
-  private gradual: Promise<number> | null = null;
-
-  /** The months whose generation moved since they were loaded (and drops the months that no longer exist). */
-  private staleMonths(): [string, number][] {
-    const generations = this.db.$client.prepare("select month, generation from analytics_months").raw().all() as [string, number][];
-    const seen = new Set(generations.map(([month]) => month));
-    for (const month of this.partitions.keys()) if (!seen.has(month)) this.partitions.delete(month);
-    return generations.filter(([month, generation]) => this.partitions.get(month)?.generation !== generation);
+  constructor(
+    private readonly db: Db,
+    options: CubeOptions = {},
+  ) {
+    this.sliceRows = options.sliceRows ?? FIRST_SLICE_ROWS;
+    this.adaptive = options.adaptive ?? true;
   }
 
-  /** Brings every month up to date; returns how many months were (re)loaded. */
-  refresh(): number {
-    const stale = this.staleMonths();
-    for (const [month, generation] of stale) this.partitions.set(month, loadPartition(this.db, month, generation));
+  /** analytics_months as it is now (a ~40-row read); forgets the months that no longer exist. */
+  private generations(): Map<string, number> {
+    const generations = new Map(statementsOf(this.db).generations.all() as [string, number][]);
+    for (const month of this.partitions.keys()) if (!generations.has(month)) this.partitions.delete(month);
+    return generations;
+  }
+
+  /**
+   * The months overlapping `ranges` (every month when none) whose partition is missing or older than the month's
+   * generation, newest first.
+   */
+  stale(ranges: readonly DayRange[] = EVERY_MONTH): [month: string, generation: number][] {
+    return [...this.generations()]
+      .filter(([month, generation]) => overlaps(month, ranges) && this.partitions.get(month)?.generation !== generation)
+      .sort((a, b) => (a[0] < b[0] ? 1 : -1));
+  }
+
+  /** Whether every month of `ranges` holds its committed data (a ~40-row read). */
+  fresh(ranges: readonly DayRange[]): boolean {
+    return this.stale(ranges).length === 0;
+  }
+
+  /** Keeps a loaded month unless a newer one is already there (generations only grow). */
+  private install(p: Partition): void {
+    const current = this.partitions.get(p.month);
+    if (!current || current.generation <= p.generation) this.partitions.set(p.month, p);
+  }
+
+  /**
+   * Brings the months of `ranges` (every month when none) up to date at once; returns how many were (re)loaded. For
+   * commands and tests, and the last resort of a request (cubeFor): pages load with `prepare` first.
+   */
+  refresh(ranges?: readonly DayRange[]): number {
+    const stale = this.stale(ranges);
+    for (const [month] of stale) this.install(loadPartition(this.db, month));
     return stale.length;
   }
 
   /**
-   * The same, one month per event-loop turn, so that other requests are answered in between: after a large import
-   * (every month moved) or at start (about 12 s at 1,000,000 incidents) the server never stops for the whole load.
-   * Concurrent callers share one pass. A month written again meanwhile is picked up by the next `refresh`.
+   * Loads the stale months of `ranges` in slices between event-loop turns, before any month the warm-up queued;
+   * resolves with how many months were stale. A month written again meanwhile is stale again afterwards.
+   */
+  prepare(ranges: readonly DayRange[]): Promise<number> {
+    return this.load(this.stale(ranges), true);
+  }
+
+  /**
+   * Every stale month, the same way but after what requests wait for, newest first: the warm-up at start. Concurrent
+   * callers share the loads.
    */
   refreshGradually(): Promise<number> {
-    this.gradual ??= (async () => {
-      let loaded = 0;
-      try {
-        for (const [month, generation] of this.staleMonths()) {
-          if (this.partitions.get(month)?.generation === generation) continue; // a synchronous refresh got there first
-          this.partitions.set(month, loadPartition(this.db, month, generation));
-          loaded++;
-          await new Promise((resolve) => setImmediate(resolve));
+    return this.load(this.stale(), false);
+  }
+
+  private async load(stale: [string, number][], urgent: boolean): Promise<number> {
+    await Promise.all(stale.map(([month]) => this.enqueue(month, urgent)));
+    return stale.length;
+  }
+
+  private enqueue(month: string, urgent: boolean): Promise<void> {
+    let task = this.tasks.get(month);
+    if (!task) {
+      let resolve!: () => void;
+      let reject!: (e: unknown) => void;
+      const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      done.catch(() => {}); // a failure reaches every caller that awaits it; none is left unhandled
+      task = { month, urgent, done, resolve, reject };
+      this.tasks.set(month, task);
+      this.queue.push(task);
+    } else if (urgent) {
+      task.urgent = true;
+    }
+    void this.run();
+    return task.done;
+  }
+
+  /** Loads the queued months one after the other: the oldest urgent one first, else the next of the warm-up. */
+  private async run(): Promise<void> {
+    if (this.loading) return;
+    this.loading = true;
+    try {
+      for (;;) {
+        const urgent = this.queue.findIndex((t) => t.urgent);
+        const [task] = this.queue.splice(urgent >= 0 ? urgent : 0, 1);
+        if (!task) return;
+        try {
+          await this.loadInSlices(task.month);
+          this.tasks.delete(task.month);
+          task.resolve();
+        } catch (e) {
+          this.tasks.delete(task.month);
+          task.reject(e);
         }
-        return loaded;
-      } finally {
-        this.gradual = null;
       }
-    })();
-    return this.gradual;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /**
+   * One month, slice by slice, each in its own event-loop turn; installed once complete. When the month's generation
+   * moves between two slices (a write committed meanwhile), the slices are thrown away and the load starts over.
+   */
+  private async loadInSlices(month: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await nextTurn();
+      const generation = statementsOf(this.db).generation.get(month) as number | undefined;
+      if (generation === undefined || this.partitions.get(month)?.generation === generation) return; // gone, or loaded meanwhile
+      if (attempt > SLICED_ATTEMPTS) {
+        this.install(loadPartition(this.db, month));
+        return;
+      }
+      const slices: Slice[] = [];
+      for (let after = monthStart(month); ; ) {
+        const started = performance.now();
+        const slice = readSlice(this.db, month, after, this.sliceRows);
+        this.adapt(slice.columns.n, performance.now() - started);
+        if (slice.generation !== generation) break;
+        slices.push(slice);
+        if (slice.done || !slice.last) {
+          this.install(assemble(month, generation, slices));
+          return;
+        }
+        after = slice.last;
+        await nextTurn();
+      }
+    }
+  }
+
+  /** Sizes the next slice to take about SLICE_MS at the speed of the last one. */
+  private adapt(rows: number, ms: number): void {
+    if (!this.adaptive || rows < MIN_SLICE_ROWS) return;
+    const next = Math.round((rows * SLICE_MS) / Math.max(ms, 0.1));
+    this.sliceRows = Math.min(MAX_SLICE_ROWS, Math.max(MIN_SLICE_ROWS, next));
   }
 
   /** The months overlapping [from, to] (calendar days), oldest first. */
@@ -229,16 +541,36 @@ function cubeOf(db: Db): Cube {
   return cube;
 }
 
-/** The cube of a connection, refreshed: what every dashboard request starts with. */
-export function cubeFor(db: Db): Cube {
+/**
+ * The cube of a connection with the months of `ranges` (every month when none) up to date, loading what is stale at
+ * once. Commands and tests call it as it is; the figures of a request are built inside `withFreshMonths`, which has
+ * loaded them in slices before, so that here nothing is left to load.
+ */
+export function cubeFor(db: Db, ranges?: readonly DayRange[]): Cube {
   const cube = cubeOf(db);
-  cube.refresh();
+  cube.refresh(ranges);
   return cube;
 }
 
 /**
- * Loads what changed one month per event-loop turn. Pages await it before building (the dashboard, the report), so
- * that the synchronous `cubeFor` they call then has little or nothing left to load; the server's warm-up uses it too.
+ * Runs `build` (which reads the cube through cubeFor) once the months of `ranges` hold the committed data: the stale
+ * ones are loaded first, in slices between event-loop turns and before the warm-up's. The last check of the generations
+ * and `build` run in the same turn, so no write can come between them; a month written again while it loaded is loaded
+ * again. After a few rounds of that, `build` runs anyway and cubeFor loads what is still stale at once.
+ */
+export async function withFreshMonths<T>(db: Db, ranges: readonly DayRange[], build: () => T): Promise<T> {
+  const cube = cubeOf(db);
+  for (let round = 0; round < SLICED_ATTEMPTS && cube.stale(ranges).length > 0; round++) await cube.prepare(ranges);
+  const figures = build();
+  // The figures (about 50 ms for a fiscal year at 1,000,000 incidents) and what the request does next (rendering the
+  // page) are two turns of the event loop, not one.
+  await nextTurn();
+  return figures;
+}
+
+/**
+ * Loads every stale month in slices, after what requests wait for, newest first; the server's warm-up at start.
+ * Resolves with how many months were loaded.
  */
 export function prepareCube(db: Db): Promise<number> {
   return cubeOf(db).refreshGradually();

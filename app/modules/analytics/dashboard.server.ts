@@ -6,7 +6,7 @@
 import type { Db } from "../../../db/client.server";
 import { translate, type Lang } from "~/i18n";
 import { dayNumber, dayText } from "../incidents/dates";
-import { clientIdsMatching, clientNamesById, listDepartments } from "../incidents/queries.server";
+import { clientIdsMatching, clientNamesById, countIncidentsBetween, listDepartments } from "../incidents/queries.server";
 import { BEHAVIOURS, CHANNELS, codesOf, labelOf, OUTCOMES } from "../incidents/taxonomy";
 import { comparisonPeriods, fiscalYearOf, parsePeriod, type Period } from "../reports/periods";
 import { getSettings } from "../settings/settings.server";
@@ -15,7 +15,9 @@ import {
   aggregate, aggregateOptions, clientHistories, clientRanking, countMatching, departmentCounts, medianOfHistogram, ratio,
   type CubeFilters,
 } from "./aggregate.server";
-import { BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, DETERMINATION_INDEX, OUTCOME_INDEX, prepareCube, RESPONSE_INDEX } from "./cube.server";
+import {
+  BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, DETERMINATION_INDEX, OUTCOME_INDEX, RESPONSE_INDEX, withFreshMonths, type DayRange,
+} from "./cube.server";
 import type { AdherenceRate, Breakdown, Change, DashboardData, Heatmap, RepeatOffender, Trend } from "./dashboard-types";
 import { suppressCount, suppressTable, type Shown } from "./suppression";
 
@@ -119,28 +121,50 @@ export interface BuildOptions {
   writtenReportDays: number;
 }
 
+/** The first day of the twelve months up to today in which a client counts as a repeat offender. */
+const yearBefore = (today: string) => dayText(dayNumber(today) - 364);
+
 /**
- * The dashboard for one request, as the page and its CSV export both show it: the cube brought up to date, the query
- * read from the URL with the settings in force, and the figures. `search` is the URL's parameters as this user may
- * use them (returned as `search`): an executive's never carry a client name.
+ * Whether the counts of the periods compared with need the columns: with a filter (or a supervisor's department) they
+ * do; without, a count is one range of the occurred_on index (8 ms for a year at 1,000,000 incidents).
+ */
+const comparedWithFilters = (q: DashboardQuery, user: Principal) => q.params.size > 0 || incidentScope(user).kind === "department";
+
+/**
+ * The days a dashboard reads from the columns: its period, the twelve months up to today (repeat offenders, whatever
+ * the period), and, with filters, the two periods it is compared with. Their months are the ones a request loads first
+ * (cube.server.ts); without filters the periods compared with are counted in SQL until their months are loaded.
+ */
+export function dashboardDays(q: DashboardQuery, user: Principal, today: string): DayRange[] {
+  const days: DayRange[] = [[q.period.from, q.period.to], [yearBefore(today), today]];
+  if (!comparedWithFilters(q, user)) return days;
+  const { previous, yearBefore: lastYear } = comparisonPeriods(q.period);
+  return [...days, previous, lastYear];
+}
+
+/**
+ * The dashboard for one request, as the page and its CSV export both show it: the query read from the URL with the
+ * settings in force, the months it reads brought up to date (in slices, without stopping the server), and the
+ * figures. `search` is the URL's parameters as this user may use them (returned as `search`): an executive's never
+ * carry a client name.
  */
 export async function loadDashboard(db: Db, user: Principal, asked: URLSearchParams, o: { lang: Lang; today: string }) {
-  await prepareCube(db);
   const settings = getSettings(db);
   const search = new URLSearchParams(asked);
   // Searching by a client's name would let an executive look a named client up: their filters leave it out.
   if (!seesPersonalData(user)) search.delete("client");
   const currentFiscalYear = fiscalYearOf(o.today, settings.fiscalYearStartMonth);
   const { query, invalidPeriod } = parseDashboardQuery(search, settings.fiscalYearStartMonth, currentFiscalYear);
-  const data = buildDashboard(db, query, user, {
+  const options: BuildOptions = {
     lang: o.lang, today: o.today, threshold: settings.suppressionThreshold, writtenReportDays: settings.writtenReportDeadlineDays,
-  });
+  };
+  const data = await withFreshMonths(db, dashboardDays(query, user, o.today), () => buildDashboard(db, query, user, options));
   return { data, query, invalidPeriod, settings, search };
 }
 
 /** The whole dashboard for a user: HR, admin and supervisors get numbers and links; executives suppressed aggregates. */
 export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: BuildOptions): DashboardData {
-  const cube = cubeFor(db);
+  const cube = cubeFor(db, dashboardDays(q, user, o.today));
   const personal = seesPersonalData(user);
   const hide = (n: number): Shown => (personal ? n : suppressCount(n, o.threshold));
   const link = (href: string) => (personal ? href : null);
@@ -149,8 +173,12 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
   const partitions = cube.monthsBetween(q.period.from, q.period.to);
   const a = aggregate(partitions, f, aggregateOptions(o.writtenReportDays));
   const shifted = comparisonPeriods(q.period);
+  // Without filters, a period compared with is counted from the columns once its months are loaded, and meanwhile in
+  // SQL (the first dashboards after the start): the same count, of the same committed data (this turn).
   const countIn = ([from, to]: [string, string]) =>
-    countMatching(cube.monthsBetween(from, to), { ...f, from: dayNumber(from), to: dayNumber(to) });
+    comparedWithFilters(q, user) || cube.fresh([[from, to]])
+      ? countMatching(cube.monthsBetween(from, to), { ...f, from: dayNumber(from), to: dayNumber(to) })
+      : countIncidentsBetween(db, from, to);
   const periodKey = q.period.key;
 
   /** An additive breakdown (cells add up to the total): complementary suppression for executives. */
@@ -281,7 +309,7 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
 
   // Repeat offenders: clients with 3 or more incidents in the 12 months up to today, whatever the period.
   const todayN = dayNumber(o.today);
-  const yearAgo = dayText(todayN - 364);
+  const yearAgo = yearBefore(o.today);
   const histories = clientHistories(cube.monthsBetween(yearAgo, o.today), { ...f, from: dayNumber(yearAgo), to: todayN });
   const repeaters = [...histories.values()].filter((h) => h.count >= 3).sort((x, y) => y.count - x.count || y.lastDay - x.lastDay);
   const repeaterNames = clientNames(repeaters.map((h) => h.client));

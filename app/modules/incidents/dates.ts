@@ -3,7 +3,10 @@
  * Stored forms: `YYYY-MM-DD` for a date, `YYYY-MM-DDTHH:mm:ss+09:00` for a date-time.
  */
 import { TZDate } from "@date-fns/tz";
-import { addDays, format, subYears } from "date-fns";
+// One module per function: the package's index loads all of date-fns (about 0.5 s of every start).
+import { addDays } from "date-fns/addDays";
+import { format } from "date-fns/format";
+import { subYears } from "date-fns/subYears";
 
 export const TOKYO = "Asia/Tokyo";
 

@@ -1,5 +1,5 @@
 /** Reading incidents: the filtered, sorted, paged list and one incident in full. */
-import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents } from "../../../db/schema";
 import { type IncidentFilters, type ListQuery, PAGE_SIZE } from "./filters";
@@ -217,4 +217,13 @@ export function clientNamesById(db: Db, ids: number[], departmentId: number | nu
 
 export function countIncidents(db: Db): number {
   return db.select({ n: sql<number>`count(*)` }).from(incidents).get()!.n;
+}
+
+/** Incidents that occurred from one day to another, both included: one range of the occurred_on index. */
+export function countIncidentsBetween(db: Db, from: string, to: string): number {
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(incidents)
+    .where(and(gte(incidents.occurredOn, from), lte(incidents.occurredOn, to)))
+    .get()!.n;
 }

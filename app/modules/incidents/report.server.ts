@@ -3,7 +3,7 @@
  * supervisor, or HR/admin), or returned to draft. Submitting sets the incident's report_submitted_at, from which
  * response-flow step ⑤ is measured. Every step writes its audit entry in the same transaction.
  */
-import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { incidentReports, incidents } from "../../../db/schema";
 import { AppError, type FieldErrors } from "../errors";
@@ -155,7 +155,8 @@ export function overdueActions(db: Db, today: string, departmentId: number | nul
     .from(incidentReports)
     .innerJoin(incidents, eq(incidents.id, incidentReports.incidentId))
     .where(and(ne(incidentReports.actions, "[]"), departmentId === null ? undefined : inArray(incidents.departmentId, [departmentId])))
-    .orderBy(asc(incidents.occurredOn))
+    // No ORDER BY: sorting by occurred_on made SQLite walk every incident in that index to find the few with a report
+    // (60 ms at 1,000,000 incidents, on every HR dashboard); the order is made below.
     .all();
   const out: OverdueAction[] = [];
   for (const r of rows) {
@@ -165,5 +166,6 @@ export function overdueActions(db: Db, today: string, departmentId: number | nul
       }
     }
   }
-  return out.sort((x, y) => (x.due < y.due ? -1 : x.due > y.due ? 1 : 0));
+  const order = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+  return out.sort((x, y) => order(x.due, y.due) || order(x.occurredOn, y.occurredOn) || order(x.incidentId, y.incidentId));
 }

@@ -12,7 +12,7 @@ import {
   aggregate, aggregateOptions, clientRanking, countMatching, departmentCounts, missedSteps, NO_FILTERS, OPEN_AGE_GROUPS, openAt,
   ratio, type Aggregates,
 } from "../analytics/aggregate.server";
-import { cubeFor, CHANNEL_INDEX } from "../analytics/cube.server";
+import { cubeFor, CHANNEL_INDEX, type DayRange } from "../analytics/cube.server";
 import { suppressCount, suppressTable, type Shown } from "../analytics/suppression";
 import { dayNumber } from "../incidents/dates";
 import { clientNamesById, listDepartments } from "../incidents/queries.server";
@@ -78,12 +78,20 @@ export interface ReportOptions {
 const MISSED_LISTED = 20;
 
 
+/**
+ * The days a report reads: everything up to the end of its period (the cases still open then may have begun at any
+ * time before), which covers the periods it is compared with.
+ */
+export function reportDays(period: Pick<Period, "to">): DayRange[] {
+  return [["0000-01-01", period.to]];
+}
+
 export function buildComplianceReport(db: Db, period: Period, o: ReportOptions): ComplianceReport {
   const executive = o.audience === "executive";
   const t = (k: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(o.lang, k, params);
   const threshold = o.settings.suppressionThreshold;
   const hide = (n: number): Shown => (executive ? suppressCount(n, threshold) : n);
-  const cube = cubeFor(db);
+  const cube = cubeFor(db, reportDays(period));
   const filters = { ...NO_FILTERS, from: dayNumber(period.from), to: dayNumber(period.to) };
   const a: Aggregates = aggregate(cube.monthsBetween(period.from, period.to), filters, aggregateOptions(o.settings.writtenReportDeadlineDays));
   const s = comparisonPeriods(period);

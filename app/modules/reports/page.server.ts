@@ -4,7 +4,8 @@ import { can, type Principal } from "../auth/permissions";
 import { todayInTokyo } from "../incidents/dates";
 import { getSettings } from "../settings/settings.server";
 import type { Lang } from "~/i18n";
-import { buildComplianceReport, type Audience, type ComplianceReport } from "./compliance.server";
+import { withFreshMonths } from "../analytics/cube.server";
+import { buildComplianceReport, reportDays, type Audience, type ComplianceReport } from "./compliance.server";
 import type { Period } from "./periods";
 
 /** Executives always get the executive version; HR and admin get the one they ask for (HR by default). */
@@ -13,6 +14,8 @@ export function audienceFor(user: Principal, asked: string | null): Audience {
   return asked === "executive" ? "executive" : "hr";
 }
 
-export function liveReport(db: Db, period: Period, audience: Audience, lang: Lang): ComplianceReport {
-  return buildComplianceReport(db, period, { audience, lang, today: todayInTokyo(), settings: getSettings(db) });
+/** The report as the data stands: the months it reads are brought up to date first, in slices (cube.server.ts). */
+export function liveReport(db: Db, period: Period, audience: Audience, lang: Lang): Promise<ComplianceReport> {
+  const options = { audience, lang, today: todayInTokyo(), settings: getSettings(db) };
+  return withFreshMonths(db, reportDays(period), () => buildComplianceReport(db, period, options));
 }
