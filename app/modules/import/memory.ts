@@ -5,7 +5,7 @@
  * The command line (package.json "import" and "seed") passes the same figures as node flags; the import page's
  * worker thread gets them as resource limits. A test keeps the three in step.
  */
-export const IMPORT_HEAP = { oldSpaceMb: 128, semiSpaceMb: 4 } as const;
+export const IMPORT_HEAP = { oldSpaceMb: 128, semiSpaceMb: 8 } as const;
 
 /** The node flags of a process that imports. */
 export const IMPORT_NODE_FLAGS = [`--max-old-space-size=${IMPORT_HEAP.oldSpaceMb}`, `--max-semi-space-size=${IMPORT_HEAP.semiSpaceMb}`] as const;
