@@ -9,7 +9,7 @@
  *           the write lock) every 250 ms.
  * It prints rows/s, the ratio import / bare, each phase's peak RSS and the longest wait of a form save, with targets.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -87,41 +87,35 @@ export interface Phase {
   lockMs?: number;
 }
 
-function runPhase(phase: "bare" | "import", file: string, db: string): Phase {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.resolve("scripts/bench-import-phase.ts"), phase, file], {
+/**
+ * One phase of bench-import-phase.ts in a process of its own (`nodeFlags` before the script), resolving with the JSON
+ * line it prints last. `input` is kept open for the writer probe, which stops when it ends.
+ */
+function phaseProcess<T>(phase: "bare" | "import" | "writer", file: string, db: string, nodeFlags: readonly string[] = []) {
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", path.resolve("scripts/bench-import-phase.ts"), phase, file], {
     env: { ...process.env, DATABASE_PATH: db },
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
+    stdio: ["pipe", "pipe", "pipe"],
   });
-  if (r.status !== 0) throw new Error(`${phase} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Phase;
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const answer = new Promise<T>((resolve, reject) =>
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as T) : reject(new Error(`${phase} failed:\n${err}`)))),
+  );
+  return { input: child.stdin, answer };
 }
 
-/** The import with a form save every 250 ms from another process; resolves with both. */
+/** The import, with the flags of `npm run import`, and a form save every 250 ms from another process; both results. */
 async function runImportWithWriter(file: string, db: string): Promise<{ phase: Phase; writer: { saves: number; longestWaitMs: number } }> {
   openDatabase(db).$client.close(); // migrated before either process starts
-  const probe = spawn(process.execPath, ["--import", "tsx", path.resolve("scripts/bench-import-phase.ts"), "writer", file], {
-    env: { ...process.env, DATABASE_PATH: db },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  let probeOut = "";
-  probe.stdout.on("data", (d) => (probeOut += d));
-  const probeDone = new Promise<void>((resolve) => probe.on("exit", () => resolve()));
+  const probe = phaseProcess<{ saves: number; longestWaitMs: number }>("writer", file, db);
   await new Promise((r) => setTimeout(r, 1_500)); // the probe is saving before the import starts
-  const phase = await new Promise<Phase>((resolve, reject) => {
-    const child = spawn(process.execPath, [...IMPORT_NODE_FLAGS, "--import", "tsx", path.resolve("scripts/bench-import-phase.ts"), "import", file], {
-      env: { ...process.env, DATABASE_PATH: db },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as Phase) : reject(new Error(`import failed:\n${err}`))));
-  });
-  probe.stdin.end(); // stop saving
-  await probeDone;
-  return { phase, writer: JSON.parse(probeOut.trim().split("\n").pop()!) as { saves: number; longestWaitMs: number } };
+  const importer = phaseProcess<Phase>("import", file, db, IMPORT_NODE_FLAGS);
+  importer.input.end();
+  const phase = await importer.answer;
+  probe.input.end(); // stop saving
+  return { phase, writer: await probe.answer };
 }
 
 export async function benchImport(rows: number): Promise<boolean> {
@@ -132,7 +126,9 @@ export async function benchImport(rows: number): Promise<boolean> {
     const n = writeBenchCsv(file, rows);
     const mb = fs.statSync(file).size / 1024 / 1024;
     console.log(`wrote ${n.toLocaleString()} rows (${mb.toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s; load average ${os.loadavg()[0].toFixed(2)}`);
-    const bare = runPhase("bare", file, path.join(dir, "bare.db"));
+    const barePhase = phaseProcess<Phase>("bare", file, path.join(dir, "bare.db"));
+    barePhase.input.end();
+    const bare = await barePhase.answer;
     const { phase: imp, writer } = await runImportWithWriter(file, path.join(dir, "import.db"));
     const line = (name: string, p: Phase) =>
       `${name.padEnd(8)} ${(p.ms / 1000).toFixed(1).padStart(7)} s ${Math.round(p.rows / (p.ms / 1000)).toLocaleString().padStart(10)} rows/s  peak RSS ${p.maxRssMb.toFixed(0)} MB`;

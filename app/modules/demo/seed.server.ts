@@ -7,8 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
 import { incidents, measures, trainingSessions } from "../../../db/schema";
 import { todayInTokyo } from "../incidents/dates";
-import { IncidentWriter, ValidationFailed } from "../incidents/mutations.server";
-import { validateIncident } from "../incidents/schema";
+import { checkedIncident, IncidentWriter } from "../incidents/mutations.server";
 import { Staging } from "../import/staging.server";
 import { mergeStaged } from "../import/merge.server";
 import { getSettings } from "../settings/settings.server";
@@ -63,9 +62,7 @@ export function seedDemo(db: Db, opts: SeedOptions = {}): SeedResult {
   try {
     let done = 0;
     for (const input of incidentStream(options)) {
-      const checked = validateIncident(input, options.until);
-      if (!checked.ok) throw new ValidationFailed(checked.errors);
-      staging.write(++done, checked.value, { kind: "insert" });
+      staging.write(++done, checkedIncident(input, options.until), { kind: "insert" });
       if (opts.onProgress && (done % PROGRESS_EVERY === 0 || done === total)) opts.onProgress(done, total);
     }
     staging.finish();

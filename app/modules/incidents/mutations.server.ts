@@ -23,6 +23,13 @@ export class ValidationFailed extends AppError {
   }
 }
 
+/** The incident as the single validation gate returns it, or ValidationFailed with its field errors. */
+export function checkedIncident(input: IncidentInput, today: string): IncidentInput {
+  const r = validateIncident(input, today);
+  if (!r.ok) throw new ValidationFailed(r.errors);
+  return r.value;
+}
+
 /** The duplicate key of an incident without a ref (docs/spec/csv-import.md "Duplicates"). */
 export function fingerprintOf(input: Pick<IncidentInput, "occurred_at" | "client" | "department" | "channel" | "summary">): string {
   const parts = [
@@ -37,18 +44,6 @@ export function fingerprintOf(input: Pick<IncidentInput, "occurred_at" | "client
 }
 
 const P = (name: string) => sql.placeholder(name);
-
-/** The incident columns the writer fills, by their drizzle key (row() returns exactly these). */
-const INSERT_COLUMNS = [
-  "ref", "occurredAt", "occurredOn", "reportedAt", "departmentId", "inTokyo", "channel", "clientId", "counterpartyType",
-  "customerIdentified", "validity", "severity", "durationMin", "contactCount", "responders", "recorded", "summary",
-  "verbatim", "determination", "outcome", "status", "closedAt", "reportSubmittedAt", "prevention", "fingerprint", "batchId",
-] as const satisfies readonly (keyof typeof incidents.$inferInsert)[];
-
-// The hot path of imports and the seed uses better-sqlite3's own prepared statements (drizzle's per-call mapping cost
-// ~2x on a million rows); the SQL is built from the drizzle schema's column names, so the schema stays the one source.
-const INSERT_INCIDENT_SQL = `insert into ${getTableName(incidents)} (${INSERT_COLUMNS.map((k) => incidents[k].name).join(", ")}) values (${INSERT_COLUMNS.map((k) => `@${k}`).join(", ")})`;
-const INSERT_CODE_SQL = `insert into ${getTableName(incidentCodes)} (${[incidentCodes.incidentId, incidentCodes.field, incidentCodes.code, incidentCodes.occurredOn].map((c) => c.name).join(", ")}) values (?, ?, ?, ?)`;
 
 export const bit = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
 
@@ -75,6 +70,14 @@ export const VALUE_COLUMNS = [
   "determination", "outcome", "status", "closedAt", "reportSubmittedAt", "prevention", "fingerprint",
 ] as const satisfies readonly (keyof ReturnType<typeof columnValues>)[];
 
+/** The incident columns the writer fills, by their drizzle key (row() returns exactly these). */
+const INSERT_COLUMNS = [...VALUE_COLUMNS, "departmentId", "clientId", "batchId"] as const satisfies readonly (keyof typeof incidents.$inferInsert)[];
+
+// better-sqlite3's own prepared statements (drizzle's per-call mapping cost ~2x on many rows); the SQL is built from
+// the drizzle schema's column names, so the schema stays the one source.
+const INSERT_INCIDENT_SQL = `insert into ${getTableName(incidents)} (${INSERT_COLUMNS.map((k) => incidents[k].name).join(", ")}) values (${INSERT_COLUMNS.map((k) => `@${k}`).join(", ")})`;
+const INSERT_CODE_SQL = `insert into ${getTableName(incidentCodes)} (${[incidentCodes.incidentId, incidentCodes.field, incidentCodes.code, incidentCodes.occurredOn].map((c) => c.name).join(", ")}) values (?, ?, ?, ?)`;
+
 /**
  * Writes incidents on one connection. Use it inside a transaction (`db.transaction(() => …)` or the importer's
  * BEGIN … COMMIT): better-sqlite3 runs every statement of the connection in the open transaction.
@@ -96,8 +99,8 @@ export class IncidentWriter {
     this.findRef = db.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, P("ref"))).prepare();
   }
 
-  /** The id of the incident with this ref, if one is stored (the importer's duplicate check uses it too). */
-  idByRef(ref: string): number | undefined {
+  /** The id of the incident with this ref, if one is stored. */
+  private idByRef(ref: string): number | undefined {
     return this.findRef.get({ ref })?.id;
   }
 
@@ -148,9 +151,7 @@ export class IncidentWriter {
   }
 
   private validate(input: IncidentInput): IncidentInput {
-    const r = validateIncident(input, this.today);
-    if (!r.ok) throw new ValidationFailed(r.errors);
-    return r.value;
+    return checkedIncident(input, this.today);
   }
 
   private writeCodes(id: number, input: IncidentInput): void {
@@ -167,11 +168,8 @@ export class IncidentWriter {
     return this.insertChecked(v, batchId);
   }
 
-  /**
-   * Inserts an incident the caller has already passed through `validateIncident` (with this writer's today) and
-   * whose ref it has already found free: the importer does both for every row and need not pay for them twice.
-   */
-  insertChecked(v: IncidentInput, batchId: string | null = null): number {
+  /** Inserts an incident `insert` has validated and whose ref it found free. */
+  private insertChecked(v: IncidentInput, batchId: string | null): number {
     const row = this.row(v, batchId);
     const id = Number(
       this.insertIncident.run({ ...row, inTokyo: bit(row.inTokyo), customerIdentified: bit(row.customerIdentified), recorded: bit(row.recorded) })
