@@ -43,16 +43,30 @@ export function openDatabase(file: string = databasePath()): Db {
     // survives a power cut, not only a crash of the process (docs/decisions/0009).
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = FULL");
-    sqlite.pragma("foreign_keys = ON");
     const db = drizzle(sqlite, { schema }) as Db;
     assertSchemaNotNewer(sqlite, migrationsFolder(), file);
-    migrate(db, { migrationsFolder: migrationsFolder() });
+    migrateWithForeignKeysOff(sqlite, db);
+    sqlite.pragma("foreign_keys = ON");
     ensureReferenceRows(db);
     return db;
   } catch (e) {
     sqlite?.close();
     throw problemOf(e, file) ?? e;
   }
+}
+
+/**
+ * Runs the pending migrations with foreign keys off, as SQLite's procedure for changing a table asks (a rebuilt table,
+ * such as 0013's, is dropped and replaced; with foreign keys on, the drop would delete every row pointing at it), then
+ * checks every foreign key. The migrator commits on its own, so a broken key cannot be undone here: it stops the
+ * opening with the facts (the migration tests make sure none does).
+ */
+function migrateWithForeignKeysOff(sqlite: Database.Database, db: Db): void {
+  // The pragma cannot change inside a transaction: it is set before the migrator opens its own.
+  sqlite.pragma("foreign_keys = OFF");
+  migrate(db, { migrationsFolder: migrationsFolder() });
+  const broken = sqlite.pragma("foreign_key_check") as { table: string; parent: string }[];
+  if (broken.length) throw new Error(`after the migrations, ${broken.length} rows of ${broken[0].table} point at missing ${broken[0].parent} rows`);
 }
 
 /** The settings row and one register row per measure code, so later code never has to handle their absence. */

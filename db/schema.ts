@@ -82,6 +82,11 @@ export const incidents = sqliteTable(
     /** When retention erased the personal fields (summary, verbatim, client); the coded facts stay. */
     personalErasedAt: text("personal_erased_at"),
     closedAt: text("closed_at"),
+    /**
+     * A closed case whose close date nobody recorded (old ledgers): shown as 終了日不明, never given an invented date
+     * (docs/decisions/0018). Only with status closed and no closed_at.
+     */
+    closedDateUnknown: integer("closed_date_unknown", { mode: "boolean" }).notNull().default(false),
     reportSubmittedAt: text("report_submitted_at"),
     prevention: text("prevention"),
     /** Duplicate key for rows without a ref: occurred_at, client, department, channel and summary, normalised. */
@@ -108,7 +113,8 @@ export const incidents = sqliteTable(
     check("incidents_responders_check", sql`${t.responders} is null or ${t.responders} >= 1`),
     check("incidents_contact_count_check", sql`${t.contactCount} is null or ${t.contactCount} >= 1`),
     check("incidents_duration_check", sql`${t.durationMin} is null or ${t.durationMin} >= 0`),
-    check("incidents_closed_at_check", sql`${t.status} = 'open' or ${t.closedAt} is not null`),
+    check("incidents_closed_at_check", sql`${t.status} = 'open' or ${t.closedAt} is not null or ${t.closedDateUnknown} = 1`),
+    check("incidents_closed_date_unknown_check", sql`${t.closedDateUnknown} = 0 or (${t.status} = 'closed' and ${t.closedAt} is null)`),
   ],
 );
 

@@ -125,7 +125,7 @@ describe("npm run import -- FILE", { timeout: 60_000 }, () => {
     expect(errors.map((e) => [e.row, e.column, e.value])).toEqual([
       [3, "発生日時", "令和元年4月1日"],
       [4, "発生場面", "FAX"],
-      [5, "終了日", ""],
+      [5, "終了日", "2025-04-01"],
       [6, "発生日時", FUTURE_DAY],
     ]);
     for (const e of errors) {

@@ -147,6 +147,186 @@ describe("coded values: short words", () => {
   });
 });
 
+describe("coded values: the words of real ledgers (issue 16)", () => {
+  // Each word as old ledgers and hand-kept Excel sheets write it, and the code it must mean.
+  it.each([
+    ["暴言・威圧", ["MA02", "MA03"]],
+    ["金銭要求", ["MB02"]],
+    ["長時間拘束", ["MA06"]],
+    ["土下座", ["MA04"]],
+    ["SNS晒し", ["MA10"]],
+    ["ＳＮＳ晒し", ["MA10"]],
+    ["ネット晒し", ["MA10"]],
+    ["晒し", ["MA10"]],
+    ["SNS投稿", ["MA10"]],
+    ["ネット投稿", ["MA10"]],
+    ["ネット上の誹謗中傷", ["MA10"]],
+    ["暴力行為", ["MA01"]],
+    ["暴行", ["MA01"]],
+    ["殴打", ["MA01"]],
+    ["物を投げる", ["MA01"]],
+    ["脅し", ["MA02"]],
+    ["罵声", ["MA02"]],
+    ["罵倒", ["MA02"]],
+    ["人格否定", ["MA02"]],
+    ["誹謗中傷", ["MA02"]],
+    ["大声", ["MA03"]],
+    ["怒鳴る", ["MA03"]],
+    ["怒鳴り", ["MA03"]],
+    ["怒号", ["MA03"]],
+    ["威嚇", ["MA03"]],
+    ["恫喝", ["MA03"]],
+    ["土下座要求", ["MA04"]],
+    ["土下座の強要", ["MA04"]],
+    ["しつこい", ["MA05"]],
+    ["執拗な言動", ["MA05"]],
+    ["繰り返しの電話", ["MA05"]],
+    ["長時間電話", ["MA06"]],
+    ["長電話", ["MA06"]],
+    ["差別発言", ["MA07"]],
+    ["セクシャルハラスメント", ["MA08"]],
+    ["セクシュアルハラスメント", ["MA08"]],
+    ["性的発言", ["MA08"]],
+    ["個人攻撃", ["MA09"]],
+    ["無断撮影", ["MA11"]],
+    ["無断録音", ["MA11"]],
+    ["盗撮", ["MA11"]],
+    ["呼び出し", ["MA12"]],
+    ["呼びつけ", ["MA12"]],
+    ["呼び付け", ["MA12"]],
+    ["プライバシー侵害", ["MA13"]],
+    ["解雇要求", ["MA14"]],
+    ["処分要求", ["MA14"]],
+    ["交換要求", ["MB01"]],
+    ["返金要求", ["MB02"]],
+    ["賠償要求", ["MB02"]],
+    ["慰謝料要求", ["MB02"]],
+    ["補償要求", ["MB02"]],
+    ["金品要求", ["MB02"]],
+    ["謝罪要求", ["MB03"]],
+    ["過剰要求", ["MB04"]],
+    ["過度な要求", ["MB04"]],
+    ["不当要求", ["MB04"]],
+    ["無理な要求", ["MB04"]],
+    ["値引き要求", ["MB04"]],
+    ["時間外対応の要求", ["MB04"]],
+    ["金銭要求・土下座", ["MB02", "MA04"]],
+    ["暴言・威圧；金銭要求", ["MA02", "MA03", "MB02"]],
+    ["暴言・暴言", ["MA02"]],
+  ])("behaviour %s → %j", (word, codes) => {
+    expect(parseCodes("behaviours", word)).toEqual(ok(codes));
+  });
+
+  it("reads a ・ compound only when every part is known, and labels with ・ whole", () => {
+    expect(parseCodes("behaviours", "暴言・よくわからない")).toEqual(err("import.value.unknownCode", { value: "暴言・よくわからない" }));
+    expect(parseCodes("behaviours", "SNS・インターネット上の誹謗中傷")).toEqual(ok(["MA10"]));
+    expect(parseCodes("behaviours", "継続的・執拗な言動")).toEqual(ok(["MA05"]));
+    expect(parseCodes("behaviours", "不退去・居座り")).toEqual(ok(["MA06"]));
+    // A single-value field is not split: two channels in one cell are one value too many.
+    expect(parseCode("channel", "電話・メール")).toEqual(err("import.value.unknownCode", { value: "電話・メール" }));
+  });
+
+  it.each([
+    ["出禁", "R08"],
+    ["複数対応", "R01"],
+    ["複数人対応", "R01"],
+    ["上司報告", "R02"],
+    ["中止要請", "R03"],
+    ["対応打ち切り", "R04"],
+    ["打ち切り", "R04"],
+    ["退去要請", "R05"],
+    ["退去依頼", "R05"],
+    ["警察通報", "R06"],
+    ["110番", "R06"],
+    ["１１０番", "R06"],
+    ["警察へ相談", "R07"],
+    ["弁護士", "R10"],
+    ["弁護士相談", "R10"],
+    ["法的措置", "R10"],
+    ["契約解除", "R09"],
+    ["サービス停止", "R09"],
+    ["削除依頼", "R11"],
+    ["削除要請", "R11"],
+  ])("response %s → %s", (word, code) => {
+    expect(parseCodes("responses", word)).toEqual(ok([code]));
+  });
+
+  it("reads 出禁・警察通報 as two responses", () => {
+    expect(parseCodes("responses", "出禁・警察通報")).toEqual(ok(["R08", "R06"]));
+  });
+
+  it.each([
+    ["面談", "W02"],
+    ["カウンセリング", "W02"],
+    ["メンタルケア", "W02"],
+    ["産業医", "W03"],
+    ["EAP", "W03"],
+    ["担当変更", "W04"],
+    ["配置転換", "W04"],
+    ["休職", "W05"],
+    ["労災", "W06"],
+  ])("care %s → %s", (word, code) => {
+    expect(parseCodes("care", word)).toEqual(ok([code]));
+  });
+
+  it.each([
+    ["出禁", "O4"],
+    ["出入禁止", "O4"],
+    ["取引停止", "O4"],
+    ["解決", "O1"],
+    ["撤回", "O2"],
+    ["謝罪", "O2"],
+    ["打ち切り", "O3"],
+    ["対応打ち切り", "O3"],
+    ["警察", "O5"],
+    ["継続", "O7"],
+    ["対応中", "O7"],
+  ])("outcome %s → %s", (word, code) => {
+    expect(parseCode("outcome", word)).toEqual(ok(code));
+  });
+
+  it.each([
+    ["カスハラ", "D1"],
+    ["カスハラ該当", "D1"],
+    ["正当な申出", "D2"],
+    ["正当なクレーム", "D2"],
+    ["判断保留", "D9"],
+    ["検討中", "D9"],
+  ])("determination %s → %s", (word, code) => {
+    expect(parseCode("determination", word)).toEqual(ok(code));
+  });
+
+  it.each([
+    ["店頭", "C1"],
+    ["窓口", "C1"],
+    ["架電", "C2"],
+    ["入電", "C2"],
+    ["コールセンター", "C2"],
+    ["Eメール", "C4"],
+    ["Ｅメール", "C4"],
+    ["e-mail", "C4"],
+    ["ネット", "C5"],
+    ["口コミサイト", "C5"],
+    ["Web会議", "C6"],
+    ["ウェブ会議", "C6"],
+    ["オンライン", "C6"],
+  ])("channel %s → %s", (word, code) => {
+    expect(parseCode("channel", word)).toEqual(ok(code));
+  });
+
+  it.each([
+    ["未対応", "open"],
+    ["未解決", "open"],
+    ["継続", "open"],
+    ["解決", "closed"],
+    ["解決済", "closed"],
+    ["解決済み", "closed"],
+    ["クローズ", "closed"],
+  ])("status %s → %s", (word, status) => {
+    expect(parseStatus(word)).toEqual(ok(status));
+  });
+});
+
 describe("coded values: blank and unknown", () => {
   it("treats a blank cell as no value", () => {
     expect(parseCode("channel", "")).toEqual(ok(null));
@@ -155,9 +335,15 @@ describe("coded values: blank and unknown", () => {
     expect(parseCodes("behaviours", " ; 、 ")).toEqual(ok([]));
   });
 
-  it("names an unknown value and the codes that would do", () => {
-    expect(parseCode("channel", " FAX ")).toEqual(err("import.value.unknownCode", { value: "FAX", codes: "C1, C2, C3, C4, C5, C6, C9" }));
-    expect(parseCode("validity", "V3")).toEqual(err("import.value.unknownCode", { value: "V3", codes: "V0, V1, V2, V9" }));
+  it("names an unknown value and every choice by code and label, in both languages", () => {
+    expect(parseCode("channel", " FAX ")).toEqual(
+      err("import.value.unknownCode", {
+        value: "FAX",
+        choices: "C1 対面、C2 電話、C3 訪問、C4 メール、C5 SNS・インターネット、C6 オンライン会議、C9 その他",
+        choicesEn: expect.stringMatching(/^C1 \S.*, C2 \S.*, C9 \S/),
+      }),
+    );
+    expect(parseCode("validity", "V3")).toEqual(err("import.value.unknownCode", { value: "V3", choices: expect.stringContaining("V0 妥当、V1 瑕疵・過失なし") }));
     expect(parseCode("channel", "C12")).toEqual(err("import.value.unknownCode", { value: "C12" }));
     expect(parseCode("channel", "C1-2")).toEqual(err("import.value.unknownCode", { value: "C1-2" }));
     expect(parseCode("determination", "該当する")).toEqual(err("import.value.unknownCode", { value: "該当する" }));

@@ -260,7 +260,7 @@ describe("invalid rows", () => {
   const EXPECTED_ERRORS = [
     { row: 3, column: "発生日時", value: "令和元年4月1日", message: expect.stringContaining("令和は2019年5月1日から") },
     { row: 4, column: "発生場面", value: "FAX", message: expect.stringContaining("「FAX」に当てはまる選択肢がありません") },
-    { row: 5, column: "終了日", value: "", message: "状況が「終了」の場合は終了日を入力してください。" },
+    { row: 5, column: "終了日", value: "2025-04-01", message: "終了日が発生日より前になっています。" },
     { row: 6, column: "発生日時", value: "2026-12-01", message: "未来の日付は入力できません(本日: 2026-11-21)。" },
   ];
 
@@ -293,7 +293,7 @@ describe("invalid rows", () => {
     const messages = table.slice(1).map((row) => row.at(-1)!);
     expect(messages[0]).toMatch(/^発生日時: 令和は2019年5月1日から/);
     expect(messages[1]).toMatch(/^発生場面: 「FAX」に当てはまる選択肢がありません/);
-    expect(messages[2]).toBe("終了日: 状況が「終了」の場合は終了日を入力してください。");
+    expect(messages[2]).toBe("終了日: 終了日が発生日より前になっています。");
     expect(messages[3]).toBe("発生日時: 未来の日付は入力できません(本日: 2026-11-21)。");
 
     // The person importing corrects the cells (as in Excel) and imports the error file itself.

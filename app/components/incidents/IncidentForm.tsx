@@ -8,7 +8,7 @@ import type { Message } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { type FormValues, optionsOf } from "~/modules/incidents/form-values";
 import type { FieldErrors, IncidentField } from "~/modules/incidents/schema";
-import { INCIDENT_FIELDS, TEXT_LIMITS } from "~/modules/incidents/schema";
+import { CLOSED_DATE_UNKNOWN, INCIDENT_FIELDS, TEXT_LIMITS } from "~/modules/incidents/schema";
 import { CheckboxGroup, SelectField, TextArea, TextField, YesNoField } from "../ui/fields";
 
 interface Props {
@@ -142,7 +142,12 @@ export function IncidentForm({ values, errors = {}, departments, clients, cancel
           <TextField {...common("report_submitted_at")} type="date" value={str("report_submitted_at")} hint={t("hint.report_submitted_at")} />
           <SelectField {...common("outcome")} value={str("outcome")} options={optionsOf("outcome", lang)} emptyLabel={t("common.unknown")} />
           <SelectField {...common("status")} value={str("status") || "open"} options={optionsOf("status", lang)} />
-          <TextField {...common("closed_at")} type="date" value={str("closed_at")} />
+          <div className="field-stack">
+            <TextField {...common("closed_at")} type="date" value={str("closed_at")} hint={t("hint.closed_at")} />
+            <label className="check">
+              <input type="checkbox" name={CLOSED_DATE_UNKNOWN} defaultChecked={values[CLOSED_DATE_UNKNOWN] === "on"} /> {t("form.closedDateUnknown")}
+            </label>
+          </div>
         </div>
         <TextArea {...common("prevention")} value={str("prevention")} maxLength={TEXT_LIMITS.long} />
       </section>

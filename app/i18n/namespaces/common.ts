@@ -4,6 +4,7 @@ import type { Texts } from "../texts";
 const ja = {
   "common.pagination": "ページ送り",
   "common.listSeparator": "、",
+  "common.closedDateUnknown": "終了日不明",
   "common.yes": "はい",
   "common.no": "いいえ",
   "common.unknown": "不明",
@@ -33,6 +34,7 @@ const ja = {
 const en: Texts<typeof ja> = {
   "common.pagination": "Pagination",
   "common.listSeparator": ", ",
+  "common.closedDateUnknown": "close date unknown",
   "common.yes": "Yes",
   "common.no": "No",
   "common.unknown": "Unknown",

@@ -47,7 +47,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
 
   const result: ImportResult = {
     file: fileName, encoding, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun, batchId: null, errors: [],
-    valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 }, delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, errorsTruncated: false,
+    valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 }, delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, closedDateUnknown: 0, errorsTruncated: false,
     errorFile: null, errorFileFailure: null, importedBefore: null, preview: [], blocked: false, committed: false,
     timings: { checkMs: 0, storeMs: 0 },
   };
@@ -94,6 +94,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
         return;
       }
       const input = read.input;
+      if (input.closed_date_unknown) result.closedDateUnknown++;
       if (result.preview.length < (opts.previewRows ?? 0)) result.preview.push(input);
       const fingerprint = fingerprintOf(input);
       const decision = staging.decide(input, fingerprint, update);

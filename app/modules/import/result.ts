@@ -65,6 +65,8 @@ export interface ImportResult extends RowOutcomes {
   sha256: string;
   columns: { header: string; field: IncidentField | null }[];
   warnings: { unknownColumns: string[]; repeatedColumns: string[] };
+  /** Valid rows of closed cases with no close date: they import as 終了日不明 (added 2026-12-04, issue 16). */
+  closedDateUnknown: number;
   errorsTruncated: boolean;
   errorFile: string | null;
   /** The error file could not be written, and why. */

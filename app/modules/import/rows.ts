@@ -61,6 +61,9 @@ const READERS: { [F in IncidentField]: (cell: string) => Parsed<IncidentInput[F]
 };
 
 const FIELDS = Object.keys(READERS) as IncidentField[];
+
+/** What an old ledger writes in its close-date column for a case closed on a day nobody recorded (after NFKC, lower case). */
+const CLOSE_DATE_UNKNOWN = new Set(["不明", "終了日不明", "日付不明", "不詳", "unknown", "?", "？"].map((w) => w.normalize("NFKC").toLowerCase()));
 const LISTS = new Set<IncidentField>(["behaviours", "legal_flags", "responses", "care"]);
 
 /** Where each field sits in a record, and the header to name in its errors. */
@@ -125,6 +128,11 @@ export function readRow(cells: readonly string[], layout: RowLayout, today: stri
       errors.push({ column: layout.header[field], value: quoteValue(cell), message: { key: "import.garbled" } });
       continue;
     }
+    if (field === "closed_at" && CLOSE_DATE_UNKNOWN.has(cell.trim().normalize("NFKC").toLowerCase())) {
+      values.closed_at = null;
+      values.closed_date_unknown = true;
+      continue;
+    }
     const r = readCell(field, cell, layout);
     if (r.ok) values[field] = r.value ?? (LISTS.has(field) ? [] : null);
     else errors.push({ column: layout.header[field], value: quoteValue(cell), message: r.message });
@@ -135,8 +143,14 @@ export function readRow(cells: readonly string[], layout: RowLayout, today: stri
   if (values.channel === null && !errors.some((e) => e.column === layout.header.channel)) {
     errors.push({ column: layout.header.channel, value: "", message: { key: "error.required" } });
   }
-  // An empty status follows the closed date: a row with a closing day is a closed case.
-  if (values.status === null) values.status = values.closed_at ? "closed" : "open";
+  // An empty status follows the closed date: a row with a closing day (or one written as unknown) is a closed case.
+  if (values.status === null) values.status = values.closed_at || values.closed_date_unknown ? "closed" : "open";
+  // Old ledgers close cases without noting the day: such a case is closed on a day nobody knows (終了日不明), never
+  // on a day made up here. A close date written as unknown on an open case is a contradiction, left to the rule below.
+  if (values.status === "closed" && values.closed_at === null) values.closed_date_unknown = true;
+  else if (values.status === "open" && values.closed_date_unknown) {
+    errors.push({ column: layout.header.status, value: quoteValue(cells[layout.index.status ?? -1] ?? ""), message: { key: "import.value.unknownCloseWhileOpen" } });
+  }
   if (errors.length) return { ok: false, errors };
 
   const checked = validateIncident(values as unknown as IncidentInput, today);

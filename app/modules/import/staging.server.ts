@@ -79,6 +79,7 @@ function inputOf(row: Row): IncidentInput {
     verbatim: row.verbatim as string | null, determination: row.determination as string | null,
     responses: lists.responses, care: lists.care, outcome: row.outcome as string | null,
     status: row.status as IncidentInput["status"], closed_at: row.closed_at as string | null,
+    ...(row.closed_date_unknown === 1 ? { closed_date_unknown: true as const } : {}),
     report_submitted_at: row.report_submitted_at as string | null, prevention: row.prevention as string | null,
   };
 }

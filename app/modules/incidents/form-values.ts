@@ -35,6 +35,7 @@ export function toFormValues(i: IncidentInput): FormValues {
     outcome: i.outcome ?? "",
     status: i.status,
     closed_at: i.closed_at ?? "",
+    closed_date_unknown: i.closed_date_unknown ? "on" : "",
     report_submitted_at: i.report_submitted_at ?? "",
     prevention: i.prevention ?? "",
   };
@@ -44,6 +45,7 @@ export function toFormValues(i: IncidentInput): FormValues {
 export const EMPTY_FORM: FormValues = {
   ...Object.fromEntries(INCIDENT_FIELDS.map((k) => [k, (MULTI_FIELDS as readonly string[]).includes(k) ? [] : ""])),
   status: "open",
+  closed_date_unknown: "",
 };
 
 export function optionsOf(field: CodedField, lang: Lang): { value: string; label: string; group?: string }[] {

@@ -58,7 +58,7 @@ export function columnValues(input: IncidentInput, fingerprint: string = fingerp
     customerIdentified: input.customer_identified, validity: input.validity, severity: input.severity,
     durationMin: input.duration_min, contactCount: input.contact_count, responders: input.responders,
     recorded: input.recorded, summary: input.summary, verbatim: input.verbatim, determination: input.determination,
-    outcome: input.outcome, status: input.status, closedAt: input.closed_at,
+    outcome: input.outcome, status: input.status, closedAt: input.closed_at, closedDateUnknown: input.closed_date_unknown === true,
     reportSubmittedAt: input.report_submitted_at, prevention: input.prevention, fingerprint,
   };
 }
@@ -67,7 +67,7 @@ export function columnValues(input: IncidentInput, fingerprint: string = fingerp
 export const VALUE_COLUMNS = [
   "ref", "occurredAt", "occurredOn", "reportedAt", "inTokyo", "channel", "counterpartyType", "customerIdentified",
   "validity", "severity", "durationMin", "contactCount", "responders", "recorded", "summary", "verbatim",
-  "determination", "outcome", "status", "closedAt", "reportSubmittedAt", "prevention", "fingerprint",
+  "determination", "outcome", "status", "closedAt", "closedDateUnknown", "reportSubmittedAt", "prevention", "fingerprint",
 ] as const satisfies readonly (keyof ReturnType<typeof columnValues>)[];
 
 /** The incident columns the writer fills, by their drizzle key (row() returns exactly these). */
@@ -172,7 +172,10 @@ export class IncidentWriter {
   private insertChecked(v: IncidentInput, batchId: string | null): number {
     const row = this.row(v, batchId);
     const id = Number(
-      this.insertIncident.run({ ...row, inTokyo: bit(row.inTokyo), customerIdentified: bit(row.customerIdentified), recorded: bit(row.recorded) })
+      this.insertIncident.run({
+        ...row, inTokyo: bit(row.inTokyo), customerIdentified: bit(row.customerIdentified), recorded: bit(row.recorded),
+        closedDateUnknown: bit(row.closedDateUnknown),
+      })
         .lastInsertRowid,
     );
     this.writeCodes(id, v);
@@ -197,7 +200,10 @@ export class IncidentWriter {
 
 /** The fields whose value differs between two versions of an incident. */
 export function diffFields(before: IncidentInput, after: IncidentInput): IncidentField[] {
-  return INCIDENT_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
+  const changed = INCIDENT_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
+  // 終了日不明 set or cleared is a change of the close date's field.
+  if (!before.closed_date_unknown !== !after.closed_date_unknown && !changed.includes("closed_at")) changed.push("closed_at");
+  return changed;
 }
 
 /** Who is writing, for the audit entry written in the same transaction (none from the seed and tests that say so). */

@@ -163,7 +163,7 @@ export function getIncident(db: Conn, id: number): IncidentDetail | null {
     behaviours: lists.behaviours, legal_flags: lists.legal_flags, severity: i.severity, duration_min: i.durationMin,
     contact_count: i.contactCount, responders: i.responders, recorded: i.recorded, summary: i.summary,
     verbatim: i.verbatim, determination: i.determination, responses: lists.responses, care: lists.care,
-    outcome: i.outcome, status: i.status, closed_at: i.closedAt, report_submitted_at: i.reportSubmittedAt,
+    outcome: i.outcome, status: i.status, closed_at: i.closedAt, ...(i.closedDateUnknown ? { closed_date_unknown: true } : {}), report_submitted_at: i.reportSubmittedAt,
     prevention: i.prevention, batchId: i.batchId, createdAt: i.createdAt, updatedAt: i.updatedAt,
   };
 }

@@ -45,11 +45,17 @@ export interface IncidentInput {
   status: "open" | "closed";
   /** `YYYY-MM-DD` */
   closed_at: string | null;
+  /**
+   * Closed, and nobody recorded when (old ledgers): 終了日不明. Present (true) only with status closed and no closed_at;
+   * absent otherwise. Never replaced by an invented date (docs/decisions/0018).
+   */
+  closed_date_unknown?: true;
   /** `YYYY-MM-DD` */
   report_submitted_at: string | null;
   prevention: string | null;
 }
-export type IncidentField = keyof IncidentInput;
+/** The fields a form or a file column holds (終了日不明 is told by the closed date's field, not a column of its own). */
+export type IncidentField = Exclude<keyof IncidentInput, "closed_date_unknown">;
 
 export const INCIDENT_FIELDS: readonly IncidentField[] = [
   "ref", "occurred_at", "reported_at", "department", "in_tokyo", "channel", "client", "counterparty_type",
@@ -111,6 +117,7 @@ const typedShape = {
   report_submitted_at: storedDate.nullable(),
   prevention: optText(TEXT_LIMITS.long, true),
 };
+const closedDateUnknown = z.literal(true).optional();
 
 /** The rules between fields, on whatever fields are known; `today` is the Tokyo calendar day. */
 export function crossFieldErrors(v: Partial<IncidentInput>, today: string): FieldErrors {
@@ -135,7 +142,7 @@ export function crossFieldErrors(v: Partial<IncidentInput>, today: string): Fiel
       errors.closed_at = { key: "error.closedBeforeOccurred" };
     }
   }
-  if (v.status === "closed" && !v.closed_at && !errors.closed_at) {
+  if (v.status === "closed" && !v.closed_at && !v.closed_date_unknown && !errors.closed_at) {
     errors.closed_at = { key: "error.closedWithoutDate" };
   }
   if (v.status === "open" && v.closed_at && !errors.closed_at) {
@@ -145,11 +152,21 @@ export function crossFieldErrors(v: Partial<IncidentInput>, today: string): Fiel
 }
 
 function buildInputSchema(today: string) {
-  return z.object(typedShape).superRefine((v, ctx) => {
-    for (const [field, m] of Object.entries(crossFieldErrors(v, today))) {
-      ctx.addIssue({ code: "custom", path: [field], message: msg(m.key, m.params) });
-    }
-  });
+  return z
+    .object({ ...typedShape, closed_date_unknown: closedDateUnknown })
+    .superRefine((v, ctx) => {
+      for (const [field, m] of Object.entries(crossFieldErrors(v, today))) {
+        ctx.addIssue({ code: "custom", path: [field], message: msg(m.key, m.params) });
+      }
+    })
+    .transform(withCloseDateRule);
+}
+
+/** 終了日不明 only where it means something: a closed incident with no closed date. A date, or reopening, ends it. */
+export function withCloseDateRule<T extends Partial<IncidentInput>>(v: T): T {
+  if (!v.closed_date_unknown || (v.status === "closed" && !v.closed_at)) return v;
+  const { closed_date_unknown: _dropped, ...rest } = v;
+  return rest as T;
 }
 
 // zod compiles an object schema on its first parse; building one per row made every write ~0.5 ms slower.
@@ -252,6 +269,9 @@ const formFields: Record<IncidentField, z.ZodType> = {
   prevention: formText.pipe(typedShape.prevention),
 };
 
+/** The form's checkbox for 終了日不明. */
+export const CLOSED_DATE_UNKNOWN = "closed_date_unknown";
+
 /** The form's fields as the browser sent them (multi-selects as arrays). */
 export function formDataToRaw(form: FormData): Record<string, Raw> {
   const raw: Record<string, Raw> = {};
@@ -260,6 +280,7 @@ export function formDataToRaw(form: FormData): Record<string, Raw> {
       ? form.getAll(field).map(String)
       : String(form.get(field) ?? "");
   }
+  raw[CLOSED_DATE_UNKNOWN] = String(form.get(CLOSED_DATE_UNKNOWN) ?? "");
   return raw;
 }
 
@@ -277,6 +298,7 @@ export function parseIncidentForm(raw: Record<string, Raw>, today: string): Form
     if (r.success) (values as Record<string, unknown>)[field] = r.data;
     else errors[field] = decodeMessage(r.error.issues[0].message);
   }
+  if (str(raw[CLOSED_DATE_UNKNOWN]) === "on") values.closed_date_unknown = true;
   for (const [field, m] of Object.entries(crossFieldErrors(values, today)) as [IncidentField, Message][]) {
     errors[field] ??= m;
   }
