@@ -72,6 +72,25 @@ describe("the compliance summary", () => {
     expect(r.open.count).toBe(3);
     expect(r.open.oldestDays).toBe(211);
     expect(r.open.byAge.map((a) => a.count)).toEqual([1, 1, 0, 1]);
+    expect(r.open.closedDateUnknown).toBe(0);
+  });
+
+  it("counts closed cases with no close date (終了日不明) apart: never as open, never given a day, shown to executives only from the threshold", () => {
+    const db = memoryDb();
+    const add = (at: string, input: Parameters<typeof incidentInput>[0]) =>
+      createIncident(db, incidentInput({ occurred_at: at, reported_at: null, report_submitted_at: null, ...input }), { today: TODAY });
+    add("2025-03-20T10:00:00+09:00", { status: "open", closed_at: null });
+    for (const day of ["2024-05-01", "2025-02-01", "2025-03-05"]) add(`${day}T10:00:00+09:00`, { status: "closed", closed_at: null, closed_date_unknown: true });
+    add("2025-04-02T10:00:00+09:00", { status: "closed", closed_at: null, closed_date_unknown: true }); // after the period
+    const r = buildComplianceReport(db, parsePeriod("2025-03")!, opts());
+    expect(r.open).toMatchObject({ count: 1, oldestDays: 11, closedDateUnknown: 3 });
+    expect(r.open.byAge.map((a) => a.count)).toEqual([1, 0, 0, 0]);
+    expect(buildComplianceReport(db, parsePeriod("2025-03")!, opts("executive")).open.closedDateUnknown).toBe(3);
+    // Two such cases up to February: under the threshold of 3, hidden from executives.
+    expect(buildComplianceReport(db, parsePeriod("2025-02")!, opts()).open.closedDateUnknown).toBe(2);
+    const hidden = buildComplianceReport(db, parsePeriod("2025-02")!, opts("executive")).open.closedDateUnknown;
+    expect([typeof hidden, hidden]).not.toEqual(["number", 2]);
+    expect(typeof hidden).toBe("string");
   });
 
   it("shows the consultation desk's figures for the period (G03/G04/N2), hand-computed", () => {

@@ -143,7 +143,7 @@ export default function IncidentDetail() {
           {row("determination", code("determination", i.determination))}
           {row("report_submitted_at", plain(i.report_submitted_at))}
           {row("outcome", code("outcome", i.outcome))}
-          {row("closed_at", plain(i.closed_at))}
+          {row("closed_at", i.closed_date_unknown ? <span className="closed-unknown">{t("common.closedDateUnknown")}</span> : plain(i.closed_at))}
         </dl>
         <dl className="facts wide">{row("prevention", text(i.prevention))}</dl>
       </section>

@@ -258,6 +258,7 @@ export default function IncidentList() {
                   <td className="nowrap">{labelOf("determination", r.determination, lang)}</td>
                   <td>
                     <span className={`status status-${r.status}`}>{labelOf("status", r.status, lang)}</span>
+                    {r.closedDateUnknown ? <span className="closed-unknown">{t("common.closedDateUnknown")}</span> : null}
                   </td>
                   <td className="summary">{r.summary ?? ""}</td>
                 </tr>

@@ -5,7 +5,7 @@
  */
 import { BEHAVIOURS, CARE, CHANNELS, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
 import type { Partition } from "./cube.server";
-import { CHANNEL_INDEX, DETERMINATION_INDEX, MA_MASK, MB_MASK, OUTCOME_INDEX, RESPONSE_INDEX } from "./cube.server";
+import { CHANNEL_INDEX, CLOSED_DAY_UNKNOWN, DETERMINATION_INDEX, MA_MASK, MB_MASK, OUTCOME_INDEX, RESPONSE_INDEX } from "./cube.server";
 
 /** Filters as the cube sees them; every list is "any of", and null in a list means "no value". */
 export interface CubeFilters {
@@ -296,9 +296,12 @@ export function openAt(
   partitions: Partition[],
   f: CubeFilters,
   endDay: number,
-): { count: number; oldestDay: number | null; byAge: number[] } {
+): { count: number; oldestDay: number | null; byAge: number[]; closedDateUnknown: number } {
   const m = matcher({ ...f, from: 0, to: endDay });
   let count = 0;
+  // Closed on a day nobody recorded: perhaps still open at endDay, perhaps not. Not counted as open (no age can be
+  // given), but counted apart, so a report says how many such cases its open figure cannot account for.
+  let closedDateUnknown = 0;
   let oldest: number | null = null;
   const byAge = new Array(OPEN_AGE_GROUPS.length + 1).fill(0);
   for (const p of partitions) {
@@ -306,7 +309,8 @@ export function openAt(
     if (test === false) continue;
     for (let i = 0; i < p.n; i++) {
       if (test && !test(i)) continue;
-      if (p.open[i] || p.closedDay[i] > endDay) {
+      if (p.closedDay[i] === CLOSED_DAY_UNKNOWN) closedDateUnknown++;
+      else if (p.open[i] || p.closedDay[i] > endDay) {
         count++;
         const age = endDay - p.day[i];
         const group = OPEN_AGE_GROUPS.findIndex((limit) => age <= limit);
@@ -315,7 +319,7 @@ export function openAt(
       }
     }
   }
-  return { count, oldestDay: oldest, byAge };
+  return { count, oldestDay: oldest, byAge, closedDateUnknown };
 }
 
 /** Only the number of matching incidents (previous period, a year before). */

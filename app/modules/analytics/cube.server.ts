@@ -50,7 +50,7 @@ export interface Partition {
   outcome: Int8Array;
   validity: Int8Array;
   open: Uint8Array;
-  /** Day number of closed_at, -1 when not closed. */
+  /** Day number of closed_at; -1 when not closed, CLOSED_DAY_UNKNOWN when closed on a day nobody recorded (終了日不明). */
   closedDay: Int32Array;
   duration: Int32Array;
   contacts: Int32Array;
@@ -109,13 +109,16 @@ const PACKED = [
   `((${bool("customer_identified")}) << 27)`,
 ].join(" | ");
 
+/** `closedDay` of an incident closed on a day nobody recorded (終了日不明). */
+export const CLOSED_DAY_UNKNOWN = -2;
+
 /** The values of a row, every one an integer. */
 const ROW = [
   "id",
   "unixepoch(occurred_on) / 86400",
   "coalesce(department_id, 0)",
   "coalesce(client_id, 0)",
-  `case when closed_at is null then -1 else ${dayOf("closed_at")} end`,
+  `case when closed_at is not null then ${dayOf("closed_at")} when closed_date_unknown = 1 then ${CLOSED_DAY_UNKNOWN} else -1 end`,
   "coalesce(duration_min, -1)",
   "coalesce(contact_count, -1)",
   "coalesce(responders, -1)",

@@ -81,6 +81,8 @@ export interface IncidentListRow {
   determination: string | null;
   outcome: string | null;
   status: "open" | "closed";
+  /** Closed on a day nobody recorded (終了日不明). */
+  closedDateUnknown: boolean;
   summary: string | null;
 }
 
@@ -110,6 +112,7 @@ export function listIncidents(db: Db, query: ListQuery): IncidentListPage {
       determination: incidents.determination,
       outcome: incidents.outcome,
       status: incidents.status,
+      closedDateUnknown: incidents.closedDateUnknown,
       summary: sql<string | null>`substr(${incidents.summary}, 1, 80)`,
     })
     .from(incidents)

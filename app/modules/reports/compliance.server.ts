@@ -57,7 +57,11 @@ export interface ComplianceReport {
   /** The consultation desk (G03, G04, N2): consultations received in the period and how they were handled. */
   consultations: { received: Shown; medianDaysToFirstResponse: number | null; linkedShare: number | null; open: Shown };
   /** Cases open at the period's end: how many, the oldest's age, and how many by age (days since occurred). */
-  open: { count: Shown; oldestDays: number | null; byAge: { label: string; count: Shown }[] };
+  /**
+   * `closedDateUnknown`: incidents up to the period's end closed on a day nobody recorded (終了日不明), which `count`
+   * cannot place (added 2026-12-04, issue 16; absent from reports issued before).
+   */
+  open: { count: Shown; oldestDays: number | null; byAge: { label: string; count: Shown }[]; closedDateUnknown?: Shown };
   /**
    * HR only: per step, how many incidents missed it and the first of them (id, ref, day), to follow up. Executives
    * get null: no lists of incidents.
@@ -254,6 +258,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
     open: {
       count: openCount,
       oldestDays: openAtEnd.oldestDay === null || typeof openCount === "string" ? null : endDay - openAtEnd.oldestDay,
+      closedDateUnknown: hide(openAtEnd.closedDateUnknown),
       byAge: (() => {
         const cells = executive ? suppressTable(openAtEnd.byAge, threshold).cells : openAtEnd.byAge;
         const labels = [

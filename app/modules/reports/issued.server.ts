@@ -105,5 +105,7 @@ export function differences(issued: ComplianceReport, live: ComplianceReport): D
     push("adherence", `${a.step}.applicable`, a.applicable, b?.applicable ?? null);
   }
   push("open", "count", issued.open.count, live.open.count);
+  // Reports issued before 終了日不明 existed lack the figure: nothing to compare.
+  if (issued.open.closedDateUnknown !== undefined) push("open", "closedDateUnknown", issued.open.closedDateUnknown, live.open.closedDateUnknown ?? null);
   return out;
 }

@@ -116,6 +116,8 @@ export function reportTables(r: ComplianceReport, lang: Lang, t: Translate = (k,
         [t("report.open.count"), r.open.count],
         [t("report.open.oldest"), r.open.oldestDays ?? "—"],
         ...r.open.byAge.map((a): (string | number)[] => [a.label, a.count]),
+        // Reports issued before 終了日不明 existed have no such figure.
+        ...(r.open.closedDateUnknown === undefined ? [] : [[t("report.open.closedDateUnknown"), r.open.closedDateUnknown]]),
       ],
     },
     {
