@@ -50,6 +50,18 @@ export function canonicalHeader(field: IncidentField): string {
   return HEADER_ALIASES[field][0];
 }
 
+// A form's question often carries a note or a question mark: 行為類型（複数選択可）, 発生日時？, 【必須】発生場面.
+const HEADER_NOTES = /^(?:【[^】]*】|\[[^\]]*\])\s*|\s*(?:\([^()]*\)|【[^】]*】)\s*$|[?:]\s*$/g;
+
+/** The field a header names: as written, or without a note or question mark around it. */
+export function fieldOfHeader(header: string): IncidentField | null {
+  const key = normalizeHeader(header);
+  const exact = FIELD_BY_HEADER.get(key);
+  if (exact !== undefined) return exact;
+  const bare = key.replace(HEADER_NOTES, "").trim();
+  return bare && bare !== key ? (FIELD_BY_HEADER.get(bare) ?? null) : null;
+}
+
 export interface ColumnMapping {
   /** The field of each column, by position; null for a column that is ignored. */
   fields: (IncidentField | null)[];
@@ -73,7 +85,7 @@ export function mapColumns(headers: readonly string[], overrides: Record<string,
   for (const header of headers) {
     // Own keys only: a header named "constructor" or "__proto__" is a header, not a property of every object.
     const override = Object.hasOwn(overrides, header) ? overrides[header] : undefined;
-    const field = override !== undefined ? override || null : (FIELD_BY_HEADER.get(normalizeHeader(header)) ?? null);
+    const field = override !== undefined ? override || null : fieldOfHeader(header);
     if (field === null) {
       if (header.trim() !== "" && override === undefined) unknown.push(header);
       fields.push(null);

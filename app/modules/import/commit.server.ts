@@ -47,7 +47,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
 
   const result: ImportResult = {
     file: fileName, encoding, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun, batchId: null, errors: [],
-    valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 }, delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, closedDateUnknown: 0, errorsTruncated: false,
+    valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 }, delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, closedDateUnknown: 0, preset: null, errorsTruncated: false,
     errorFile: null, errorFileFailure: null, importedBefore: null, preview: [], blocked: false, committed: false,
     timings: { checkMs: 0, storeMs: 0 },
   };
@@ -63,15 +63,16 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     const onRecord = (cells: string[], unclosedQuote: boolean): void => {
       record++;
       if (header === null) {
-        header = readHeader(cells, opts.mappingOverrides);
+        header = readHeader(cells, opts.mappingOverrides, opts.preset);
         if (header === null) return;
         result.columns = header.columns;
+        result.preset = header.preset;
         result.warnings = { unknownColumns: header.mapping.unknown, repeatedColumns: header.mapping.repeated };
         if (header.mapping.missing.length) {
           throw new UnusableFile(
             "missingColumns",
             fileMessage("import.file.missingColumns", { columns: header.mapping.missing.map(canonicalHeader).join("、") }),
-            { columns: result.columns, encoding, delimiter },
+            { columns: result.columns, encoding, delimiter, preset: result.preset },
           );
         }
         errorFile = new ErrorFile(opts.errorFilePath === undefined ? defaultErrorFilePath(file) : opts.errorFilePath, header.headers, delimiter);

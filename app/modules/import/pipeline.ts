@@ -6,6 +6,7 @@
  */
 import type { IncidentField } from "../incidents/schema";
 import { type ColumnMapping, mapColumns } from "./columns";
+import { detectPreset, type PresetId, presetById, presetOverrides } from "./presets";
 import { quoteValue, readRow, type RowLayout, type RowResult, rowLayout } from "./rows";
 
 const blank = (cells: readonly string[]) => cells.every((c) => c.trim() === "");
@@ -15,17 +16,29 @@ export interface Header {
   mapping: ColumnMapping;
   layout: RowLayout;
   columns: { header: string; field: IncidentField | null }[];
+  /** The source preset applied (recognised by the headers, or chosen), or null. */
+  preset: PresetId | null;
 }
+
+/** Which preset to apply: the one the headers are recognised as, a chosen one, or none. */
+export type PresetChoice = "auto" | "none" | PresetId;
 
 /**
  * The map stage: the header record read. Null for a blank line before the header (skipped like any blank line). The
  * caller refuses the file when `mapping.missing` is not empty.
  */
-export function readHeader(cells: readonly string[], overrides?: Record<string, IncidentField | "">): Header | null {
+export function readHeader(
+  cells: readonly string[],
+  overrides?: Record<string, IncidentField | "">,
+  presetChoice: PresetChoice = "auto",
+): Header | null {
   if (blank(cells)) return null;
   const headers = cells.map((c) => c.trim());
-  const mapping = mapColumns(headers, overrides);
-  return { headers, mapping, layout: rowLayout(mapping, headers), columns: headers.map((header, i) => ({ header, field: mapping.fields[i] })) };
+  const preset = presetChoice === "auto" ? detectPreset(headers) : presetChoice === "none" ? null : presetById(presetChoice);
+  // The person's own choices win over the preset's.
+  const mapping = mapColumns(headers, preset ? { ...presetOverrides(preset, headers), ...overrides } : overrides);
+  const layout = rowLayout(mapping, headers, { commaLists: preset?.commaLists ?? false });
+  return { headers, mapping, layout, columns: headers.map((header, i) => ({ header, field: mapping.fields[i] })), preset: preset?.id ?? null };
 }
 
 /**

@@ -20,6 +20,8 @@ export interface ImportOptions {
   actor?: Actor;
   /** Header text as in the file → field (or "" to ignore the column), chosen by the person importing. */
   mappingOverrides?: Record<string, IncidentField | "">;
+  /** The source preset: recognised from the headers ("auto", the default), a chosen one, or "none". */
+  preset?: import("./pipeline").PresetChoice;
   /** Where to write the rows that failed, with an `エラー` column; null for none. Default: beside the file. */
   errorFilePath?: string | null;
   /** How many converted rows to return for a preview. */
@@ -65,6 +67,8 @@ export interface ImportResult extends RowOutcomes {
   sha256: string;
   columns: { header: string; field: IncidentField | null }[];
   warnings: { unknownColumns: string[]; repeatedColumns: string[] };
+  /** The source preset applied (msforms, googleforms, kintone, own) or null (added 2026-12-04, issue 16). */
+  preset: import("./presets").PresetId | null;
   /** Valid rows of closed cases with no close date: they import as 終了日不明 (added 2026-12-04, issue 16). */
   closedDateUnknown: number;
   errorsTruncated: boolean;

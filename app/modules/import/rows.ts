@@ -65,6 +65,7 @@ const FIELDS = Object.keys(READERS) as IncidentField[];
 /** What an old ledger writes in its close-date column for a case closed on a day nobody recorded (after NFKC, lower case). */
 const CLOSE_DATE_UNKNOWN = new Set(["不明", "終了日不明", "日付不明", "不詳", "unknown", "?", "？"].map((w) => w.normalize("NFKC").toLowerCase()));
 const LISTS = new Set<IncidentField>(["behaviours", "legal_flags", "responses", "care"]);
+const COMMAS = /\s*[,，]\s*/g;
 
 /** Where each field sits in a record, and the header to name in its errors. */
 export interface RowLayout {
@@ -72,6 +73,8 @@ export interface RowLayout {
   header: Record<IncidentField, string>;
   /** Cells already read, per field whose cells repeat (codes, yes/no, numbers, days, names): see `readCell`. */
   seen: Map<IncidentField, Map<string, Parsed<unknown>>>;
+  /** Multi-value cells also split on commas (a preset's rule: Google Forms joins checkbox answers with ", "). */
+  commaLists: boolean;
 }
 
 // Fields whose cells are rarely the same twice (free text, refs, times to the minute) are read every time; the others
@@ -93,7 +96,7 @@ function readCell(field: IncidentField, cell: string, layout: RowLayout): Parsed
   return r.ok && Array.isArray(r.value) ? { ok: true, value: [...r.value] } : r;
 }
 
-export function rowLayout(mapping: ColumnMapping, headers: readonly string[]): RowLayout {
+export function rowLayout(mapping: ColumnMapping, headers: readonly string[], opts: { commaLists?: boolean } = {}): RowLayout {
   const index: Partial<Record<IncidentField, number>> = {};
   mapping.fields.forEach((f, i) => {
     if (f) index[f] = i;
@@ -102,7 +105,7 @@ export function rowLayout(mapping: ColumnMapping, headers: readonly string[]): R
     FIELDS.map((f) => [f, index[f] !== undefined ? headers[index[f]!] : canonicalHeader(f)]),
   ) as Record<IncidentField, string>;
   const seen = new Map(FIELDS.filter((f) => !READ_EVERY_TIME.has(f)).map((f) => [f, new Map<string, Parsed<unknown>>()]));
-  return { index, header, seen };
+  return { index, header, seen, commaLists: opts.commaLists ?? false };
 }
 
 /** How much of a cell an error quotes: a 5 MB cell must not travel in every report, page and JSON. */
@@ -122,7 +125,8 @@ export function readRow(cells: readonly string[], layout: RowLayout, today: stri
   for (const field of FIELDS) {
     const i = layout.index[field];
     // A file we wrote (the error file) carries formulas neutralised as '=…; read them back as typed.
-    const cell = i === undefined ? "" : unescapeFormula(cells[i] ?? "");
+    let cell = i === undefined ? "" : unescapeFormula(cells[i] ?? "");
+    if (layout.commaLists && LISTS.has(field)) cell = cell.replace(COMMAS, ";");
     if (cell.includes("\uFFFD")) {
       // A replacement character means the bytes were not in the encoding used: say so rather than store mojibake.
       errors.push({ column: layout.header[field], value: quoteValue(cell), message: { key: "import.garbled" } });
