@@ -54,6 +54,21 @@ export const importBatches = sqliteTable(
   (t) => [index("import_batches_sha256_idx").on(t.sha256), index("import_batches_created_at_idx").on(t.createdAt)],
 );
 
+/**
+ * Column mappings saved by name on the import page (issue 16): a file whose header row is the same as a saved one's is
+ * read with it again, and any mapping can be chosen by name. `headers` is the normalised header row (JSON array);
+ * `columns` maps each header as written to a field or "" (left out); `preset` the source preset it was made with.
+ */
+export const importMappings = sqliteTable("import_mappings", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique("import_mappings_name_unique"),
+  headers: text("headers").notNull(),
+  columns: text("columns").notNull(),
+  preset: text("preset"),
+  savedBy: text("saved_by"),
+  savedAt: text("saved_at").notNull().default(now),
+});
+
 export const incidents = sqliteTable(
   "incidents",
   {

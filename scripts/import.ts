@@ -15,9 +15,12 @@ import { listBatches, undoBatch } from "../app/modules/import/batches.server";
 import { importFile, type ImportResult, UnusableFile } from "../app/modules/import/commit.server";
 import { ENCODINGS, type Encoding } from "../app/modules/import/decode";
 import { parseCommandLine, usageError } from "./command-line";
+import type { PresetChoice } from "../app/modules/import/pipeline";
+import { PRESET_IDS } from "../app/modules/import/presets";
 
 const USAGE =
   "usage: npm run import -- FILE [--dry-run] [--skip-invalid] [--update] [--encoding auto|utf-8|shift_jis|utf-16le] [--json]\n" +
+  "         [--preset auto|none|msforms|googleforms|kintone|own] [--mapping NAME|auto|none]\n" +
   "       npm run import -- --batches [--json]\n" +
   "       npm run import -- --undo BATCH_ID [--json]";
 const SHOWN_ERRORS = 50;
@@ -36,6 +39,8 @@ const args = parseCommandLine({
     json: { type: "boolean", default: false },
     batches: { type: "boolean", default: false },
     undo: { type: "string" },
+    preset: { type: "string", default: "auto" },
+    mapping: { type: "string", default: "auto" },
   },
 }, USAGE);
 const { values: opts, positionals } = args;
@@ -74,6 +79,7 @@ if (opts.batches || opts.undo !== undefined) {
 
 if (positionals.length !== 1) usage(positionals.length ? "give one file" : "no file given");
 if (!(["auto", ...ENCODINGS] as string[]).includes(opts.encoding)) usage(`unknown --encoding "${opts.encoding}"`);
+if (!["auto", "none", ...PRESET_IDS].includes(opts.preset)) usage(`unknown --preset "${opts.preset}"`);
 const file = positionals[0];
 
 function progressBar(): ((done: number, total: number) => void) | undefined {
@@ -94,6 +100,9 @@ function report(r: ImportResult): void {
   const delimiter = translate("ja", r.delimiter === "\t" ? "cli.import.tab" : "cli.import.comma");
   console.log(translate("ja", "cli.import.file", { file: r.file, encoding: r.encoding, delimiter }));
   const list = (columns: string[]) => columns.join(translate("ja", "common.listSeparator"));
+  if (r.preset) console.log(translate("ja", "cli.import.preset", { preset: r.preset }));
+  if (r.savedMapping) console.log(translate("ja", "cli.import.savedMapping", { name: r.savedMapping }));
+  if (r.closedDateUnknown) console.log(translate("ja", "cli.import.closedDateUnknown", { n: r.closedDateUnknown }));
   if (r.warnings.unknownColumns.length) console.log(translate("ja", "cli.import.unknownColumns", { columns: list(r.warnings.unknownColumns) }));
   if (r.warnings.repeatedColumns.length) console.log(translate("ja", "cli.import.repeatedColumns", { columns: list(r.warnings.repeatedColumns) }));
   if (!r.dryRun && !r.blocked) {
@@ -126,6 +135,8 @@ try {
     skipInvalid: opts["skip-invalid"],
     update: opts.update,
     encoding: opts.encoding as Encoding | "auto",
+    preset: opts.preset as PresetChoice,
+    savedMapping: opts.mapping,
     actor,
     onProgress: progressBar(),
     // The spec's error file belongs to --skip-invalid: then it holds the rows left out, to fix and import again.

@@ -219,11 +219,10 @@ describe("backup → restore round trip", () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the latest migration (0012, the importer's indexes): its index
-    // changes undone and its record removed. (Its WITHOUT ROWID table is rebuilt again by the restore's migration.)
+    // Make the copy look like it was taken before the latest migration (0014, saved import mappings): its table
+    // dropped and its record removed.
     const old = new Database(taken.file);
-    old.exec(`drop index incidents_fingerprint_idx; create index incidents_fingerprint_idx on incidents (fingerprint);
-      create index incident_codes_field_occurred_idx on incident_codes (field, occurred_on, code);
+    old.exec(`drop table import_mappings;
       delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
     old.close();
     const verified = await verifyBackupFile(taken.file);

@@ -207,3 +207,18 @@ describe("npm run import -- FILE", { timeout: 60_000 }, () => {
     expect(countRows(db, "incidents")).toBe(0);
   });
 });
+
+describe("npm run import: presets and saved mappings (issue 16)", { timeout: 60_000 }, () => {
+  it("reads a form export with its preset, takes --preset and --mapping, and refuses an unknown one with exit 2", async () => {
+    const db = newDatabase();
+    const google = await cli(db, file("google-forms.csv"), "--json", "--dry-run");
+    expect(google.code, google.stderr).toBe(0);
+    expect(json(google)).toMatchObject({ preset: "googleforms", savedMapping: null, rows: 3, invalid: 0, closedDateUnknown: 1 });
+    const none = await cli(db, file("google-forms.csv"), "--json", "--dry-run", "--preset", "none");
+    expect([none.code, json(none).preset, json(none).invalid]).toEqual([1, null, 2]);
+    const badPreset = await cli(db, file("google-forms.csv"), "--preset", "excel");
+    expect([badPreset.code, badPreset.stderr]).toEqual([2, expect.stringContaining('unknown --preset "excel"')]);
+    const badMapping = await cli(db, file("google-forms.csv"), "--mapping", "ない名前");
+    expect([badMapping.code, badMapping.stderr]).toEqual([2, expect.stringContaining("「ない名前」という名前で保存した列の対応付けはありません")]);
+  });
+});

@@ -15,11 +15,17 @@ describe("readImportForm", () => {
     ).toEqual({
       encodingChoice: "shift_jis", encoding: "shift_jis", skipInvalid: true, update: true,
       mappingOverrides: Object.assign(Object.create(null), { 発生チャネル: "channel", 備考: "" }),
+      preset: "auto", savedMapping: "", mappingName: "",
     });
+    const chosen = readImportForm(form([["preset", "kintone"], ["savedMapping", " 本社台帳 "], ["mappingName", "支店台帳"]]));
+    expect([chosen.preset, chosen.savedMapping, chosen.mappingName]).toEqual(["kintone", "本社台帳", "支店台帳"]);
   });
 
   it("falls back to what the importer decides for anything else: auto encoding, no switches, no mapping", () => {
-    expect(readImportForm(form([]))).toEqual({ encodingChoice: "auto", encoding: "auto", skipInvalid: false, update: false, mappingOverrides: undefined });
+    expect(readImportForm(form([]))).toEqual({
+      encodingChoice: "auto", encoding: "auto", skipInvalid: false, update: false, mappingOverrides: undefined, preset: "auto", savedMapping: "", mappingName: "",
+    });
+    expect(readImportForm(form([["preset", "excel"]])).preset).toBe("auto");
     const odd = readImportForm(form([["encoding", "latin1"], ["skipInvalid", "yes"], ["map:列", "password_hash"]]));
     expect([odd.encodingChoice, odd.encoding, odd.skipInvalid]).toEqual(["latin1", "auto", false]);
     // A field the importer does not know leaves the column out.

@@ -15,6 +15,8 @@ import { detectPreset } from "~/modules/import/presets";
 import { canonicalHeader } from "~/modules/import/columns";
 import { INCIDENT_FIELDS } from "~/modules/incidents/schema";
 import { getIncident, toInput } from "~/modules/incidents/queries.server";
+import { deleteMapping, listMappings, saveMapping } from "~/modules/import/mappings.server";
+import { AppError } from "~/modules/errors";
 import { memoryDb, TODAY } from "./helpers";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/import/${name}`, import.meta.url));
@@ -100,5 +102,50 @@ describe("form and app exports import with no editing", () => {
     expect(r.warnings.unknownColumns).toEqual(["タイムスタンプ", "メールアドレス"]);
     // "暴言, 威圧" is one unknown value without the preset's comma rule.
     expect(r.invalid).toBe(2);
+  });
+});
+
+describe("column mappings saved by name", () => {
+  const actor = { userId: null, name: "hr@example.jp", ip: null };
+  const headers = ["No.", "日付", "場所", "発生場面", "類型"];
+
+  it("reads the next file with the same header row with the mapping saved for it, and any file with one chosen by name", async () => {
+    const db = memoryDb();
+    const file = fixture("google-forms.csv");
+    // Saved for other headers: a file whose header row differs is read as before.
+    saveMapping(db, { name: "支店台帳", headers, columns: { "No.": "ref", 日付: "occurred_at", 場所: "department" }, preset: null }, actor);
+    const plain = await importFile(db, file, { today: TODAY, errorFilePath: null, dryRun: true });
+    expect([plain.savedMapping, plain.preset]).toEqual([null, "googleforms"]);
+
+    // Saved for this header row (the person left the time stamp out): used at once, by itself.
+    const h = ["タイムスタンプ", "メールアドレス", "発生日時", "部署", "発生場面", "行為類型（複数選択可）", "概要", "状況"];
+    const columns = Object.fromEntries(h.map((x) => [x, readHeader(h)!.columns.find((c) => c.header === x)!.field ?? ""]));
+    saveMapping(db, { name: "フォーム回答", headers: h, columns: { ...columns, タイムスタンプ: "" }, preset: "googleforms" }, actor);
+    const auto = await importFile(db, file, { today: TODAY, errorFilePath: null, dryRun: true });
+    expect([auto.savedMapping, auto.preset, auto.columns[0]]).toEqual(["フォーム回答", "googleforms", { header: "タイムスタンプ", field: null }]);
+    expect(auto.warnings.unknownColumns).toEqual([]);
+
+    // "none" and an explicit mapping both leave it aside; an unknown name refuses the file with the name.
+    expect((await importFile(db, file, { today: TODAY, errorFilePath: null, dryRun: true, savedMapping: "none" })).savedMapping).toBe(null);
+    const named = await importFile(db, file, { today: TODAY, errorFilePath: null, dryRun: true, savedMapping: "フォーム回答" });
+    expect(named.savedMapping).toBe("フォーム回答");
+    await expect(importFile(db, file, { today: TODAY, errorFilePath: null, dryRun: true, savedMapping: "ない名前" })).rejects.toMatchObject({
+      reason: "mappingNotFound",
+      message: "「ない名前」という名前で保存した列の対応付けはありません。",
+    });
+  });
+
+  it("saves under a name once (saving again replaces it), refuses an empty or control-character name, and audits it", () => {
+    const db = memoryDb();
+    saveMapping(db, { name: " 台帳 ", headers, columns: { 日付: "occurred_at" }, preset: null }, actor);
+    const again = saveMapping(db, { name: "台帳", headers, columns: { 日付: "reported_at" }, preset: "kintone" }, actor);
+    expect(listMappings(db).map((m) => [m.name, m.columns.日付, m.preset])).toEqual([["台帳", "reported_at", "kintone"]]);
+    expect(() => saveMapping(db, { name: "  ", headers, columns: {}, preset: null }, actor)).toThrow(AppError);
+    expect(() => saveMapping(db, { name: "a\u0000b", headers, columns: {}, preset: null }, actor)).toThrow(AppError);
+    expect(() => saveMapping(db, { name: "x", headers, columns: { 日付: "password" as never }, preset: null }, actor)).toThrow();
+    expect(deleteMapping(db, again.id, actor)).toBe(true);
+    expect(listMappings(db)).toEqual([]);
+    const actions = db.$client.prepare("select action from audit_log order by id").all().map((r) => (r as { action: string }).action);
+    expect(actions).toEqual(["import.mapping_saved", "import.mapping_saved", "import.mapping_deleted"]);
   });
 });

@@ -10,16 +10,19 @@ import { useActionResult } from "~/components/ui/form-reply";
 import { TableHead } from "~/components/ui/TableHead";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
-import { messages, type MessageKey } from "~/i18n";
+import { messages, type Message, type MessageKey } from "~/i18n";
 import { getDb } from "~/modules/db.server";
 import { formError, readForm, replyWithError } from "~/modules/http.server";
 import type { Actor } from "~/modules/auth/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { listBatches, undoBatch } from "~/modules/import/batches.server";
+import { deleteMapping, listMappings, mappingByName, saveMapping } from "~/modules/import/mappings.server";
+import { PRESET_IDS, type PresetId } from "~/modules/import/presets";
+import type { IncidentField } from "~/modules/incidents/schema";
 import { type ImportResult, UnusableFile } from "~/modules/import/commit.server";
 import { importInWorker } from "~/modules/import/worker.server";
 import { ENCODINGS } from "~/modules/import/decode";
-import { readImportForm } from "~/modules/import/form";
+import { type ImportFormChoices, MAPPING_NAME_MAX, readImportForm } from "~/modules/import/form";
 import { keepUpload, MAX_UPLOAD_BYTES, type Upload, uploadFor } from "~/modules/import/uploads.server";
 import { displayDateTime, toTokyoDateTime } from "~/modules/incidents/dates";
 import { INCIDENT_FIELDS } from "~/modules/incidents/schema";
@@ -36,17 +39,26 @@ const LIMIT_TEXT = `${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, "incidents.import");
-  return { batches: listBatches(getDb(), 50), limit: LIMIT_TEXT, messages: messages(request, ["importPage", "import", "field"]) };
+  const db = getDb();
+  return {
+    batches: listBatches(db, 50),
+    mappings: listMappings(db).map((m) => m.name),
+    limit: LIMIT_TEXT,
+    messages: messages(request, ["importPage", "import", "field"]),
+  };
 }
 
-type Ran = { kind: "checked" | "committed"; token: string; name: string; result: ImportResult; encodingChoice: string };
+/** What the mapping screen shows again: the choices posted with the file. */
+type Choices = { encodingChoice: string; presetChoice: string };
+type Ran = { kind: "checked" | "committed"; token: string; name: string; result: ImportResult; flash?: Message } & Choices;
 /** What a refused file shows again: the mapping of its columns, when they were read. */
-type Retry = { token: string; columns?: ImportResult["columns"]; encodingChoice: string };
+type Retry = { token: string; columns?: ImportResult["columns"]; preset?: PresetId | null; flash?: Message } & Choices;
+
+type Outcome = { ok: true; result: ImportResult } | { ok: false; refused: UnusableFile };
 
 /** Runs the importer on an uploaded file, in a worker thread on a connection of its own: the batch's transaction spans the whole file. */
-async function runImport(upload: Upload, form: FormData, commit: boolean, actor: Actor) {
-  const { token, name } = upload;
-  const { encodingChoice, encoding, skipInvalid, update, mappingOverrides } = readImportForm(form);
+async function execute(upload: Upload, choices: ImportFormChoices, commit: boolean, actor: Actor): Promise<Outcome> {
+  const { encoding, skipInvalid, update, mappingOverrides, preset, savedMapping } = choices;
   try {
     // In a worker thread: parsing a large file would otherwise take the server's thread from every other user.
     const result = await importInWorker(upload.file, {
@@ -54,19 +66,33 @@ async function runImport(upload: Upload, form: FormData, commit: boolean, actor:
       skipInvalid,
       update,
       encoding,
-      fileName: name,
+      fileName: upload.name,
       mappingOverrides,
+      preset,
+      savedMapping: savedMapping || "auto",
       errorFilePath: upload.errorFile,
       previewRows: PREVIEW_ROWS,
       maxErrors: MAX_SHOWN_ERRORS,
       actor,
     });
-    return { kind: commit ? "committed" : "checked", token, name, result, encodingChoice } satisfies Ran;
+    return { ok: true, result };
   } catch (e) {
-    // A required column that was not recognised: the page offers the mapping so the user can point it out (200).
-    if (e instanceof UnusableFile) return replyWithError<Retry>(e, { token, columns: e.partial?.columns, encodingChoice }, 200);
+    if (e instanceof UnusableFile) return { ok: false, refused: e };
     throw e;
   }
+}
+
+/** The page's answer to a run: its result, or the refusal with the mapping of the columns that were read (200). */
+function answer(outcome: Outcome, upload: Upload, choices: ImportFormChoices, commit: boolean, flash?: Message) {
+  const shown: Choices = { encodingChoice: choices.encodingChoice, presetChoice: choices.preset };
+  if (outcome.ok) return { kind: commit ? "committed" : "checked", token: upload.token, name: upload.name, result: outcome.result, flash, ...shown } satisfies Ran;
+  const e = outcome.refused;
+  // A required column that was not recognised: the page offers the mapping so the user can point it out.
+  return replyWithError<Retry>(e, { token: upload.token, columns: e.partial?.columns, preset: e.partial?.preset, flash, ...shown }, 200);
+}
+
+async function runImport(upload: Upload, choices: ImportFormChoices, commit: boolean, actor: Actor, flash?: Message) {
+  return answer(await execute(upload, choices, commit, actor), upload, choices, commit, flash);
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -87,7 +113,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!(file instanceof File) || (file.size === 0 && file.name === "")) {
       return formError(400, { key: "importPage.noFile" });
     }
-    return runImport(await keepUpload(file), form, false, actor);
+    return runImport(await keepUpload(file), readImportForm(form), false, actor);
   }
 
   const form = await readForm(request);
@@ -101,7 +127,43 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const upload = uploadFor(String(form.get("token") ?? ""));
   if (!upload) return formError(410, { key: "importPage.expired" });
-  return runImport(upload, form, intent === "commit", actor);
+  const choices = readImportForm(form);
+  const db = getDb();
+  switch (intent) {
+    case "commit":
+      return runImport(upload, choices, true, actor);
+    case "commitValid":
+      // The way forward after invalid rows stopped a run: the valid rows, the others to the error file.
+      return runImport(upload, { ...choices, skipInvalid: true }, true, actor);
+    case "applyMapping":
+      // The saved mapping replaces the columns shown, whatever they were set to.
+      if (!choices.savedMapping) return formError(400, { key: "importPage.savedMappingChoose" });
+      return runImport(upload, { ...choices, mappingOverrides: undefined, preset: "auto" }, false, actor);
+    case "deleteMapping": {
+      const saved = choices.savedMapping ? mappingByName(db, choices.savedMapping) : null;
+      if (saved) deleteMapping(db, saved.id, actor);
+      return runImport(upload, { ...choices, savedMapping: "none" }, false, actor, { key: "importPage.mappingDeleted" });
+    }
+    case "saveMapping": {
+      // Read the file with the mapping as it stands, then keep that mapping (every column, also those not shown).
+      const outcome = await execute(upload, { ...choices, savedMapping: "none" }, false, actor);
+      const read = outcome.ok ? { columns: outcome.result.columns, preset: outcome.result.preset } : outcome.refused.partial;
+      try {
+        const columns = read?.columns ?? [];
+        const saved = saveMapping(db, {
+          name: choices.mappingName,
+          headers: columns.map((c) => c.header),
+          columns: Object.fromEntries(columns.map((c) => [c.header, c.field ?? ""])) as Record<string, IncidentField | "">,
+          preset: read?.preset ?? null,
+        }, actor);
+        return answer(outcome, upload, choices, false, { key: "importPage.mappingSaved", params: { name: saved.name } });
+      } catch (e) {
+        return replyWithError<Retry>(e, { token: upload.token, columns: read?.columns, preset: read?.preset, encodingChoice: choices.encodingChoice, presetChoice: choices.preset });
+      }
+    }
+    default:
+      return runImport(upload, { ...choices, savedMapping: choices.mappingOverrides ? "none" : choices.savedMapping }, false, actor);
+  }
 }
 
 /**
@@ -116,7 +178,7 @@ function countsLine(r: ImportResult, t: ReturnType<typeof useT>["t"]): string {
 }
 
 export default function ImportPage() {
-  const { batches, limit } = useLoaderData<typeof loader>();
+  const { batches, limit, mappings } = useLoaderData<typeof loader>();
   const { done: result, failed: problem } = useActionResult<typeof action, Partial<Retry>>();
   const { t, lang } = useT();
   const navigation = useNavigation();
@@ -124,6 +186,9 @@ export default function ImportPage() {
   const checked = result && (result.kind === "checked" || result.kind === "committed") ? result : null;
   const r = checked?.result;
   const when = (iso: string) => displayDateTime(toTokyoDateTime(new Date(iso)));
+  // Nothing was stored and the file is still at hand: the mapping and every way forward stay on the screen.
+  const open = checked && r && (checked.kind === "checked" || !r.committed) ? checked : null;
+  const flash = checked?.flash ?? problem?.values?.flash;
 
   return (
     <section className="import-page">
@@ -136,7 +201,7 @@ export default function ImportPage() {
         </a>
       </p>
 
-      <Form method="post" encType="multipart/form-data" className="card upload-form">
+      <Form method="post" encType="multipart/form-data" className="card upload-form" id="upload">
         <div className="field">
           <label htmlFor="file">{t("importPage.file")}</label>
           <input id="file" name="file" type="file" accept=".csv,.tsv,.txt,text/csv" required />
@@ -157,13 +222,27 @@ export default function ImportPage() {
         </button>
       </Form>
 
-      {problem ? (
-        <p className="error-summary" role="alert">
-          {problem.summary}
+      {flash ? (
+        <p className="flash" role="status">
+          {t(flash.key, flash.params)}
         </p>
       ) : null}
+      {problem ? (
+        <div className="error-summary" role="alert">
+          <p>{problem.summary}</p>
+          {problem.values?.columns ? null : <p>{t("importPage.unusableHint")}</p>}
+        </div>
+      ) : null}
       {problem?.values?.token && problem.values.columns ? (
-        <MappingForm token={problem.values.token} encodingChoice={problem.values.encodingChoice ?? "auto"} columns={problem.values.columns} canCommit={false} busy={busy} />
+        <MappingForm
+          token={problem.values.token}
+          encodingChoice={problem.values.encodingChoice ?? "auto"}
+          presetChoice={problem.values.presetChoice ?? "auto"}
+          columns={problem.values.columns}
+          mappings={mappings}
+          canCommit={false}
+          busy={busy}
+        />
       ) : null}
       {result?.kind === "undone" ? (
         <p className="flash" role="status">
@@ -186,20 +265,34 @@ export default function ImportPage() {
           <div className="card">
             <h2>{t("importPage.summary")}: {checked.name}</h2>
             <p>{t("importPage.detected", { encoding: r.encoding, delimiter: r.delimiter === "\t" ? t("importPage.tab") : t("importPage.comma") })}</p>
+            {r.savedMapping ? <p>{t("importPage.mappingApplied", { name: r.savedMapping })}</p> : null}
+            {r.preset ? <p>{r.preset === "own" ? t("importPage.presetUsedOwn") : t("importPage.presetUsed", { name: t(`importPage.preset.${r.preset}`) })}</p> : null}
             <p className="counts">
               <strong>{countsLine(r, t)}</strong>
             </p>
+            {r.closedDateUnknown > 0 && !r.committed ? <p>{t("importPage.closedDateUnknown", { n: r.closedDateUnknown })}</p> : null}
             {r.importedBefore ? <p className="warning">{t("importPage.importedBefore", { at: when(r.importedBefore.at) })}</p> : null}
           </div>
 
-          {checked.kind === "checked" ? (
-            <MappingForm token={checked.token} encodingChoice={checked.encodingChoice} columns={r.columns} canCommit busy={busy} />
+          {open && r.invalid > 0 ? <WaysForward result={r} token={open.token} busy={busy} /> : null}
+
+          {open ? (
+            <MappingForm
+              token={open.token}
+              encodingChoice={open.encodingChoice}
+              presetChoice={open.presetChoice}
+              columns={r.columns}
+              mappings={mappings}
+              canCommit
+              busy={busy}
+            />
           ) : null}
 
           {r.errors.length > 0 ? (
             <div className="card">
               <h2>{t("importPage.errors", { n: r.invalid })}</h2>
-              {r.errorFile ? (
+              {/* While nothing is stored, the download is one of the ways forward above. */}
+              {r.errorFile && !(open && r.invalid > 0) ? (
                 <p>
                   <a href={`/import/errors/${checked.token}`} download>
                     {t("importPage.errorFile")}
@@ -242,7 +335,10 @@ export default function ImportPage() {
                         <td>{p.behaviours.map((b) => labelOf("behaviours", b, lang)).join(t("common.listSeparator"))}</td>
                         <td>{p.severity ? labelOf("severity", String(p.severity), lang) : ""}</td>
                         <td>{labelOf("determination", p.determination, lang)}</td>
-                        <td>{labelOf("status", p.status, lang)}</td>
+                        <td>
+                          {labelOf("status", p.status, lang)}
+                          {p.closed_date_unknown ? <span className="closed-unknown">{t("common.closedDateUnknown")}</span> : null}
+                        </td>
                         <td className="summary">{p.summary ?? ""}</td>
                       </tr>
                     ))}
@@ -299,51 +395,150 @@ export default function ImportPage() {
   );
 }
 
-/** The header → field table (correctable), re-check, and the commit options. */
+/**
+ * Every way forward after invalid rows stopped a check or a run, on the same screen: import the valid rows (the
+ * button submits the mapping form below, so a corrected mapping is kept), download the rows with errors, fix the
+ * mapping, or choose another file.
+ */
+function WaysForward({ result: r, token, busy }: { result: ImportResult; token: string; busy: boolean }) {
+  const { t } = useT();
+  return (
+    <div className="card ways-forward" aria-labelledby="ways-forward-title">
+      <h2 id="ways-forward-title">{t("importPage.waysForward")}</h2>
+      <ul className="ways">
+        {r.valid.rows > 0 ? (
+          <li>
+            <button type="submit" form="mapping-form" name="intent" value="commitValid" className="primary" disabled={busy}>
+              {t("importPage.importValid", { n: r.valid.rows })}
+            </button>
+            <span className="hint"> {t("importPage.importValidHint")}</span>
+          </li>
+        ) : (
+          <li className="warning">{t("importPage.noValidRows", { rows: r.rows })}</li>
+        )}
+        {r.errorFile ? (
+          <li>
+            <a href={`/import/errors/${token}`} download>
+              {t("importPage.errorFile")}
+            </a>
+          </li>
+        ) : null}
+        <li>
+          <a href="#mapping">{t("importPage.fixMapping")}</a>
+        </li>
+        <li>
+          <a href="#file">{t("importPage.otherFile")}</a>
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+/** The header → field table (correctable), the file format, saved mappings, re-check, and the commit options. */
 function MappingForm(props: {
   token: string;
   encodingChoice: string;
+  presetChoice: string;
   columns: ImportResult["columns"];
+  mappings: string[];
   canCommit: boolean;
   busy: boolean;
 }) {
   const { t } = useT();
-  const { token, encodingChoice, columns, canCommit, busy } = props;
+  const { token, encodingChoice, presetChoice, columns, mappings, canCommit, busy } = props;
   return (
-    <Form method="post" className="card">
+    <Form method="post" className="card mapping-form" id="mapping-form">
       <input type="hidden" name="token" value={token} />
       <input type="hidden" name="encoding" value={encodingChoice} />
-      <h2>{t("importPage.mapping")}</h2>
+      <h2 id="mapping">{t("importPage.mapping")}</h2>
+      <div className="mapping-choices">
+        <div className="field">
+          <label htmlFor="preset">{t("importPage.preset")}</label>
+          <select id="preset" name="preset" defaultValue={presetChoice}>
+            <option value="auto">{t("importPage.presetAuto")}</option>
+            {PRESET_IDS.map((p) => (
+              <option key={p} value={p}>
+                {t(`importPage.preset.${p}`)}
+              </option>
+            ))}
+            <option value="none">{t("importPage.presetNone")}</option>
+          </select>
+        </div>
+        {mappings.length > 0 ? (
+          <div className="field">
+            <label htmlFor="savedMapping">{t("importPage.savedMappings")}</label>
+            <select id="savedMapping" name="savedMapping" defaultValue="">
+              <option value="">{t("importPage.savedMappingChoose")}</option>
+              {mappings.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+            <div className="form-actions">
+              <button type="submit" name="intent" value="applyMapping" disabled={busy}>
+                {t("importPage.applyMapping")}
+              </button>
+              <button
+                type="submit"
+                name="intent"
+                value="deleteMapping"
+                className="danger small"
+                disabled={busy}
+                onClick={(e) => {
+                  if (!window.confirm(t("importPage.deleteMappingConfirm"))) e.preventDefault();
+                }}
+              >
+                {t("importPage.deleteMapping")}
+              </button>
+            </div>
+          </div>
+        ) : null}
+      </div>
       <p className="hint">{t("importPage.mappingHint")}</p>
       {columns.length > MAX_MAPPED_COLUMNS ? (
         <p className="hint">{t("importPage.columnsTruncated", { shown: MAX_MAPPED_COLUMNS, n: columns.length })}</p>
       ) : null}
-      <table className="grid-table mapping">
-        <TableHead labels={[t("importPage.header"), t("importPage.field")]} />
-        <tbody>
-          {columns.slice(0, MAX_MAPPED_COLUMNS).map((c, i) => (
-            <tr key={`${i}-${c.header}`} className={c.field ? "" : "unmatched"}>
-              <td>
-                {c.header} {c.field ? null : <span className="status status-open">{t("importPage.unmatched")}</span>}
-              </td>
-              <td>
-                <select name={`map:${c.header}`} defaultValue={c.field ?? ""} aria-label={c.header}>
-                  <option value="">{t("importPage.ignore")}</option>
-                  {INCIDENT_FIELDS.map((f) => (
-                    <option key={f} value={f}>
-                      {t(`field.${f}`)}
-                    </option>
-                  ))}
-                </select>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="table-wrap">
+        <table className="grid-table mapping">
+          <TableHead labels={[t("importPage.header"), t("importPage.field")]} />
+          <tbody>
+            {columns.slice(0, MAX_MAPPED_COLUMNS).map((c, i) => (
+              <tr key={`${i}-${c.header}`} className={c.field ? "" : "unmatched"}>
+                <td>
+                  {c.header} {c.field ? null : <span className="status status-open">{t("importPage.unmatched")}</span>}
+                </td>
+                <td>
+                  <select name={`map:${c.header}`} defaultValue={c.field ?? ""} aria-label={c.header}>
+                    <option value="">{t("importPage.ignore")}</option>
+                    {INCIDENT_FIELDS.map((f) => (
+                      <option key={f} value={f}>
+                        {t(`field.${f}`)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <div className="form-actions">
         <button type="submit" name="intent" value="recheck" disabled={busy}>
           {t("importPage.recheck")}
         </button>
+      </div>
+      <div className="field save-mapping">
+        <label htmlFor="mappingName">{t("importPage.mappingName")}</label>
+        <div className="inline">
+          <input id="mappingName" name="mappingName" type="text" maxLength={MAPPING_NAME_MAX} aria-describedby="mappingName-hint" />
+          <button type="submit" name="intent" value="saveMapping" disabled={busy}>
+            {t("importPage.saveMapping")}
+          </button>
+        </div>
+        <p className="hint" id="mappingName-hint">
+          {t("importPage.mappingNameHint")}
+        </p>
       </div>
       {canCommit ? (
         <>

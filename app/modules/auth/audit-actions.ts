@@ -18,6 +18,8 @@ export const AUDIT_ACTION_NAMES = [
   "import.committed",
   "import.undone",
   "import.errors_exported",
+  "import.mapping_saved",
+  "import.mapping_deleted",
   "report.viewed",
   "report.issued",
   "report.exported",

@@ -29,6 +29,7 @@ import { fileMessage, type ImportOptions, type ImportResult, UnusableFile } from
 import { csvSource } from "./source.server";
 import { Staging } from "./staging.server";
 import { mergeStaged } from "./merge.server";
+import { mappingByName, mappingForHeaders, type SavedMapping } from "./mappings.server";
 
 export { UnusableFile };
 export type { ImportError, ImportOptions, ImportResult, RowOutcomes } from "./result";
@@ -47,7 +48,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
 
   const result: ImportResult = {
     file: fileName, encoding, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun, batchId: null, errors: [],
-    valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 }, delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, closedDateUnknown: 0, preset: null, errorsTruncated: false,
+    valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 }, delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, closedDateUnknown: 0, preset: null, savedMapping: null, errorsTruncated: false,
     errorFile: null, errorFileFailure: null, importedBefore: null, preview: [], blocked: false, committed: false,
     timings: { checkMs: 0, storeMs: 0 },
   };
@@ -63,8 +64,12 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     const onRecord = (cells: string[], unclosedQuote: boolean): void => {
       record++;
       if (header === null) {
-        header = readHeader(cells, opts.mappingOverrides, opts.preset);
+        const saved = opts.mappingOverrides === undefined ? savedMappingFor(db, cells, opts.savedMapping ?? "auto") : null;
+        header = saved
+          ? readHeader(cells, saved.columns, opts.preset === undefined || opts.preset === "auto" ? (saved.preset ?? "none") : opts.preset)
+          : readHeader(cells, opts.mappingOverrides, opts.preset);
         if (header === null) return;
+        result.savedMapping = saved?.name ?? null;
         result.columns = header.columns;
         result.preset = header.preset;
         result.warnings = { unknownColumns: header.mapping.unknown, repeatedColumns: header.mapping.repeated };
@@ -173,6 +178,17 @@ async function store(
     if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
     result.timings.storeMs = performance.now() - started;
   }
+}
+
+/** The saved mapping to read a header row with: the one named, the one saved for these headers ("auto"), or none. */
+function savedMappingFor(db: Db, cells: readonly string[], choice: string): SavedMapping | null {
+  if (choice === "none" || cells.every((c) => c.trim() === "")) return null;
+  if (choice !== "auto") {
+    const named = mappingByName(db, choice);
+    if (!named) throw new UnusableFile("mappingNotFound", fileMessage("import.file.mappingNotFound", { name: choice }));
+    return named;
+  }
+  return mappingForHeaders(db, cells.map((c) => c.trim()));
 }
 
 function previousImport(db: Db, sha256: string): ImportResult["importedBefore"] {

@@ -5,6 +5,8 @@
  */
 import { INCIDENT_FIELDS, type IncidentField } from "../incidents/schema";
 import { ENCODINGS, type Encoding } from "./decode";
+import type { PresetChoice } from "./pipeline";
+import { PRESET_IDS } from "./presets";
 
 export interface ImportFormChoices {
   /** As the select showed it, so the page can show it again. */
@@ -14,9 +16,17 @@ export interface ImportFormChoices {
   update: boolean;
   /** Undefined when the user changed nothing: the importer's own mapping is used. */
   mappingOverrides: Record<string, IncidentField | ""> | undefined;
+  /** The file format chosen on the mapping screen (auto unless changed). */
+  preset: PresetChoice;
+  /** A saved mapping chosen by name ("" when none is chosen). */
+  savedMapping: string;
+  /** The name to save the current mapping under. */
+  mappingName: string;
 }
 
 const MAP_PREFIX = "map:";
+/** The longest name a column mapping is saved under. */
+export const MAPPING_NAME_MAX = 80;
 
 export function readImportForm(form: FormData): ImportFormChoices {
   const encodingChoice = String(form.get("encoding") ?? "auto");
@@ -28,7 +38,12 @@ export function readImportForm(form: FormData): ImportFormChoices {
     const field = String(value);
     overrides[key.slice(MAP_PREFIX.length)] = (INCIDENT_FIELDS as readonly string[]).includes(field) ? (field as IncidentField) : "";
   }
+  const presetChoice = String(form.get("preset") ?? "auto");
+  const preset: PresetChoice = presetChoice === "none" || (PRESET_IDS as readonly string[]).includes(presetChoice) ? (presetChoice as PresetChoice) : "auto";
   return {
+    preset,
+    savedMapping: String(form.get("savedMapping") ?? "").trim(),
+    mappingName: String(form.get("mappingName") ?? ""),
     encodingChoice,
     encoding,
     skipInvalid: form.get("skipInvalid") === "on",

@@ -20,6 +20,11 @@ export interface ImportOptions {
   actor?: Actor;
   /** Header text as in the file → field (or "" to ignore the column), chosen by the person importing. */
   mappingOverrides?: Record<string, IncidentField | "">;
+  /**
+   * A saved column mapping (mappings.server.ts) to read the file with: by name, "auto" (the default: the one saved for
+   * this very header row, if any) or "none". Ignored when `mappingOverrides` is given.
+   */
+  savedMapping?: string;
   /** The source preset: recognised from the headers ("auto", the default), a chosen one, or "none". */
   preset?: import("./pipeline").PresetChoice;
   /** Where to write the rows that failed, with an `エラー` column; null for none. Default: beside the file. */
@@ -69,6 +74,8 @@ export interface ImportResult extends RowOutcomes {
   warnings: { unknownColumns: string[]; repeatedColumns: string[] };
   /** The source preset applied (msforms, googleforms, kintone, own) or null (added 2026-12-04, issue 16). */
   preset: import("./presets").PresetId | null;
+  /** The saved column mapping the file was read with, by name, or null (added 2026-12-04, issue 16). */
+  savedMapping: string | null;
   /** Valid rows of closed cases with no close date: they import as 終了日不明 (added 2026-12-04, issue 16). */
   closedDateUnknown: number;
   errorsTruncated: boolean;
@@ -91,7 +98,7 @@ export interface ImportResult extends RowOutcomes {
  */
 export class UnusableFile extends AppError {
   constructor(
-    public readonly reason: "notFound" | "empty" | "binary" | "unknownEncoding" | "noHeader" | "missingColumns" | "recordTooLong",
+    public readonly reason: "notFound" | "empty" | "binary" | "unknownEncoding" | "noHeader" | "missingColumns" | "recordTooLong" | "mappingNotFound",
     detail: Message,
     public readonly partial?: Partial<ImportResult>,
   ) {
