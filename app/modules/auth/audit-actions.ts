@@ -27,6 +27,7 @@ export const AUDIT_ACTION_NAMES = [
   "settings.updated",
   "retention.erased",
   "audit.exported",
+  "incidents.exported",
   "measure.updated",
   "training.created",
   "training.deleted",
