@@ -110,6 +110,24 @@ describe("characters Shift_JIS cannot write", () => {
   });
 });
 
+describe("a file for reading (reports, charts, the audit log)", () => {
+  it("writes the JIS characters Unicode has twice as their CP932 form, and still refuses the others", async () => {
+    const text = toCsv([["期間", "2025-04-01 〜 2026-03-31"], ["実施率", "—"], ["差", "−3"]]);
+    expect(() => encodeCsv(text, "shift_jis")).toThrow(CsvDownloadError);
+    const bytes = encodeCsv(text, "shift_jis", true, "reading");
+    expect(sjis.decode(bytes)).toBe(text.replace("〜", "～").replace("—", "―").replace("−", "－"));
+    // UTF-8 is untouched.
+    expect(utf8.decode(encodeCsv(text, "utf-8", true, "reading")).slice(1)).toBe(text);
+    const res = await csvDownload(request("?encoding=shift_jis"), (enc) =>
+      csvResponse(toCsv([["〜", "𠮷"]]), enc, { ascii: "a.csv" }, { purpose: "reading" }),
+    );
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain("「𠮷」");
+    expect(html).not.toContain("「〜」");
+  });
+});
+
 describe("a streamed CSV", () => {
   const ROWS = Array.from({ length: 25 }, (_, i) => [i + 1, `名前${i + 1}`, i % 7 === 0 ? "=1+1" : "①、\"引用\"\n次の行"]);
   const pagerOf = (rows: (string | number)[][], size = 10): CsvPager<number> => ({

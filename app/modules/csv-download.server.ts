@@ -85,6 +85,30 @@ function unencodableError(chars: string[]): CsvDownloadError {
   return new CsvDownloadError(422, "download.unencodable", { chars: chars.map(describeChar).join(" ") });
 }
 
+/**
+ * Seven characters of JIS X 0208 that Unicode has two code points for, by the JIS table and by Microsoft's (CP932):
+ * WAVE DASH 〜 and FULLWIDTH TILDE ～ are one JIS character (0x8160), and so on. A file for reading (a report, a chart,
+ * the audit log) writes the JIS form as that JIS character, which Excel shows in its CP932 form; a file meant to be
+ * imported again must give back the very same code point, so there they are refused like any other (0019).
+ */
+const JIS_VARIANTS: Record<string, string> = {
+  "\u301C": "\uFF5E", "\u2016": "\u2225", "\u2212": "\uFF0D", "\u00A2": "\uFFE0", "\u00A3": "\uFFE1", "\u00AC": "\uFFE2",
+  "\u2014": "\u2015",
+};
+const JIS_VARIANT = /[\u301C\u2016\u2212\u00A2\u00A3\u00AC\u2014]/g;
+
+/**
+ * What a file is for: `reimport` (the default: the incident export, the error file, the template) keeps every character
+ * exactly or refuses; `reading` also writes the seven JIS variants above.
+ */
+export type CsvPurpose = "reimport" | "reading";
+
+export interface CsvOptions {
+  purpose?: CsvPurpose;
+  /** Headers besides the type and the file name; `Cache-Control: no-store` unless given. */
+  headers?: Record<string, string>;
+}
+
 const BOM = "\uFEFF";
 const utf8 = new TextEncoder();
 
@@ -92,9 +116,10 @@ const utf8 = new TextEncoder();
  * CSV text → the bytes of a file in `encoding` (a BOM the text starts with is dropped first): UTF-8 gets its BOM when
  * `start` (the first piece of a file), Shift_JIS never has one. Throws the 422 when CP932 cannot hold the text.
  */
-export function encodeCsv(text: string, encoding: CsvEncoding, start = true): Uint8Array<ArrayBuffer> {
-  const body = text.startsWith(BOM) ? text.slice(1) : text;
+export function encodeCsv(text: string, encoding: CsvEncoding, start = true, purpose: CsvPurpose = "reimport"): Uint8Array<ArrayBuffer> {
+  let body = text.startsWith(BOM) ? text.slice(1) : text;
   if (encoding === "utf-8") return utf8.encode(start ? BOM + body : body);
+  if (purpose === "reading") body = body.replace(JIS_VARIANT, (c) => JIS_VARIANTS[c]);
   const bad = unencodableChars(body);
   if (bad.length) throw unencodableError(bad);
   // A Buffer on a plain ArrayBuffer (never a shared one), which a Response body accepts.
@@ -117,7 +142,7 @@ export interface CsvFileName {
   unicode?: string;
 }
 
-function headersFor(name: CsvFileName, encoding: CsvEncoding, extra: Record<string, string>): Record<string, string> {
+function headersFor(name: CsvFileName, encoding: CsvEncoding, extra: Record<string, string> = { "Cache-Control": "no-store" }): Record<string, string> {
   const ascii = fileNameFor(name.ascii, encoding);
   const unicode = name.unicode ? `; filename*=UTF-8''${encodeURIComponent(fileNameFor(name.unicode, encoding))}` : "";
   return {
@@ -128,13 +153,8 @@ function headersFor(name: CsvFileName, encoding: CsvEncoding, extra: Record<stri
 }
 
 /** A whole CSV text as a download in `encoding` (throws the 422 when Shift_JIS cannot hold it). */
-export function csvResponse(
-  text: string,
-  encoding: CsvEncoding,
-  name: CsvFileName,
-  extraHeaders: Record<string, string> = { "Cache-Control": "no-store" },
-): Response {
-  return new Response(encodeCsv(text, encoding), { headers: headersFor(name, encoding, extraHeaders) });
+export function csvResponse(text: string, encoding: CsvEncoding, name: CsvFileName, opts: CsvOptions = {}): Response {
+  return new Response(encodeCsv(text, encoding, true, opts.purpose), { headers: headersFor(name, encoding, opts.headers) });
 }
 
 /**
@@ -150,12 +170,13 @@ export interface CsvPager<C> {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The first characters CP932 cannot hold in every cell of the pager, read page by page between event-loop turns. */
-export async function scanPager<C>(pager: CsvPager<C>, limit = 5): Promise<string[]> {
+export async function scanPager<C>(pager: CsvPager<C>, limit = 5, purpose: CsvPurpose = "reimport"): Promise<string[]> {
   const found: string[] = [];
   const add = (cells: readonly (string | number | null)[]) => {
     for (const cell of cells) {
       if (typeof cell !== "string") continue;
-      for (const ch of unencodableChars(cell, limit)) if (!found.includes(ch) && found.length < limit) found.push(ch);
+      const text = purpose === "reading" ? cell.replace(JIS_VARIANT, (c) => JIS_VARIANTS[c]) : cell;
+      for (const ch of unencodableChars(text, limit)) if (!found.includes(ch) && found.length < limit) found.push(ch);
     }
   };
   pager.header.forEach(add);
@@ -178,21 +199,21 @@ export async function csvStreamResponse<C>(
   pager: CsvPager<C>,
   encoding: CsvEncoding,
   name: CsvFileName,
-  extraHeaders: Record<string, string> = { "Cache-Control": "no-store" },
+  opts: CsvOptions = {},
 ): Promise<Response> {
   if (encoding === "shift_jis") {
-    const bad = await scanPager(pager);
+    const bad = await scanPager(pager, 5, opts.purpose);
     if (bad.length) throw unencodableError(bad);
   }
   let cursor: C | null = null;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(encodeCsv(`${toCsv(pager.header)}\r\n`, encoding, true));
+      controller.enqueue(encodeCsv(`${toCsv(pager.header)}\r\n`, encoding, true, opts.purpose));
     },
     pull(controller) {
       const { rows, next } = pager.page(cursor);
       try {
-        if (rows.length) controller.enqueue(encodeCsv(`${toCsv(rows)}\r\n`, encoding, false));
+        if (rows.length) controller.enqueue(encodeCsv(`${toCsv(rows)}\r\n`, encoding, false, opts.purpose));
       } catch (e) {
         console.error(`csv download: ${name.ascii} changed while it was written and cannot be written in ${encoding}`, e);
         controller.error(e);
@@ -202,7 +223,7 @@ export async function csvStreamResponse<C>(
       cursor = next;
     },
   });
-  return new Response(body, { headers: headersFor(name, encoding, extraHeaders) });
+  return new Response(body, { headers: headersFor(name, encoding, opts.headers) });
 }
 
 // ---------- the page shown instead of a file ----------

@@ -35,6 +35,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       },
     };
     const day = new Date().toISOString().slice(0, 10);
-    return csvStreamResponse(pager, encoding, { ascii: `audit-log-${day}.csv` });
+    return csvStreamResponse(pager, encoding, { ascii: `audit-log-${day}.csv` }, { purpose: "reading" });
   });
 }

@@ -24,7 +24,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return csvDownload(request, async (encoding) => {
     const { data, query } = await loadDashboard(db, user, url.searchParams, { lang, today: todayInTokyo() });
     const rows = chartRows(data, chart, (k) => translate(lang, k));
-    const response = csvResponse(`${toCsv(rows)}\r\n`, encoding, { ascii: `dashboard-${chart}-${query.period.key}.csv` });
+    const response = csvResponse(`${toCsv(rows)}\r\n`, encoding, { ascii: `dashboard-${chart}-${query.period.key}.csv` }, {
+      purpose: "reading",
+    });
     audit(db, actorOf(user, context), "report.exported", { type: "report", id: `dashboard:${chart}` }, {
       period: query.period.key, filters: query.params.toString(), encoding,
     });

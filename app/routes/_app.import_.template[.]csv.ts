@@ -7,6 +7,6 @@ import { templateCsv } from "~/modules/import/template";
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, "incidents.import");
   return csvDownload(request, (encoding) =>
-    csvResponse(templateCsv(), encoding, { ascii: "kasuhara-import-template.csv", unicode: "カスハラ事案_取り込みテンプレート.csv" }, {}),
+    csvResponse(templateCsv(), encoding, { ascii: "kasuhara-import-template.csv", unicode: "カスハラ事案_取り込みテンプレート.csv" }, { headers: {} }),
   );
 }

@@ -21,7 +21,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return csvDownload(request, async (encoding) => {
     const response = csvResponse(toReportCsv(await liveReport(db, period, audience, lang), lang), encoding, {
       ascii: `compliance-${period.key}-${audience}.csv`,
-    });
+    }, { purpose: "reading" });
     audit(db, actorOf(user, context), "report.exported", { type: "report", id: `${period.key}:${audience}` }, { format: "csv", encoding });
     return response;
   });
