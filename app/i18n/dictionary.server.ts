@@ -12,6 +12,7 @@ import { cli } from "./namespaces/cli";
 import { common } from "./namespaces/common";
 import { consultations } from "./namespaces/consultations";
 import { dashboard } from "./namespaces/dashboard";
+import { download } from "./namespaces/download";
 import { error } from "./namespaces/error";
 import { field } from "./namespaces/field";
 import { importProblems } from "./namespaces/import";
@@ -30,7 +31,7 @@ import { users } from "./namespaces/users";
 
 const NAMESPACES = {
   nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, auth, dashboard, chart, users,
-  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli,
+  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download,
 };
 
 export type Namespace = keyof typeof NAMESPACES;

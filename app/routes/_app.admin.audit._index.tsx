@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Pager } from "~/components/ui/Pager";
 import { TableHead } from "~/components/ui/TableHead";
 import { FilterActions } from "~/components/ui/FilterActions";
+import { CsvDownload } from "~/components/ui/CsvDownload";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { AUDIT_ACTION_NAMES } from "~/modules/auth/audit-actions";
@@ -56,9 +57,7 @@ export default function AuditLog() {
     <section>
       <div className="list-header">
         <h1>{t("audit.title")}</h1>
-        <a href={`/admin/audit.csv${search}`} className="button" download>
-          {t("audit.export")}
-        </a>
+        <CsvDownload href={`/admin/audit.csv${search}`} label={t("audit.export")} linkClassName="button" />
       </div>
       <p className="muted">{t("audit.intro")}</p>
       <Form method="get" className="filters" key={search} aria-label={t("list.filters")}>

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useActionResult } from "~/components/ui/form-reply";
 import { TableHead } from "~/components/ui/TableHead";
+import { CsvDownload } from "~/components/ui/CsvDownload";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
 import { messages, type Message, type MessageKey } from "~/i18n";
@@ -196,9 +197,7 @@ export default function ImportPage() {
       <p className="lead">{t("importPage.intro")}</p>
       <p className="muted">
         {t("importPage.limit", { max: limit })}{" "}
-        <a href="/import/template.csv" download>
-          {t("importPage.template")}
-        </a>
+        <CsvDownload href="/import/template.csv" label={t("importPage.template")} />
       </p>
 
       <Form method="post" encType="multipart/form-data" className="card upload-form" id="upload">
@@ -294,9 +293,7 @@ export default function ImportPage() {
               {/* While nothing is stored, the download is one of the ways forward above. */}
               {r.errorFile && !(open && r.invalid > 0) ? (
                 <p>
-                  <a href={`/import/errors/${checked.token}`} download>
-                    {t("importPage.errorFile")}
-                  </a>
+                  <CsvDownload href={`/import/errors/${checked.token}`} label={t("importPage.errorFile")} />
                 </p>
               ) : null}
               {r.errorsTruncated ? <p className="hint">{t("importPage.errorsTruncated", { n: r.errors.length })}</p> : null}

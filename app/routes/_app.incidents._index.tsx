@@ -7,6 +7,7 @@ import { TableHead } from "~/components/ui/TableHead";
 import type { PageHandle } from "~/root";
 import { type MessageKey, messages } from "~/i18n";
 import { FilterActions } from "~/components/ui/FilterActions";
+import { CsvDownload } from "~/components/ui/CsvDownload";
 import { useT } from "~/i18n/use-t";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
 import { DRILL_PARAMS, type IncidentFilters, listQueryToSearch, MULTI_PARAMS, type MultiParam, parseListQuery, SORTS, UNKNOWN } from "~/modules/incidents/filters";
@@ -51,11 +52,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     departmentLocked: ownDepartment !== null,
     periods: periodChoices(todayInTokyo(), fiscalYearStartMonth),
     canCreate: can(user, "incidents.write"),
+    canExport: can(user, "incidents.export"),
   };
 }
 
 export default function IncidentList() {
-  const { page, query, raw, departments, clients, chosenClients, departmentLocked, periods, canCreate } =
+  const { page, query, raw, departments, clients, chosenClients, departmentLocked, periods, canCreate, canExport } =
     useLoaderData<typeof loader>();
   const { t, lang } = useT();
   const navigation = useNavigation();
@@ -141,11 +143,17 @@ export default function IncidentList() {
       <Flash />
       <div className="list-header">
         <h1>{t("list.title")}</h1>
-        {canCreate ? (
-          <Link to="/incidents/new" className="button primary">
-            {t("nav.newIncident")}
-          </Link>
-        ) : null}
+        <div className="list-header-actions">
+          {canExport && page.total > 0 ? (
+            // Every incident the filters match (not only this page), for Excel or to import elsewhere.
+            <CsvDownload href={`/incidents/export.csv${listQueryToSearch({ filters: query.filters })}`} label={t("list.export")} />
+          ) : null}
+          {canCreate ? (
+            <Link to="/incidents/new" className="button primary">
+              {t("nav.newIncident")}
+            </Link>
+          ) : null}
+        </div>
       </div>
 
       {/* key: a new URL resets the uncontrolled inputs to what the URL says (back/forward, clear). */}

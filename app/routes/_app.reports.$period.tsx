@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunct
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DifferenceTable, PrintButton } from "~/components/reports/ReportActions";
 import { ReportView } from "~/components/reports/ReportView";
+import { CsvDownload } from "~/components/ui/CsvDownload";
 import { langFromCookie, messages } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
@@ -84,9 +85,11 @@ export default function ReportPage() {
           </span>
         ) : null}
         <PrintButton />
-        <a className="button" href={`/reports/csv/${encodeURIComponent(report.period.key)}?audience=${audience}`} download>
-          {t("chart.downloadCsv")}
-        </a>
+        <CsvDownload
+          href={`/reports/csv/${encodeURIComponent(report.period.key)}?audience=${audience}`}
+          label={t("chart.downloadCsv")}
+          linkClassName="button"
+        />
         {canIssue ? (
           <Form method="post" className="inline-form">
             <input type="hidden" name="audience" value={audience} />

@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from "react";
 import { useT } from "~/i18n/use-t";
+import { CsvDownload } from "~/components/ui/CsvDownload";
 import type { Count } from "~/modules/analytics/dashboard-types";
 import { formatCount } from "./chart-data";
 
@@ -60,10 +61,8 @@ export function ChartCard({ id, title, covered, csvHref, table, controls, note, 
             </details>
           ) : null}
           {csvHref ? (
-            // A plain link, not <Link>: the CSV is a file from a resource route, not a page to render.
-            <a className="chart-csv" href={csvHref} download>
-              {t("chart.downloadCsv")}
-            </a>
+            // Plain links, not <Link>: the CSV is a file from a resource route, not a page to render.
+            <CsvDownload className="chart-csv" href={csvHref} label={t("chart.downloadCsv")} />
           ) : null}
         </div>
       ) : null}

@@ -29,6 +29,7 @@ export const AUDIT_ACTION_NAMES = [
   "settings.updated",
   "retention.erased",
   "audit.exported",
+  "incidents.exported",
   "measure.updated",
   "training.created",
   "training.deleted",

@@ -15,6 +15,8 @@ export type Permission =
   | "incidents.write"
   | "incidents.delete"
   | "incidents.import"
+  /** Every field of many incidents as one file (the app's own export, re-importable): admin, HR. */
+  | "incidents.export"
   /** The compliance report with lists of incidents (HR version). */
   | "reports.hr"
   /** The executive summary: aggregates with suppression. */
@@ -29,12 +31,12 @@ export type Permission =
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
-    "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import",
+    "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import", "incidents.export",
     "reports.hr", "reports.executive", "users.manage", "settings.manage", "audit.read", "registers.manage",
     "consultations.manage",
   ],
   hr: [
-    "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import", "reports.hr", "reports.executive",
+    "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import", "incidents.export", "reports.hr", "reports.executive",
     "registers.manage", "consultations.manage",
   ],
   supervisor: ["dashboard.view", "incidents.read", "incidents.write"],

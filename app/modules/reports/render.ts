@@ -128,9 +128,10 @@ export function reportTables(r: ComplianceReport, lang: Lang, t: Translate = (k,
   ];
 }
 
-function heading(r: ComplianceReport, lang: Lang): string {
+/** The report's title line; in CSV with ` / ` for ` · `, which Shift_JIS (CP932) cannot write (docs/decisions/0019). */
+function heading(r: ComplianceReport, lang: Lang, separator = " · "): string {
   const audience = translate(lang, r.audience === "hr" ? "report.audience.hr" : "report.audience.executive");
-  return `${translate(lang, "report.title")} ${r.period.label} (${r.period.from} 〜 ${r.period.to}) · ${audience}`;
+  return `${translate(lang, "report.title")} ${r.period.label} (${r.period.from} 〜 ${r.period.to})${separator}${audience}`;
 }
 
 const mdCell = (v: string | number) => String(v).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -147,7 +148,7 @@ export function toMarkdown(r: ComplianceReport, lang: Lang): string {
 }
 
 export function toReportCsv(r: ComplianceReport, lang: Lang): string {
-  const rows: unknown[][] = [[heading(r, lang)]];
+  const rows: unknown[][] = [[heading(r, lang, " / ")]];
   for (const tb of reportTables(r, lang)) rows.push([], [tb.title], tb.header, ...tb.rows);
   return `\uFEFF${toCsv(rows)}\r\n`;
 }
