@@ -87,6 +87,8 @@ function sampleIncidents(): IncidentInput[] {
     determination: null, responses: [], care: [], outcome: null, status: "open", closed_at: null, report_submitted_at: null,
     prevention: null,
   });
+  // A case from an old ledger, closed on a day nobody recorded (終了日不明): written as 不明, read back as such.
+  out.push({ ...incidentInput(), ref: "LEDGER-1", occurred_at: "2023-05-01", reported_at: null, status: "closed", closed_at: null, closed_date_unknown: true, report_submitted_at: null });
   return out;
 }
 

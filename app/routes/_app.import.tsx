@@ -415,9 +415,7 @@ function WaysForward({ result: r, token, busy }: { result: ImportResult; token: 
         )}
         {r.errorFile ? (
           <li>
-            <a href={`/import/errors/${token}`} download>
-              {t("importPage.errorFile")}
-            </a>
+            <CsvDownload href={`/import/errors/${token}`} label={t("importPage.errorFile")} />
           </li>
         ) : null}
         <li>

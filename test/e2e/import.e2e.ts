@@ -87,7 +87,7 @@ describe("importing a Shift_JIS file on the import page", () => {
     await page.getByText("エラーのある行があるため、何も保存していません。").waitFor();
     const ways = page.locator(".ways-forward");
     await ways.getByRole("button", { name: "エラーのない 2行だけを取り込む" }).waitFor();
-    expect(await ways.getByRole("link").allInnerTexts()).toEqual(["エラーの行をダウンロード(修正して再度取り込めます)", "列の対応を確認・変更する", "別のファイルを選ぶ"]);
+    expect(await ways.getByRole("link").allInnerTexts()).toEqual(["エラーの行をダウンロード(修正して再度取り込めます)(UTF-8)", "Shift_JIS(Excel 用)", "列の対応を確認・変更する", "別のファイルを選ぶ"]);
     await page.getByRole("button", { name: "対応を変更して再確認" }).waitFor();
     // The counts say nothing was stored, and what the valid rows would store.
     await page.getByText("3行: 保存 0件(エラー 1件のため)。エラーの行を除く 2行なら、新規 2件、更新 0件、重複 0件になります").waitFor();

@@ -69,9 +69,14 @@ const WRITERS: { [F in IncidentField]: (v: IncidentInput[F]) => string } = {
   prevention: str,
 };
 
+/** What the close date's cell says for a case closed on a day nobody recorded: the importer reads it back as such. */
+export const CLOSE_DATE_UNKNOWN_CELL = "不明";
+
 /** One incident as the cells of its row, in EXPORT_HEADERS order (toCsv then guards formula-looking text). */
 export function exportCells(input: IncidentInput): string[] {
-  return INCIDENT_FIELDS.map((f) => (WRITERS[f] as (v: unknown) => string)(input[f]));
+  return INCIDENT_FIELDS.map((f) =>
+    f === "closed_at" && input.closed_date_unknown ? CLOSE_DATE_UNKNOWN_CELL : (WRITERS[f] as (v: unknown) => string)(input[f]),
+  );
 }
 
 /** The conditions of the export: the list's filters, within what the user may reach. */
@@ -113,7 +118,8 @@ export function exportPage(db: Db, conditions: SQL[], afterId: number, lastId: n
         behaviours: l.behaviours, legal_flags: l.legal_flags, severity: i.severity, duration_min: i.durationMin,
         contact_count: i.contactCount, responders: i.responders, recorded: i.recorded, summary: i.summary, verbatim: i.verbatim,
         determination: i.determination, responses: l.responses, care: l.care, outcome: i.outcome, status: i.status,
-        closed_at: i.closedAt, report_submitted_at: i.reportSubmittedAt, prevention: i.prevention,
+        closed_at: i.closedAt, ...(i.closedDateUnknown ? { closed_date_unknown: true as const } : {}),
+        report_submitted_at: i.reportSubmittedAt, prevention: i.prevention,
       },
     };
   });
