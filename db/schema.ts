@@ -99,7 +99,7 @@ export const incidents = sqliteTable(
     closedAt: text("closed_at"),
     /**
      * A closed case whose close date nobody recorded (old ledgers): shown as 終了日不明, never given an invented date
-     * (docs/decisions/0018). Only with status closed and no closed_at.
+     * (docs/decisions/0021). Only with status closed and no closed_at.
      */
     closedDateUnknown: integer("closed_date_unknown", { mode: "boolean" }).notNull().default(false),
     reportSubmittedAt: text("report_submitted_at"),

@@ -281,6 +281,7 @@ export default function ImportPage() {
               encodingChoice={open.encodingChoice}
               presetChoice={open.presetChoice}
               columns={r.columns}
+              unknown={r.warnings.unknownColumns}
               mappings={mappings}
               canCommit
               busy={busy}
@@ -435,12 +436,15 @@ function MappingForm(props: {
   encodingChoice: string;
   presetChoice: string;
   columns: ImportResult["columns"];
+  /** Headers that matched nothing (a column a preset leaves out on purpose is not among them); all unmapped ones when not given. */
+  unknown?: string[];
   mappings: string[];
   canCommit: boolean;
   busy: boolean;
 }) {
   const { t } = useT();
-  const { token, encodingChoice, presetChoice, columns, mappings, canCommit, busy } = props;
+  const { token, encodingChoice, presetChoice, columns, unknown, mappings, canCommit, busy } = props;
+  const unmatched = (c: ImportResult["columns"][number]) => !c.field && (unknown ? unknown.includes(c.header) : true);
   return (
     <Form method="post" className="card mapping-form" id="mapping-form">
       <input type="hidden" name="token" value={token} />
@@ -499,9 +503,9 @@ function MappingForm(props: {
           <TableHead labels={[t("importPage.header"), t("importPage.field")]} />
           <tbody>
             {columns.slice(0, MAX_MAPPED_COLUMNS).map((c, i) => (
-              <tr key={`${i}-${c.header}`} className={c.field ? "" : "unmatched"}>
+              <tr key={`${i}-${c.header}`} className={unmatched(c) ? "unmatched" : ""}>
                 <td>
-                  {c.header} {c.field ? null : <span className="status status-open">{t("importPage.unmatched")}</span>}
+                  {c.header} {unmatched(c) ? <span className="status status-open">{t("importPage.unmatched")}</span> : null}
                 </td>
                 <td>
                   <select name={`map:${c.header}`} defaultValue={c.field ?? ""} aria-label={c.header}>

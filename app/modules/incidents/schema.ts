@@ -47,7 +47,7 @@ export interface IncidentInput {
   closed_at: string | null;
   /**
    * Closed, and nobody recorded when (old ledgers): 終了日不明. Present (true) only with status closed and no closed_at;
-   * absent otherwise. Never replaced by an invented date (docs/decisions/0018).
+   * absent otherwise. Never replaced by an invented date (docs/decisions/0021).
    */
   closed_date_unknown?: true;
   /** `YYYY-MM-DD` */
