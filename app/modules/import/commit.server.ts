@@ -26,8 +26,9 @@ import { canonicalHeader } from "./columns";
 import { defaultErrorFilePath, ErrorFile } from "./error-file.server";
 import { type Header, readHeader, readRecord } from "./pipeline";
 import { fileMessage, type ImportOptions, type ImportResult, UnusableFile } from "./result";
-import { csvSource } from "./source.server";
+import { openSource } from "./source.server";
 import { Staging } from "./staging.server";
+import type { OnRecord } from "./source.server";
 import { mergeStaged } from "./merge.server";
 
 export { UnusableFile };
@@ -36,7 +37,8 @@ export type { ImportError, ImportOptions, ImportResult, RowOutcomes } from "./re
 const DEFAULT_MAX_ERRORS = 1_000;
 
 export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const source = csvSource(file, { encoding: opts.encoding, onProgress: opts.onProgress });
+  // By content: a workbook (.xlsx) or delimited text, whatever the file is called (an upload is kept as .csv).
+  const source = openSource(file, { encoding: opts.encoding, sheet: opts.sheet, onProgress: opts.onProgress });
   const { encoding, delimiter } = source;
   const today = opts.today ?? todayInTokyo();
   const maxErrors = opts.maxErrors ?? DEFAULT_MAX_ERRORS;
@@ -60,7 +62,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   const staging = new Staging(db);
   try {
     /** Pass 1, one record at a time, in file order; the first non-blank record is the header. */
-    const onRecord = (cells: string[], unclosedQuote: boolean): void => {
+    const onRecord: OnRecord = (cells, unclosedQuote, problems): void => {
       record++;
       if (header === null) {
         header = readHeader(cells, opts.mappingOverrides);
@@ -77,7 +79,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
         errorFile = new ErrorFile(opts.errorFilePath === undefined ? defaultErrorFilePath(file) : opts.errorFilePath, header.headers, delimiter);
         return;
       }
-      const read = readRecord(cells, unclosedQuote, header, today);
+      const read = readRecord(cells, unclosedQuote, header, today, problems);
       if (read === null) return;
       result.rows++;
       if (!read.ok) {
@@ -103,9 +105,10 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       staging.write(record, input, decision, fingerprint);
     };
 
-    const { sha256 } = await source.read(onRecord);
+    const { sha256, sheet, sheets } = await source.read(onRecord);
     staging.finish();
-    if (header === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"));
+    if (sheet !== undefined) Object.assign(result, { sheet, sheets });
+    if (header === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"), sheet === undefined ? undefined : { sheet, sheets });
 
     result.sha256 = sha256;
     result.errorFile = (errorFile as ErrorFile | null)?.close() ?? null;
