@@ -1,6 +1,7 @@
 /**
  * `npm run import -- FILE [--dry-run] [--skip-invalid] [--update] [--encoding auto|utf-8|shift_jis|utf-16le] [--json]`
- * (docs/spec/csv-import.md, a contract). Extensions: `--batches` lists import batches, `--undo BATCH_ID` undoes one.
+ * (docs/spec/csv-import.md, a contract). Extensions: `--batches` lists import batches, `--undo BATCH_ID` undoes one;
+ * FILE may be an Excel workbook (.xlsx, told by its content), `--sheet NAME` choosing its sheet (issue 16).
  *
  * Exit status: 0 the batch was committed, or a dry run found no invalid row; 1 invalid rows stopped it (or a dry run
  * found some); 2 the file is unusable (unknown encoding, not delimited text, no header, a required column missing, a
@@ -17,7 +18,7 @@ import { ENCODINGS, type Encoding } from "../app/modules/import/decode";
 import { parseCommandLine, usageError } from "./command-line";
 
 const USAGE =
-  "usage: npm run import -- FILE [--dry-run] [--skip-invalid] [--update] [--encoding auto|utf-8|shift_jis|utf-16le] [--json]\n" +
+  "usage: npm run import -- FILE [--dry-run] [--skip-invalid] [--update] [--encoding auto|utf-8|shift_jis|utf-16le] [--sheet NAME] [--json]\n" +
   "       npm run import -- --batches [--json]\n" +
   "       npm run import -- --undo BATCH_ID [--json]";
 const SHOWN_ERRORS = 50;
@@ -33,6 +34,7 @@ const args = parseCommandLine({
     "skip-invalid": { type: "boolean", default: false },
     update: { type: "boolean", default: false },
     encoding: { type: "string", default: "auto" },
+    sheet: { type: "string" },
     json: { type: "boolean", default: false },
     batches: { type: "boolean", default: false },
     undo: { type: "string" },
@@ -92,8 +94,9 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
 
 function report(r: ImportResult): void {
   const delimiter = translate("ja", r.delimiter === "\t" ? "cli.import.tab" : "cli.import.comma");
-  console.log(translate("ja", "cli.import.file", { file: r.file, encoding: r.encoding, delimiter }));
   const list = (columns: string[]) => columns.join(translate("ja", "common.listSeparator"));
+  if (r.sheet !== undefined) console.log(translate("ja", "cli.import.workbook", { file: r.file, sheet: r.sheet, sheets: list(r.sheets ?? []) }));
+  else console.log(translate("ja", "cli.import.file", { file: r.file, encoding: r.encoding, delimiter }));
   if (r.warnings.unknownColumns.length) console.log(translate("ja", "cli.import.unknownColumns", { columns: list(r.warnings.unknownColumns) }));
   if (r.warnings.repeatedColumns.length) console.log(translate("ja", "cli.import.repeatedColumns", { columns: list(r.warnings.repeatedColumns) }));
   if (!r.dryRun && !r.blocked) {
@@ -126,6 +129,7 @@ try {
     skipInvalid: opts["skip-invalid"],
     update: opts.update,
     encoding: opts.encoding as Encoding | "auto",
+    sheet: opts.sheet,
     actor,
     onProgress: progressBar(),
     // The spec's error file belongs to --skip-invalid: then it holds the rows left out, to fix and import again.

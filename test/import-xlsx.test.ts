@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../db/client.server";
+import { type Db, openDatabase } from "../db/client.server";
 import { importBatches, incidents } from "../db/schema";
 import { importFile, type ImportOptions, UnusableFile } from "~/modules/import/commit.server";
 import {
@@ -26,6 +26,7 @@ import { parseImportDateTime } from "~/modules/import/dates";
 import { parseYesNo } from "~/modules/import/values";
 import { getIncident, toInput } from "~/modules/incidents/queries.server";
 import type { IncidentInput } from "~/modules/incidents/schema";
+import { startImportCli } from "./cli";
 import { memoryDb, TODAY } from "./helpers";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/import/xlsx/", import.meta.url));
@@ -296,5 +297,47 @@ describe("header rows", () => {
     // A header merged across two columns with nothing under it is one row: the next row is data.
     const wide = [{ top: 1, left: 2, bottom: 1, right: 3 }];
     expect(needsSecondHeaderRow(1, wide, ["2025-04-01", "", "", "電話"])).toBe(false);
+  });
+});
+
+// The real command, as scripts call it (see test/import-cli.test.ts): each process costs a second or more of start-up.
+describe("npm run import -- FILE.xlsx", { timeout: 60_000 }, () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "import-xlsx-cli-"));
+    fs.copyFileSync(fixture("ledger.xlsx"), path.join(dir, "ledger.xlsx"));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const cli = async (dbName: string, ...args: string[]) => {
+    const dbPath = path.join(dir, dbName, "kasuhara.db");
+    openDatabase(dbPath).$client.close(); // migrated before the command starts
+    const p = startImportCli(dbPath, args);
+    const { code } = await p.exited;
+    return { code, out: p.output.stdout, err: p.output.stderr, dbPath };
+  };
+
+  it("--sheet picks the sheet; --json prints the contract's keys with encoding \"xlsx\", sheet and sheets", async () => {
+    const r = await cli("a", path.join(dir, "ledger.xlsx"), "--sheet", "2023年度", "--json");
+    expect(r.code, r.err).toBe(0);
+    const out = JSON.parse(r.out) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(expect.arrayContaining(["file", "encoding", "rows", "imported", "updated", "duplicates", "invalid", "dryRun", "batchId", "errors", "sheet"]));
+    expect(out).toMatchObject({ encoding: "xlsx", sheet: "2023年度", sheets: ["事案台帳", "2023年度"], rows: 2, imported: 2, invalid: 0, committed: true });
+    const db = openDatabase(r.dbPath);
+    try {
+      expect(stored(db).map((i) => i.ref)).toEqual(["KH-2023-101", "KH-2023-102"]);
+    } finally {
+      db.$client.close();
+    }
+  });
+
+  it("an unknown --sheet exits 2 naming the sheets; the text report names the sheet read", async () => {
+    const [bad, text] = await Promise.all([
+      cli("b", path.join(dir, "ledger.xlsx"), "--sheet", "集計", "--json"),
+      cli("c", path.join(dir, "ledger.xlsx"), "--dry-run"),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.out)).toMatchObject({ encoding: "xlsx", sheets: ["事案台帳", "2023年度"], imported: 0, error: "シート「集計」はこのブックにありません。あるシート: 「事案台帳」、「2023年度」" });
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toContain("ファイル: ledger.xlsx  Excel ブック(.xlsx)  シート: 事案台帳(ブックのシート: 事案台帳、2023年度)");
   });
 });

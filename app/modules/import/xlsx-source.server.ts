@@ -407,10 +407,13 @@ export function xlsxSource(
   const totalBytes = fs.statSync(file).size;
 
   const read = async (onRecord: OnRecord) => {
-    const plan = await inspectWorkbook(file, opts.sheet);
+    // A refusal says what was read: a workbook, and its sheets once known.
+    const withInfo = (e: unknown, info?: SheetInfo) =>
+      e instanceof UnusableFile ? new UnusableFile(e.reason, e.detail, { encoding: "xlsx", ...e.partial, ...info } satisfies Partial<ImportResult>) : e;
+    const plan = await inspectWorkbook(file, opts.sheet).catch((e: unknown) => {
+      throw withInfo(e);
+    });
     const info: SheetInfo = { sheet: plan.target.name, sheets: plan.sheets.map((s) => s.name) };
-    const withInfo = (e: unknown) =>
-      e instanceof UnusableFile ? new UnusableFile(e.reason, e.detail, { ...e.partial, ...info } satisfies Partial<ImportResult>) : e;
 
     const hash = createHash("sha256");
     let bytesRead = 0;
@@ -438,12 +441,12 @@ export function xlsxSource(
       }
       records.end();
     } catch (e) {
-      throw withInfo(e);
+      throw withInfo(e, info);
     } finally {
       source.destroy();
     }
     if (!found) {
-      throw new UnusableFile("unreadableSheet", fileMessage("import.file.unreadableSheet", { sheet: info.sheet }), { ...info });
+      throw withInfo(new UnusableFile("unreadableSheet", fileMessage("import.file.unreadableSheet", { sheet: info.sheet })), info);
     }
     return { sha256: hash.digest("hex"), ...info };
   };
