@@ -40,13 +40,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 type Ran = { kind: "checked" | "committed"; token: string; name: string; result: ImportResult; encodingChoice: string };
-/** What a refused file shows again: the mapping of its columns, when they were read. */
-type Retry = { token: string; columns?: ImportResult["columns"]; encodingChoice: string };
+/** What a refused file shows again: the mapping of its columns, when they were read, and a workbook's sheets. */
+type Retry = { token: string; columns?: ImportResult["columns"]; encodingChoice: string; sheet?: string; sheets?: string[] };
 
 /** Runs the importer on an uploaded file, in a worker thread on a connection of its own: the batch's transaction spans the whole file. */
 async function runImport(upload: Upload, form: FormData, commit: boolean, actor: Actor) {
   const { token, name } = upload;
-  const { encodingChoice, encoding, skipInvalid, update, mappingOverrides } = readImportForm(form);
+  const { encodingChoice, encoding, skipInvalid, update, mappingOverrides, sheet } = readImportForm(form);
   try {
     // In a worker thread: parsing a large file would otherwise take the server's thread from every other user.
     const result = await importInWorker(upload.file, {
@@ -54,6 +54,7 @@ async function runImport(upload: Upload, form: FormData, commit: boolean, actor:
       skipInvalid,
       update,
       encoding,
+      sheet,
       fileName: name,
       mappingOverrides,
       errorFilePath: upload.errorFile,
@@ -64,7 +65,10 @@ async function runImport(upload: Upload, form: FormData, commit: boolean, actor:
     return { kind: commit ? "committed" : "checked", token, name, result, encodingChoice } satisfies Ran;
   } catch (e) {
     // A required column that was not recognised: the page offers the mapping so the user can point it out (200).
-    if (e instanceof UnusableFile) return replyWithError<Retry>(e, { token, columns: e.partial?.columns, encodingChoice }, 200);
+    if (e instanceof UnusableFile) {
+      const { columns, sheet: read, sheets } = e.partial ?? {};
+      return replyWithError<Retry>(e, { token, columns, encodingChoice, sheet: read, sheets }, 200);
+    }
     throw e;
   }
 }
@@ -139,7 +143,7 @@ export default function ImportPage() {
       <Form method="post" encType="multipart/form-data" className="card upload-form">
         <div className="field">
           <label htmlFor="file">{t("importPage.file")}</label>
-          <input id="file" name="file" type="file" accept=".csv,.tsv,.txt,text/csv" required />
+          <input id="file" name="file" type="file" accept=".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
         </div>
         <div className="field">
           <label htmlFor="encoding">{t("importPage.encoding")}</label>
@@ -162,8 +166,16 @@ export default function ImportPage() {
           {problem.summary}
         </p>
       ) : null}
-      {problem?.values?.token && problem.values.columns ? (
-        <MappingForm token={problem.values.token} encodingChoice={problem.values.encodingChoice ?? "auto"} columns={problem.values.columns} canCommit={false} busy={busy} />
+      {problem?.values?.token && (problem.values.columns || (problem.values.sheets?.length ?? 0) > 1) ? (
+        <MappingForm
+          token={problem.values.token}
+          encodingChoice={problem.values.encodingChoice ?? "auto"}
+          columns={problem.values.columns ?? []}
+          sheet={problem.values.sheet}
+          sheets={problem.values.sheets}
+          canCommit={false}
+          busy={busy}
+        />
       ) : null}
       {result?.kind === "undone" ? (
         <p className="flash" role="status">
@@ -185,7 +197,14 @@ export default function ImportPage() {
 
           <div className="card">
             <h2>{t("importPage.summary")}: {checked.name}</h2>
-            <p>{t("importPage.detected", { encoding: r.encoding, delimiter: r.delimiter === "\t" ? t("importPage.tab") : t("importPage.comma") })}</p>
+            {r.sheet !== undefined ? (
+              <p>
+                {t("importPage.detectedWorkbook", { sheet: r.sheet })}
+                {(r.sheets?.length ?? 0) > 1 ? <> ({t("importPage.workbookSheets", { sheets: r.sheets!.join(t("common.listSeparator")) })})</> : null}
+              </p>
+            ) : (
+              <p>{t("importPage.detected", { encoding: r.encoding, delimiter: r.delimiter === "\t" ? t("importPage.tab") : t("importPage.comma") })}</p>
+            )}
             <p className="counts">
               <strong>{countsLine(r, t)}</strong>
             </p>
@@ -193,7 +212,7 @@ export default function ImportPage() {
           </div>
 
           {checked.kind === "checked" ? (
-            <MappingForm token={checked.token} encodingChoice={checked.encodingChoice} columns={r.columns} canCommit busy={busy} />
+            <MappingForm token={checked.token} encodingChoice={checked.encodingChoice} columns={r.columns} sheet={r.sheet} sheets={r.sheets} canCommit busy={busy} />
           ) : null}
 
           {r.errors.length > 0 ? (
@@ -299,20 +318,37 @@ export default function ImportPage() {
   );
 }
 
-/** The header → field table (correctable), re-check, and the commit options. */
+/** The header → field table (correctable), a workbook's sheet, re-check, and the commit options. */
 function MappingForm(props: {
   token: string;
   encodingChoice: string;
   columns: ImportResult["columns"];
+  /** A workbook: the sheet read and the sheets there are (a select when more than one; the commit reads the same sheet). */
+  sheet?: string;
+  sheets?: string[];
   canCommit: boolean;
   busy: boolean;
 }) {
   const { t } = useT();
-  const { token, encodingChoice, columns, canCommit, busy } = props;
+  const { token, encodingChoice, columns, sheet, sheets, canCommit, busy } = props;
   return (
     <Form method="post" className="card">
       <input type="hidden" name="token" value={token} />
       <input type="hidden" name="encoding" value={encodingChoice} />
+      {sheets && sheets.length > 1 ? (
+        <div className="field">
+          <label htmlFor="sheet">{t("importPage.sheet")}</label>
+          <select id="sheet" name="sheet" defaultValue={sheet ?? sheets[0]} key={sheet}>
+            {sheets.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : sheet !== undefined ? (
+        <input type="hidden" name="sheet" value={sheet} />
+      ) : null}
       <h2>{t("importPage.mapping")}</h2>
       <p className="hint">{t("importPage.mappingHint")}</p>
       {columns.length > MAX_MAPPED_COLUMNS ? (

@@ -1,6 +1,6 @@
 /**
  * The import page's choices as the form posts them: the encoding (auto or one the importer knows), the two switches,
- * and the column mapping the user corrected (`map:<header as in the file>` → a field, or "" to leave the column out).
+ * a workbook's sheet, and the column mapping the user corrected (`map:<header as in the file>` → a field, or "" to leave the column out).
  * Anything else posted is ignored, so a hand-made form can only choose among the same options.
  */
 import { INCIDENT_FIELDS, type IncidentField } from "../incidents/schema";
@@ -14,6 +14,8 @@ export interface ImportFormChoices {
   update: boolean;
   /** Undefined when the user changed nothing: the importer's own mapping is used. */
   mappingOverrides: Record<string, IncidentField | ""> | undefined;
+  /** A workbook's sheet chosen by name (the importer refuses a name the workbook does not have); undefined: the first. */
+  sheet?: string;
 }
 
 const MAP_PREFIX = "map:";
@@ -28,11 +30,13 @@ export function readImportForm(form: FormData): ImportFormChoices {
     const field = String(value);
     overrides[key.slice(MAP_PREFIX.length)] = (INCIDENT_FIELDS as readonly string[]).includes(field) ? (field as IncidentField) : "";
   }
+  const sheet = form.get("sheet");
   return {
     encodingChoice,
     encoding,
     skipInvalid: form.get("skipInvalid") === "on",
     update: form.get("update") === "on",
     mappingOverrides: Object.keys(overrides).length ? overrides : undefined,
+    ...(typeof sheet === "string" && sheet !== "" ? { sheet } : {}),
   };
 }
