@@ -151,6 +151,22 @@ describe("a ledger saved by LibreOffice Calc (ledger.xlsx)", () => {
   });
 });
 
+describe("a workbook whose data is not on its first sheet (cover.xlsx)", () => {
+  it("passes over a hidden sheet; a cover note without a header is refused with the sheets to choose from", async () => {
+    const e = await unusable(run(memoryDb(), "cover.xlsx"));
+    expect(e.reason).toBe("noHeader");
+    // The page shows the sheet select from this (the first visible sheet was read).
+    expect(e.partial).toMatchObject({ sheet: "説明", sheets: ["リスト", "説明", "一覧"] });
+  });
+
+  it("reads the sheet chosen", async () => {
+    const db = memoryDb();
+    const r = await run(db, "cover.xlsx", { sheet: "一覧" });
+    expect(r).toMatchObject({ sheet: "一覧", imported: 1, invalid: 0 });
+    expect(stored(db).map((i) => [i.ref, i.occurred_at, i.channel, i.behaviours])).toEqual([["CV-1", "2025-06-02", "C2", ["MA02"]]]);
+  });
+});
+
 describe("a Microsoft-Forms-shaped export", () => {
   for (const name of ["forms.xlsx", "forms-openpyxl.xlsx"]) {
     it(`imports ${name}: Forms' own columns ignored, date cells read as Tokyo wall-clock times, "A;B;" answers`, async () => {
