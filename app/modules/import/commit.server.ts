@@ -1,7 +1,8 @@
 /**
  * Importing a file (docs/spec/csv-import.md, docs/decisions/0017): a pipeline in two passes.
  *
- * 1. Check, without the write lock: the record source (source.server.ts) hands over the records; the row pipeline
+ * 1. Check, without the write lock: the record source (source.server.ts: CSV, or a workbook in xlsx-source.server.ts,
+ *    chosen by the file's content) hands over the records; the row pipeline
  *    (pipeline.ts) maps the header, parses and validates each record; the de-duplication stage sorts each valid row
  *    into new, replacement or duplicate, and the staging file (staging.server.ts) keeps the new and replacing rows.
  *    Failed rows go to the error file. Other users write as usual meanwhile.
@@ -26,9 +27,8 @@ import { canonicalHeader } from "./columns";
 import { defaultErrorFilePath, ErrorFile } from "./error-file.server";
 import { type Header, readHeader, readRecord } from "./pipeline";
 import { fileMessage, type ImportOptions, type ImportResult, UnusableFile } from "./result";
-import { openSource } from "./source.server";
+import { type OnRecord, openSource } from "./source.server";
 import { Staging } from "./staging.server";
-import type { OnRecord } from "./source.server";
 import { mergeStaged } from "./merge.server";
 
 export { UnusableFile };
