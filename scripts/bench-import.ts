@@ -8,11 +8,17 @@
  *           flags `npm run import` has, while a second process saves an incident the way the form does (waiting for
  *           the write lock) every 250 ms.
  * It prints rows/s, the ratio import / bare, each phase's peak RSS and the longest wait of a form save, with targets.
+ *
+ * `npm run bench -- import --format xlsx [--rows N]` (default 330,000, about 50 MB; issue 16): the same incidents as an
+ * Excel workbook written with exceljs's streaming writer (shared strings as Excel writes them, real date cells), then
+ * the import in a fresh process with the flags of `npm run import` — its time and peak RSS against the memory target —
+ * and the same rows as CSV through the same import for comparison.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { incidentStream, resolveDemoOptions } from "../app/modules/demo/generate";
 import { canonicalHeader } from "../app/modules/import/columns";
@@ -147,6 +153,78 @@ export async function benchImport(rows: number): Promise<boolean> {
     );
     console.log(`load average after: ${os.loadavg()[0].toFixed(2)}`);
     return ratio <= TARGETS.ratio && imp.maxRssMb < TARGETS.rssMb && waitS <= TARGETS.writerWaitS;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A Date whose UTC fields are a Tokyo wall clock (`YYYY-MM-DD` or `YYYY-MM-DDTHH:mm:ss+09:00`), as a workbook stores it. */
+function wallClock(text: string): Date {
+  const [y, m, d, h = 0, mi = 0, s = 0] = text.match(/\d+/g)!.slice(0, 6).map(Number);
+  return new Date(Date.UTC(y, m - 1, d, h, mi, s));
+}
+
+/** The benchmark's incidents as a workbook: canonical headers, date and date-time cells, numbers as numbers. */
+export async function writeBenchXlsx(file: string, rows: number): Promise<number> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
+  const sheet = workbook.addWorksheet("事案台帳");
+  sheet.addRow(INCIDENT_FIELDS.map(canonicalHeader)).commit();
+  const dateFields = new Set(["occurred_at", "reported_at", "closed_at", "report_submitted_at"]);
+  const numberFields = new Set(["severity", "duration_min", "contact_count", "responders"]);
+  let written = 0;
+  for (const incident of benchIncidents(rows)) {
+    const texts = cellsOf(incident);
+    const row = sheet.addRow(
+      INCIDENT_FIELDS.map((f, i) => {
+        const v = incident[f];
+        if (v === null) return null;
+        if (dateFields.has(f)) return wallClock(v as string);
+        if (numberFields.has(f)) return v as number;
+        return texts[i];
+      }),
+    );
+    INCIDENT_FIELDS.forEach((f, i) => {
+      if (dateFields.has(f)) row.getCell(i + 1).numFmt = f === "occurred_at" || f === "reported_at" ? "yyyy/mm/dd hh:mm" : "yyyy/mm/dd";
+    });
+    row.commit();
+    written++;
+  }
+  sheet.commit();
+  await workbook.commit();
+  return written;
+}
+
+/** The import of a ~50 MB workbook in a fresh process with the import's heap flags: time and peak RSS; the same rows as CSV beside it. */
+export async function benchImportXlsx(rows: number): Promise<boolean> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kasuhara-bench-xlsx-"));
+  try {
+    const xlsx = path.join(dir, "incidents.xlsx");
+    const csv = path.join(dir, "incidents.csv");
+    let t = performance.now();
+    const n = await writeBenchXlsx(xlsx, rows);
+    const mb = (f: string) => fs.statSync(f).size / 1024 / 1024;
+    console.log(`wrote ${n.toLocaleString()} rows as a workbook (${mb(xlsx).toFixed(1)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s; load average ${os.loadavg()[0].toFixed(2)}`);
+    t = performance.now();
+    writeBenchCsv(csv, rows);
+    console.log(`wrote the same rows as CSV (${mb(csv).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const run = async (file: string, db: string) => {
+      openDatabase(db).$client.close();
+      const p = phaseProcess<Phase>("import", file, db, IMPORT_NODE_FLAGS);
+      p.input.end();
+      return p.answer;
+    };
+    const x = await run(xlsx, path.join(dir, "xlsx.db"));
+    const c = await run(csv, path.join(dir, "csv.db"));
+    const line = (name: string, p: Phase) =>
+      `${name.padEnd(12)} ${(p.ms / 1000).toFixed(1).padStart(7)} s ${Math.round(p.rows / (p.ms / 1000)).toLocaleString().padStart(10)} rows/s  ` +
+      `check ${((p.checkMs ?? 0) / 1000).toFixed(1)} s, store ${((p.lockMs ?? 0) / 1000).toFixed(1)} s  peak RSS ${p.maxRssMb.toFixed(0)} MB`;
+    console.log(line("import xlsx", x));
+    console.log(line("import csv", c));
+    console.log(`xlsx / csv time: ${(x.ms / c.ms).toFixed(2)}`);
+    const ok = x.maxRssMb < TARGETS.rssMb && x.rows === n;
+    console.log(`xlsx import peak RSS: ${x.maxRssMb.toFixed(0)} MB (target < ${TARGETS.rssMb} MB) ${ok ? "ok" : "MISSED"}`);
+    console.log(`load average after: ${os.loadavg()[0].toFixed(2)}`);
+    return ok;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

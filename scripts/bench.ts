@@ -9,7 +9,7 @@ import { listClientNames, listDepartments, listIncidents } from "../app/modules/
 import { getSettings } from "../app/modules/settings/settings.server";
 import { fiscalYearOf } from "../app/modules/reports/periods";
 import { todayInTokyo } from "../app/modules/incidents/dates";
-import { benchImport } from "./bench-import";
+import { benchImport, benchImportXlsx } from "./bench-import";
 import { openBenchDatabase } from "./bench-db";
 import { benchDashboard } from "./bench-dashboard";
 import { benchReport } from "./bench-report";
@@ -68,7 +68,7 @@ function benchList(n: number, file: string | null): void {
 }
 
 const USAGE =
-  "usage: npm run bench -- list [--incidents N] [--db FILE] | import [--rows N] | dashboard [--incidents N] [--db FILE] | report [--incidents N] [--db FILE]\n" +
+  "usage: npm run bench -- list [--incidents N] [--db FILE] | import [--rows N] [--format csv|xlsx] | dashboard [--incidents N] [--db FILE] | report [--incidents N] [--db FILE]\n" +
   "       | load [--readers 20] [--writers 5] [--rows 200000] [--incidents 20000] [--via web|cli] [--seconds 300] [--settle 5]";
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -76,6 +76,7 @@ const { positionals, values } = parseArgs({
     incidents: { type: "string" }, rows: { type: "string" }, db: { type: "string" },
     readers: { type: "string", default: "20" }, writers: { type: "string", default: "5" }, via: { type: "string", default: "web" },
     seconds: { type: "string", default: "300" }, settle: { type: "string", default: "5" },
+    format: { type: "string", default: "csv" },
   },
 });
 const which = positionals[0] ?? "list";
@@ -90,7 +91,8 @@ const count = (text: string) => {
 if (which === "list") benchList(count(values.incidents ?? "100000"), values.db ?? null);
 else if (which === "dashboard") await benchDashboard(count(values.incidents ?? "1000000"), values.db ?? null);
 else if (which === "report") benchReport(count(values.incidents ?? "1000000"), values.db ?? null);
-else if (which === "import") process.exit((await benchImport(count(values.rows ?? "1000000"))) ? 0 : 1);
+else if (which === "import" && values.format === "xlsx") process.exit((await benchImportXlsx(count(values.rows ?? "330000"))) ? 0 : 1);
+else if (which === "import" && values.format === "csv") process.exit((await benchImport(count(values.rows ?? "1000000"))) ? 0 : 1);
 else if (which === "load") {
   if (values.via !== "web" && values.via !== "cli") {
     console.error(USAGE);

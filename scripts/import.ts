@@ -1,6 +1,7 @@
 /**
  * `npm run import -- FILE [--dry-run] [--skip-invalid] [--update] [--encoding auto|utf-8|shift_jis|utf-16le] [--json]`
- * (docs/spec/csv-import.md, a contract). Extensions: `--batches` lists import batches, `--undo BATCH_ID` undoes one.
+ * (docs/spec/csv-import.md, a contract). Extensions: `--batches` lists import batches, `--undo BATCH_ID` undoes one;
+ * FILE may be an Excel workbook (.xlsx, told by its content), `--sheet NAME` choosing its sheet (issue 16).
  *
  * Exit status: 0 the batch was committed, or a dry run found no invalid row; 1 invalid rows stopped it (or a dry run
  * found some); 2 the file is unusable (unknown encoding, not delimited text, no header, a required column missing, a
@@ -19,7 +20,7 @@ import type { PresetChoice } from "../app/modules/import/pipeline";
 import { PRESET_IDS } from "../app/modules/import/presets";
 
 const USAGE =
-  "usage: npm run import -- FILE [--dry-run] [--skip-invalid] [--update] [--encoding auto|utf-8|shift_jis|utf-16le] [--json]\n" +
+  "usage: npm run import -- FILE [--dry-run] [--skip-invalid] [--update] [--encoding auto|utf-8|shift_jis|utf-16le] [--sheet NAME] [--json]\n" +
   "         [--preset auto|none|msforms|googleforms|kintone|own] [--mapping NAME|auto|none]\n" +
   "       npm run import -- --batches [--json]\n" +
   "       npm run import -- --undo BATCH_ID [--json]";
@@ -36,6 +37,7 @@ const args = parseCommandLine({
     "skip-invalid": { type: "boolean", default: false },
     update: { type: "boolean", default: false },
     encoding: { type: "string", default: "auto" },
+    sheet: { type: "string" },
     json: { type: "boolean", default: false },
     batches: { type: "boolean", default: false },
     undo: { type: "string" },
@@ -98,8 +100,9 @@ function progressBar(): ((done: number, total: number) => void) | undefined {
 
 function report(r: ImportResult): void {
   const delimiter = translate("ja", r.delimiter === "\t" ? "cli.import.tab" : "cli.import.comma");
-  console.log(translate("ja", "cli.import.file", { file: r.file, encoding: r.encoding, delimiter }));
   const list = (columns: string[]) => columns.join(translate("ja", "common.listSeparator"));
+  if (r.sheet !== undefined) console.log(translate("ja", "cli.import.workbook", { file: r.file, sheet: r.sheet, sheets: list(r.sheets ?? []) }));
+  else console.log(translate("ja", "cli.import.file", { file: r.file, encoding: r.encoding, delimiter }));
   if (r.preset) console.log(translate("ja", "cli.import.preset", { preset: r.preset }));
   if (r.savedMapping) console.log(translate("ja", "cli.import.savedMapping", { name: r.savedMapping }));
   if (r.closedDateUnknown) console.log(translate("ja", "cli.import.closedDateUnknown", { n: r.closedDateUnknown }));
@@ -137,6 +140,7 @@ try {
     encoding: opts.encoding as Encoding | "auto",
     preset: opts.preset as PresetChoice,
     savedMapping: opts.mapping,
+    sheet: opts.sheet,
     actor,
     onProgress: progressBar(),
     // The spec's error file belongs to --skip-invalid: then it holds the rows left out, to fix and import again.

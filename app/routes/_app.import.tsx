@@ -53,13 +53,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type Choices = { encodingChoice: string; presetChoice: string };
 type Ran = { kind: "checked" | "committed"; token: string; name: string; result: ImportResult; flash?: Message } & Choices;
 /** What a refused file shows again: the mapping of its columns, when they were read. */
-type Retry = { token: string; columns?: ImportResult["columns"]; preset?: PresetId | null; flash?: Message } & Choices;
+type Retry = {
+  token: string;
+  columns?: ImportResult["columns"];
+  preset?: PresetId | null;
+  flash?: Message;
+  /** A workbook's sheet read and its sheets, so another can be chosen when this one was refused. */
+  sheet?: string;
+  sheets?: string[];
+} & Choices;
 
 type Outcome = { ok: true; result: ImportResult } | { ok: false; refused: UnusableFile };
 
 /** Runs the importer on an uploaded file, in a worker thread on a connection of its own: the batch's transaction spans the whole file. */
 async function execute(upload: Upload, choices: ImportFormChoices, commit: boolean, actor: Actor): Promise<Outcome> {
-  const { encoding, skipInvalid, update, mappingOverrides, preset, savedMapping } = choices;
+  const { encoding, skipInvalid, update, mappingOverrides, preset, savedMapping, sheet } = choices;
   try {
     // In a worker thread: parsing a large file would otherwise take the server's thread from every other user.
     const result = await importInWorker(upload.file, {
@@ -67,6 +75,7 @@ async function execute(upload: Upload, choices: ImportFormChoices, commit: boole
       skipInvalid,
       update,
       encoding,
+      sheet,
       fileName: upload.name,
       mappingOverrides,
       preset,
@@ -89,7 +98,8 @@ function answer(outcome: Outcome, upload: Upload, choices: ImportFormChoices, co
   if (outcome.ok) return { kind: commit ? "committed" : "checked", token: upload.token, name: upload.name, result: outcome.result, flash, ...shown } satisfies Ran;
   const e = outcome.refused;
   // A required column that was not recognised: the page offers the mapping so the user can point it out.
-  return replyWithError<Retry>(e, { token: upload.token, columns: e.partial?.columns, preset: e.partial?.preset, flash, ...shown }, 200);
+  const { columns, preset, sheet, sheets } = e.partial ?? {};
+  return replyWithError<Retry>(e, { token: upload.token, columns, preset, sheet, sheets, flash, ...shown }, 200);
 }
 
 async function runImport(upload: Upload, choices: ImportFormChoices, commit: boolean, actor: Actor, flash?: Message) {
@@ -203,7 +213,7 @@ export default function ImportPage() {
       <Form method="post" encType="multipart/form-data" className="card upload-form" id="upload">
         <div className="field">
           <label htmlFor="file">{t("importPage.file")}</label>
-          <input id="file" name="file" type="file" accept=".csv,.tsv,.txt,text/csv" required />
+          <input id="file" name="file" type="file" accept=".csv,.tsv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
         </div>
         <div className="field">
           <label htmlFor="encoding">{t("importPage.encoding")}</label>
@@ -232,12 +242,14 @@ export default function ImportPage() {
           {problem.values?.columns ? null : <p>{t("importPage.unusableHint")}</p>}
         </div>
       ) : null}
-      {problem?.values?.token && problem.values.columns ? (
+      {problem?.values?.token && (problem.values.columns || (problem.values.sheets?.length ?? 0) > 1) ? (
         <MappingForm
           token={problem.values.token}
           encodingChoice={problem.values.encodingChoice ?? "auto"}
           presetChoice={problem.values.presetChoice ?? "auto"}
-          columns={problem.values.columns}
+          columns={problem.values.columns ?? []}
+          sheet={problem.values.sheet}
+          sheets={problem.values.sheets}
           mappings={mappings}
           canCommit={false}
           busy={busy}
@@ -263,7 +275,14 @@ export default function ImportPage() {
 
           <div className="card">
             <h2>{t("importPage.summary")}: {checked.name}</h2>
-            <p>{t("importPage.detected", { encoding: r.encoding, delimiter: r.delimiter === "\t" ? t("importPage.tab") : t("importPage.comma") })}</p>
+            {r.sheet !== undefined ? (
+              <p>
+                {t("importPage.detectedWorkbook", { sheet: r.sheet })}
+                {(r.sheets?.length ?? 0) > 1 ? <> ({t("importPage.workbookSheets", { sheets: r.sheets!.join(t("common.listSeparator")) })})</> : null}
+              </p>
+            ) : (
+              <p>{t("importPage.detected", { encoding: r.encoding, delimiter: r.delimiter === "\t" ? t("importPage.tab") : t("importPage.comma") })}</p>
+            )}
             {r.savedMapping ? <p>{t("importPage.mappingApplied", { name: r.savedMapping })}</p> : null}
             {r.preset ? <p>{r.preset === "own" ? t("importPage.presetUsedOwn") : t("importPage.presetUsed", { name: t(`importPage.preset.${r.preset}`) })}</p> : null}
             <p className="counts">
@@ -281,6 +300,8 @@ export default function ImportPage() {
               encodingChoice={open.encodingChoice}
               presetChoice={open.presetChoice}
               columns={r.columns}
+              sheet={r.sheet}
+              sheets={r.sheets}
               unknown={r.warnings.unknownColumns}
               mappings={mappings}
               canCommit
@@ -438,12 +459,15 @@ function MappingForm(props: {
   columns: ImportResult["columns"];
   /** Headers that matched nothing (a column a preset leaves out on purpose is not among them); all unmapped ones when not given. */
   unknown?: string[];
+  /** A workbook: the sheet read and the sheets there are (a select when more than one; the commit reads the same sheet). */
+  sheet?: string;
+  sheets?: string[];
   mappings: string[];
   canCommit: boolean;
   busy: boolean;
 }) {
   const { t } = useT();
-  const { token, encodingChoice, presetChoice, columns, unknown, mappings, canCommit, busy } = props;
+  const { token, encodingChoice, presetChoice, columns, unknown, sheet, sheets, mappings, canCommit, busy } = props;
   const unmatched = (c: ImportResult["columns"][number]) => !c.field && (unknown ? unknown.includes(c.header) : true);
   return (
     <Form method="post" className="card mapping-form" id="mapping-form">
@@ -451,6 +475,20 @@ function MappingForm(props: {
       <input type="hidden" name="encoding" value={encodingChoice} />
       <h2 id="mapping">{t("importPage.mapping")}</h2>
       <div className="mapping-choices">
+        {sheets && sheets.length > 1 ? (
+          <div className="field">
+            <label htmlFor="sheet">{t("importPage.sheet")}</label>
+            <select id="sheet" name="sheet" defaultValue={sheet ?? sheets[0]} key={sheet}>
+              {sheets.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : sheet !== undefined ? (
+          <input type="hidden" name="sheet" value={sheet} />
+        ) : null}
         <div className="field">
           <label htmlFor="preset">{t("importPage.preset")}</label>
           <select id="preset" name="preset" defaultValue={presetChoice}>

@@ -80,7 +80,7 @@ describe("CSV downloads for HR", () => {
     await page.goto(`${baseURL}/import`);
     const template = page.getByRole("group", { name: /テンプレートをダウンロード/ });
     expect(await sameTextInBoth(await linksOf(template))).toContain("管理番号,発生日時");
-    await page.getByLabel("CSVファイル").setInputFiles(path.join(FIXTURES, "with-error.sjis.csv"));
+    await page.getByLabel("ファイル(CSV・Excel)").setInputFiles(path.join(FIXTURES, "with-error.sjis.csv"));
     await page.getByRole("button", { name: "アップロードして内容を確認" }).click();
     await page.getByLabel("発生チャネル").selectOption("channel");
     await page.getByRole("button", { name: "対応を変更して再確認" }).click();

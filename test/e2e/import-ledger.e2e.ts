@@ -26,7 +26,7 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function upload(file: string) {
   await page.goto(`${baseURL}/import`);
-  await page.getByLabel("CSVファイル").setInputFiles(file);
+  await page.getByLabel("ファイル(CSV・Excel)").setInputFiles(file);
   await page.getByRole("button", { name: "アップロードして内容を確認" }).click();
 }
 function tmpCsv(name: string, text: string): string {
@@ -130,7 +130,7 @@ describe("every refusal offers a way forward", () => {
   it("after an unusable file, says what to do with the upload form at hand", async () => {
     await upload(path.join(FIXTURES, "binary.csv"));
     await page.getByText("文字コードを指定するか、別のファイルを選んで、もう一度アップロードしてください。").waitFor();
-    await page.getByLabel("CSVファイル").waitFor();
+    await page.getByLabel("ファイル(CSV・Excel)").waitFor();
   });
 
   it("was sent every message it showed", () => {

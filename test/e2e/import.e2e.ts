@@ -18,7 +18,7 @@ async function totalIncidents(query = ""): Promise<number> {
 
 async function upload(file: string) {
   await page.goto(`${baseURL}/import`);
-  await page.getByLabel("CSVファイル").setInputFiles(path.join(FIXTURES, file));
+  await page.getByLabel("ファイル(CSV・Excel)").setInputFiles(path.join(FIXTURES, file));
   await page.getByRole("button", { name: "アップロードして内容を確認" }).click();
 }
 
@@ -34,7 +34,7 @@ describe("importing a Shift_JIS file on the import page", () => {
   it("offers the template and states the size limit", async () => {
     before = await totalIncidents();
     await page.goto(`${baseURL}/import`);
-    await page.getByRole("heading", { level: 1, name: "CSVの取り込み" }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "事案の取り込み(CSV・Excel)" }).waitFor();
     expect(await page.locator("main").innerText()).toContain("1ファイルの上限は 50 MB です");
     const template = await page.request.get(`${baseURL}/import/template.csv`);
     const bytes = await template.body();

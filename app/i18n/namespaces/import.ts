@@ -5,7 +5,7 @@ const ja = {
   "import.row.quotes": "引用符(\")が閉じられていないため、この行以降が1つのセルとして読み込まれています。引用符の対応を確認してください。",
   "import.garbled": "文字化けしています。ファイルの文字コード(Shift_JIS / UTF-8 / UTF-16)を確認してください。",
   "import.file.empty": "ファイルが空です。",
-  "import.file.binary": "テキスト形式のCSVではありません。Excel ブック(.xlsx)は「CSV」形式で保存し直してから取り込んでください。",
+  "import.file.binary": "テキスト形式のCSVではありません。Excel ブック(.xlsx)でもありません。CSV か .xlsx で保存し直してから取り込んでください。",
   "import.file.unknownEncoding": "文字コードを判別できません。UTF-8、Shift_JIS、UTF-16LE(BOM付き)のいずれかで保存してください。",
   "import.file.noHeader": "見出し行がありません。1行目に列名(発生日時、発生場面、行為類型など)を入れてください。",
   "import.file.missingColumns": "必須の列がありません: {columns}",
@@ -29,13 +29,20 @@ const ja = {
   "import.value.wholeNumber": "0以上の整数で入力してください(例: 3、1,200)。小数やマイナスは使えません(入力値: {value})。",
   "import.value.minutes": "分単位の整数で入力してください(例: 30、30分、1時間30分)。小数やマイナスは使えません(入力値: {value})。",
   "import.file.recordTooLong": "1件(1行)が長すぎるため取り込めません(上限 {max} 文字)。引用符(\")が閉じられていないか、CSVではないファイルの可能性があります。",
+  "import.file.legacyXls": "Excel 97-2003 形式(.xls)のブック、またはパスワード付きのブックは読めません。Excel で .xlsx か CSV で保存し直してください(パスワードは外してください)。",
+  "import.file.notWorkbook": "ZIP 形式のファイルですが、Excel ブック(.xlsx)ではありません(.ods、.docx、.xlsb など)。Excel で .xlsx か CSV で保存し直してください。",
+  "import.file.unknownSheet": "シート「{sheet}」はこのブックにありません。あるシート: {sheets}",
+  "import.file.unreadableSheet": "シート「{sheet}」を読み取れません(このブックの作り方には対応していません)。Excel で .xlsx か CSV で保存し直してください。",
+  "import.value.cellError": "セルがエラー値({value})です。Excel で値や数式を確認してください。",
+  "import.value.formulaNoResult": "数式の計算結果がファイルに保存されていません(数式: {value})。Excel か LibreOffice で開いて保存し直してください。",
+  "import.value.formulaUnreadable": "数式の結果を読み取れません(数式: {value})。結果がエラー値(#N/A など)になっているか、計算結果が保存されていません。Excel で数式を確認して保存し直してください。",
 } as const;
 
 const en: Texts<typeof ja> = {
   "import.row.quotes": "A quote (\") is never closed, so the rest of the file was read as one cell. Check the quotes in this row.",
   "import.garbled": "Garbled text. Check the file's encoding (Shift_JIS / UTF-8 / UTF-16).",
   "import.file.empty": "The file is empty.",
-  "import.file.binary": "Not a text CSV file. Save an Excel workbook (.xlsx) as CSV first.",
+  "import.file.binary": "Neither a text CSV file nor an Excel workbook (.xlsx). Save it as CSV or .xlsx first.",
   "import.file.unknownEncoding": "Cannot tell the file's encoding. Save it as UTF-8, Shift_JIS or UTF-16LE with BOM.",
   "import.file.noHeader": "No header row. Put the column names (発生日時, 発生場面, 行為類型 …) on the first line.",
   "import.file.missingColumns": "Required columns missing: {columns}",
@@ -59,6 +66,13 @@ const en: Texts<typeof ja> = {
   "import.value.wholeNumber": "Write a whole number of 0 or more (e.g. 3, 1,200); no decimals or minus signs: {value}.",
   "import.value.minutes": "Write whole minutes (e.g. 30, 30分, 1時間30分); no decimals or minus signs: {value}.",
   "import.file.recordTooLong": "A record (row) is too long to import (at most {max} characters). A quote (\") may not be closed, or the file may not be CSV.",
+  "import.file.legacyXls": "An Excel 97-2003 workbook (.xls) or a password-protected workbook cannot be read. Save it from Excel as .xlsx or CSV (without a password).",
+  "import.file.notWorkbook": "A ZIP file, but not an Excel workbook (.xlsx): .ods, .docx, .xlsb and the like are not read. Save it from Excel as .xlsx or CSV.",
+  "import.file.unknownSheet": "The workbook has no sheet \"{sheet}\". Its sheets: {sheets}",
+  "import.file.unreadableSheet": "Sheet \"{sheet}\" cannot be read (this workbook is laid out in a way the importer does not handle). Save it from Excel as .xlsx or CSV.",
+  "import.value.cellError": "The cell holds an error value ({value}). Check the value or formula in Excel.",
+  "import.value.formulaNoResult": "The formula's result was not saved in the file (formula: {value}). Open and save the workbook in Excel or LibreOffice.",
+  "import.value.formulaUnreadable": "The formula's result cannot be read (formula: {value}): it is an error value (#N/A and the like) or was not saved. Check the formula in Excel and save the workbook again.",
 };
 
 export const importProblems = { ja, en };

@@ -1,7 +1,8 @@
 /**
  * Importing a file (docs/spec/csv-import.md, docs/decisions/0017): a pipeline in two passes.
  *
- * 1. Check, without the write lock: the record source (source.server.ts) hands over the records; the row pipeline
+ * 1. Check, without the write lock: the record source (source.server.ts: CSV, or a workbook in xlsx-source.server.ts,
+ *    chosen by the file's content) hands over the records; the row pipeline
  *    (pipeline.ts) maps the header, parses and validates each record; the de-duplication stage sorts each valid row
  *    into new, replacement or duplicate, and the staging file (staging.server.ts) keeps the new and replacing rows.
  *    Failed rows go to the error file. Other users write as usual meanwhile.
@@ -26,7 +27,7 @@ import { canonicalHeader } from "./columns";
 import { defaultErrorFilePath, ErrorFile } from "./error-file.server";
 import { type Header, readHeader, readRecord } from "./pipeline";
 import { fileMessage, type ImportOptions, type ImportResult, UnusableFile } from "./result";
-import { csvSource } from "./source.server";
+import { type OnRecord, openSource } from "./source.server";
 import { Staging } from "./staging.server";
 import { mergeStaged } from "./merge.server";
 import { mappingByName, mappingForHeaders, type SavedMapping } from "./mappings.server";
@@ -37,7 +38,8 @@ export type { ImportError, ImportOptions, ImportResult, RowOutcomes } from "./re
 const DEFAULT_MAX_ERRORS = 1_000;
 
 export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const source = csvSource(file, { encoding: opts.encoding, onProgress: opts.onProgress });
+  // By content: a workbook (.xlsx) or delimited text, whatever the file is called (an upload is kept as .csv).
+  const source = openSource(file, { encoding: opts.encoding, sheet: opts.sheet, onProgress: opts.onProgress });
   const { encoding, delimiter } = source;
   const today = opts.today ?? todayInTokyo();
   const maxErrors = opts.maxErrors ?? DEFAULT_MAX_ERRORS;
@@ -61,7 +63,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   const staging = new Staging(db);
   try {
     /** Pass 1, one record at a time, in file order; the first non-blank record is the header. */
-    const onRecord = (cells: string[], unclosedQuote: boolean): void => {
+    const onRecord: OnRecord = (cells, unclosedQuote, problems): void => {
       record++;
       if (header === null) {
         const saved = opts.mappingOverrides === undefined ? savedMappingFor(db, cells, opts.savedMapping ?? "auto") : null;
@@ -83,7 +85,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
         errorFile = new ErrorFile(opts.errorFilePath === undefined ? defaultErrorFilePath(file) : opts.errorFilePath, header.headers, delimiter);
         return;
       }
-      const read = readRecord(cells, unclosedQuote, header, today);
+      const read = readRecord(cells, unclosedQuote, header, today, problems);
       if (read === null) return;
       result.rows++;
       if (!read.ok) {
@@ -110,9 +112,10 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
       staging.write(record, input, decision, fingerprint);
     };
 
-    const { sha256 } = await source.read(onRecord);
+    const { sha256, sheet, sheets } = await source.read(onRecord);
     staging.finish();
-    if (header === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"));
+    if (sheet !== undefined) Object.assign(result, { sheet, sheets });
+    if (header === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"), sheet === undefined ? undefined : { sheet, sheets });
 
     result.sha256 = sha256;
     result.errorFile = (errorFile as ErrorFile | null)?.close() ?? null;

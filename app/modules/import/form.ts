@@ -1,6 +1,6 @@
 /**
  * The import page's choices as the form posts them: the encoding (auto or one the importer knows), the two switches,
- * and the column mapping the user corrected (`map:<header as in the file>` → a field, or "" to leave the column out).
+ * a workbook's sheet, and the column mapping the user corrected (`map:<header as in the file>` → a field, or "" to leave the column out).
  * Anything else posted is ignored, so a hand-made form can only choose among the same options.
  */
 import { INCIDENT_FIELDS, type IncidentField } from "../incidents/schema";
@@ -22,6 +22,8 @@ export interface ImportFormChoices {
   savedMapping: string;
   /** The name to save the current mapping under. */
   mappingName: string;
+  /** A workbook's sheet chosen by name (the importer refuses a name the workbook does not have); undefined: the first. */
+  sheet?: string;
 }
 
 const MAP_PREFIX = "map:";
@@ -40,6 +42,7 @@ export function readImportForm(form: FormData): ImportFormChoices {
   }
   const presetChoice = String(form.get("preset") ?? "auto");
   const preset: PresetChoice = presetChoice === "none" || (PRESET_IDS as readonly string[]).includes(presetChoice) ? (presetChoice as PresetChoice) : "auto";
+  const sheet = form.get("sheet");
   return {
     preset,
     savedMapping: String(form.get("savedMapping") ?? "").trim(),
@@ -49,5 +52,6 @@ export function readImportForm(form: FormData): ImportFormChoices {
     skipInvalid: form.get("skipInvalid") === "on",
     update: form.get("update") === "on",
     mappingOverrides: Object.keys(overrides).length ? overrides : undefined,
+    ...(typeof sheet === "string" && sheet !== "" ? { sheet } : {}),
   };
 }

@@ -7,7 +7,8 @@
 import type { IncidentField } from "../incidents/schema";
 import { type ColumnMapping, mapColumns } from "./columns";
 import { detectPreset, type PresetId, presetById, presetOverrides } from "./presets";
-import { quoteValue, readRow, type RowLayout, type RowResult, rowLayout } from "./rows";
+import { type CellError, quoteValue, readRow, type RowLayout, type RowResult, rowLayout } from "./rows";
+import type { CellProblem } from "./source.server";
 
 const blank = (cells: readonly string[]) => cells.every((c) => c.trim() === "");
 
@@ -43,12 +44,26 @@ export function readHeader(
 
 /**
  * The parse and validate stages for one data record: the incident, or the errors of its cells. Null for a blank line.
- * A record with a quote never closed (the rest of the file then landed in it) is refused as such.
+ * A record with a quote never closed (the rest of the file then landed in it) is refused as such. A cell the source
+ * marked (a workbook's error value such as #N/A, a formula without a saved result) is an error of its row when its
+ * column is imported, whatever its field would make of the text.
  */
-export function readRecord(cells: readonly string[], unclosedQuote: boolean, header: Header, today: string): RowResult | null {
+export function readRecord(
+  cells: readonly string[],
+  unclosedQuote: boolean,
+  header: Header,
+  today: string,
+  problems?: readonly CellProblem[],
+): RowResult | null {
   if (blank(cells)) return null;
   if (unclosedQuote) {
     return { ok: false, errors: [{ column: header.headers[0] ?? "", value: quoteValue(cells[0] ?? ""), message: { key: "import.row.quotes" } }] };
   }
-  return readRow(cells, header.layout, today);
+  const read = readRow(cells, header.layout, today);
+  const marked: CellError[] = (problems ?? [])
+    .filter((p) => header.mapping.fields[p.index])
+    .map((p) => ({ column: header.headers[p.index], value: quoteValue(cells[p.index] ?? ""), message: p.message }));
+  if (marked.length === 0) return read;
+  const columns = new Set(marked.map((e) => e.column));
+  return { ok: false, errors: [...marked, ...(read.ok ? [] : read.errors.filter((e) => !columns.has(e.column)))] };
 }

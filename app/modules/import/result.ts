@@ -8,11 +8,16 @@ import type { IncidentField, IncidentInput } from "../incidents/schema";
 import type { Actor } from "../auth/audit.server";
 import type { Encoding } from "./decode";
 
+/** The text encoding read, or "xlsx" for an Excel workbook. */
+export type SourceEncoding = Encoding | "xlsx";
+
 export interface ImportOptions {
   dryRun?: boolean;
   skipInvalid?: boolean;
   update?: boolean;
   encoding?: Encoding | "auto";
+  /** The worksheet to read from a workbook (.xlsx), by name; the first visible one by default. Ignored for text files. */
+  sheet?: string;
   /** Name recorded for the batch (the uploaded file's own name on the web); the path's base name by default. */
   fileName?: string;
   importedBy?: string | null;
@@ -55,7 +60,8 @@ export interface RowOutcomes {
 
 export interface ImportResult extends RowOutcomes {
   file: string;
-  encoding: Encoding;
+  /** The text encoding, or "xlsx" for a workbook. */
+  encoding: SourceEncoding;
   rows: number;
   /**
    * `imported`, `updated` and `duplicates` (from RowOutcomes) say what this run did to the database: all 0 when invalid
@@ -90,6 +96,9 @@ export interface ImportResult extends RowOutcomes {
   committed: boolean;
   /** Where the time went: reading and checking the file (no write lock), then storing it (holding the lock). */
   timings: { checkMs: number; storeMs: number };
+  /** A workbook only: the sheet read, and every worksheet in tab order. */
+  sheet?: string;
+  sheets?: string[];
 }
 
 /**
@@ -98,7 +107,11 @@ export interface ImportResult extends RowOutcomes {
  */
 export class UnusableFile extends AppError {
   constructor(
-    public readonly reason: "notFound" | "empty" | "binary" | "unknownEncoding" | "noHeader" | "missingColumns" | "recordTooLong" | "mappingNotFound",
+    public readonly reason: | "notFound" | "empty" | "binary" | "unknownEncoding" | "noHeader" | "missingColumns" | "recordTooLong"
+      // A workbook (added with the .xlsx source, issue 16):
+      | "legacyXls" | "notWorkbook" | "unknownSheet" | "unreadableSheet"
+      // A saved column mapping named that does not exist (issue 16):
+      | "mappingNotFound",
     detail: Message,
     public readonly partial?: Partial<ImportResult>,
   ) {

@@ -1,7 +1,7 @@
 /**
  * The first stage of an import: a record source. It reads a file and hands over its records in order (the first is the
- * header) as arrays of cell texts, with the file's SHA-256 at the end. CSV and TSV today (this file); other formats
- * (a workbook, a form export) are further sources feeding the same row pipeline (pipeline.ts).
+ * header) as arrays of cell texts, with the file's SHA-256 at the end. CSV and TSV here; Excel workbooks in
+ * xlsx-source.server.ts; `openSource` picks one by the file's content, never its name.
  *
  * CSV: bytes → SHA-256 and progress → decoder (the detected or chosen encoding; a record past the ceiling stops it,
  * record-guard.ts) → papaparse, streaming, with the delimiter taken from the header line.
@@ -10,22 +10,37 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { Transform } from "node:stream";
 import Papa from "papaparse";
+import type { Message } from "~/i18n";
 import { type Detection, detectDelimiter, detectEncoding, type Encoding } from "./decode";
 import { decodingStream } from "./decode-stream.server";
 import { RecordTooLong } from "./record-guard";
-import { fileMessage, UnusableFile } from "./result";
+import { fileMessage, type SourceEncoding, UnusableFile } from "./result";
+import { sniffContainer, xlsxSource } from "./xlsx-source.server";
 
-/** One record: its cells, and whether papaparse found a quote never closed in it (the rest of the file is then in it). */
-export type OnRecord = (cells: string[], unclosedQuote: boolean) => void;
+/** A cell the row must not go in with (a workbook's error value, a formula without a saved result): its index and why. */
+export interface CellProblem {
+  index: number;
+  message: Message;
+}
+
+/**
+ * One record: its cells, whether papaparse found a quote never closed in it (the rest of the file is then in it), and
+ * the cells a workbook marked as unusable (xlsx-source.server.ts).
+ */
+export type OnRecord = (cells: string[], unclosedQuote: boolean, problems?: readonly CellProblem[]) => void;
+
+export type { SourceEncoding };
 
 export interface RecordSource {
-  readonly encoding: Encoding;
+  readonly encoding: SourceEncoding;
+  /** Comma or tab; "," for a workbook (its error file is a CSV). */
   readonly delimiter: "," | "\t";
   /**
-   * Calls `onRecord` for every record, in order, and resolves with the file's SHA-256 once all were handed over. An
-   * error thrown by `onRecord` stops the reading and rejects with that error.
+   * Calls `onRecord` for every record, in order, and resolves with the file's SHA-256 once all were handed over (and,
+   * for a workbook, the sheet read and the sheets there are). An error thrown by `onRecord` stops the reading and
+   * rejects with that error.
    */
-  read(onRecord: OnRecord): Promise<{ sha256: string }>;
+  read(onRecord: OnRecord): Promise<{ sha256: string; sheet?: string; sheets?: string[] }>;
 }
 
 // Enough to meet the Japanese text of most files even when the first rows are plain ASCII (English headers, refs,
@@ -111,4 +126,19 @@ export function csvSource(
     });
   };
   return { encoding, delimiter, read };
+}
+
+/**
+ * The source for a file, chosen by its first bytes: a zip goes to the workbook reader (which refuses a zip that is not
+ * an .xlsx), an OLE compound file (.xls, or an .xlsx with a password) is refused with its own message, anything else
+ * is read as delimited text (which refuses other binaries).
+ */
+export function openSource(
+  file: string,
+  opts: { encoding?: Encoding | "auto"; sheet?: string; onProgress?: (bytesRead: number, totalBytes: number) => void } = {},
+): RecordSource {
+  const container = sniffContainer(file);
+  if (container === "zip") return xlsxSource(file, { sheet: opts.sheet, onProgress: opts.onProgress });
+  if (container === "ole") throw new UnusableFile("legacyXls", fileMessage("import.file.legacyXls"));
+  return csvSource(file, { encoding: opts.encoding, onProgress: opts.onProgress });
 }
