@@ -29,6 +29,7 @@ import { fileMessage, type ImportOptions, type ImportResult, UnusableFile } from
 import { csvSource } from "./source.server";
 import { Staging } from "./staging.server";
 import { mergeStaged } from "./merge.server";
+import { ProgressMeter } from "./progress";
 
 export { UnusableFile };
 export type { ImportError, ImportOptions, ImportResult, RowOutcomes } from "./result";
@@ -36,11 +37,14 @@ export type { ImportError, ImportOptions, ImportResult, RowOutcomes } from "./re
 const DEFAULT_MAX_ERRORS = 1_000;
 
 export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
-  const source = csvSource(file, { encoding: opts.encoding, onProgress: opts.onProgress });
+  const dryRun = opts.dryRun ?? false;
+  const meter = opts.onProgress ? new ProgressMeter(opts.onProgress, { willStore: !dryRun }) : null;
+  // The rows counted so far go with the bytes read (docs/decisions/0020).
+  const onBytes = meter ? (bytesRead: number, totalBytes: number) => meter.reading(result.rows, bytesRead, totalBytes) : undefined;
+  const source = csvSource(file, { encoding: opts.encoding, onProgress: onBytes });
   const { encoding, delimiter } = source;
   const today = opts.today ?? todayInTokyo();
   const maxErrors = opts.maxErrors ?? DEFAULT_MAX_ERRORS;
-  const dryRun = opts.dryRun ?? false;
   const update = opts.update ?? false;
   const fileName = opts.fileName ?? path.basename(file);
   const started = performance.now();
@@ -104,6 +108,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     };
 
     const { sha256 } = await source.read(onRecord);
+    meter?.enter("indexing");
     staging.finish();
     if (header === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"));
 
@@ -118,8 +123,9 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     // that adds or changes nothing (a file imported again) is not kept either, but its rows were really skipped as
     // duplicates, so it says so.
     const ran = !dryRun && !result.blocked;
-    if (ran && valid.imported + valid.updated > 0) await store(db, staging, result, { ...opts, fileName, today, update });
+    if (ran && valid.imported + valid.updated > 0) await store(db, staging, result, { ...opts, fileName, today, update, meter });
     if (ran) Object.assign(result, { imported: valid.imported, updated: valid.updated, duplicates: valid.duplicates });
+    meter?.done();
     return result;
   } finally {
     (errorFile as ErrorFile | null)?.close();
@@ -132,9 +138,11 @@ async function store(
   db: Db,
   staging: Staging,
   result: ImportResult,
-  opts: ImportOptions & { fileName: string; today: string; update: boolean },
+  opts: ImportOptions & { fileName: string; today: string; update: boolean; meter: ProgressMeter | null },
 ): Promise<void> {
   const sqlite = db.$client;
+  // The wait for the write lock (another import's merge) is part of storing, at 0 rows.
+  opts.meter?.enter("storing", { rowsToStore: result.valid.imported + result.valid.updated });
   // Waits for another writer (another import, another process) between event-loop turns, so that a server running
   // this import keeps answering while it waits (docs/decisions/0009).
   await beginImmediate(sqlite);
@@ -148,7 +156,7 @@ async function store(
         importedBy: opts.importedBy ?? opts.actor?.name ?? null,
       })
       .run();
-    mergeStaged(db, staging, valid, { batchId, update: opts.update, today: opts.today });
+    mergeStaged(db, staging, valid, { batchId, update: opts.update, today: opts.today, meter: opts.meter ?? undefined });
     if (valid.imported + valid.updated === 0) {
       // Another writer stored every one of these rows meanwhile: nothing is added, and no batch is kept.
       sqlite.exec("ROLLBACK");
