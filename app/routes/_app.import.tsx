@@ -18,6 +18,8 @@ import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { listBatches, undoBatch } from "~/modules/import/batches.server";
 import { type ImportResult, UnusableFile } from "~/modules/import/commit.server";
 import { importInWorker } from "~/modules/import/worker.server";
+import { reporterFor } from "~/modules/import/progress-registry.server";
+import { ImportProgress, ProgressIdField } from "~/components/import/ImportProgress";
 import { ENCODINGS } from "~/modules/import/decode";
 import { readImportForm } from "~/modules/import/form";
 import { keepUpload, MAX_UPLOAD_BYTES, type Upload, uploadFor } from "~/modules/import/uploads.server";
@@ -36,7 +38,7 @@ const LIMIT_TEXT = `${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, "incidents.import");
-  return { batches: listBatches(getDb(), 50), limit: LIMIT_TEXT, messages: messages(request, ["importPage", "import", "field"]) };
+  return { batches: listBatches(getDb(), 50), limit: LIMIT_TEXT, messages: messages(request, ["importPage", "import", "field", "importProgress"]) };
 }
 
 type Ran = { kind: "checked" | "committed"; token: string; name: string; result: ImportResult; encodingChoice: string };
@@ -47,6 +49,8 @@ type Retry = { token: string; columns?: ImportResult["columns"]; encodingChoice:
 async function runImport(upload: Upload, form: FormData, commit: boolean, actor: Actor) {
   const { token, name } = upload;
   const { encodingChoice, encoding, skipInvalid, update, mappingOverrides } = readImportForm(form);
+  // The page's progress bar follows the import under the id the form carried (docs/decisions/0020).
+  const progress = reporterFor(form.get("progressId"), actor.userId);
   try {
     // In a worker thread: parsing a large file would otherwise take the server's thread from every other user.
     const result = await importInWorker(upload.file, {
@@ -60,12 +64,14 @@ async function runImport(upload: Upload, form: FormData, commit: boolean, actor:
       previewRows: PREVIEW_ROWS,
       maxErrors: MAX_SHOWN_ERRORS,
       actor,
-    });
+    }, progress?.report);
     return { kind: commit ? "committed" : "checked", token, name, result, encodingChoice } satisfies Ran;
   } catch (e) {
     // A required column that was not recognised: the page offers the mapping so the user can point it out (200).
     if (e instanceof UnusableFile) return replyWithError<Retry>(e, { token, columns: e.partial?.columns, encodingChoice }, 200);
     throw e;
+  } finally {
+    progress?.finish();
   }
 }
 
@@ -152,10 +158,12 @@ export default function ImportPage() {
             ))}
           </select>
         </div>
+        <ProgressIdField />
         <button type="submit" className="primary" disabled={busy}>
           {t("importPage.check")}
         </button>
       </Form>
+      <ImportProgress />
 
       {problem ? (
         <p className="error-summary" role="alert">
@@ -313,6 +321,7 @@ function MappingForm(props: {
     <Form method="post" className="card">
       <input type="hidden" name="token" value={token} />
       <input type="hidden" name="encoding" value={encodingChoice} />
+      <ProgressIdField />
       <h2>{t("importPage.mapping")}</h2>
       <p className="hint">{t("importPage.mappingHint")}</p>
       {columns.length > MAX_MAPPED_COLUMNS ? (
