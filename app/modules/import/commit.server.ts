@@ -108,7 +108,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     };
 
     const { sha256 } = await source.read(onRecord);
-    meter?.enter("indexing");
+    meter?.enter("indexing", { rowsRead: result.rows });
     staging.finish();
     if (header === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"));
 

@@ -126,9 +126,13 @@ export class ProgressMeter {
     this.tick(false);
   }
 
-  /** A new stage begins (reported at once). Entering "indexing" fixes the number of rows; "storing" says how many will be stored. */
-  enter(stage: ImportStage, detail: { rowsToStore?: number } = {}): void {
+  /**
+   * A new stage begins (reported at once). Leaving "reading" fixes the number of rows (`rowsRead`: the last rows, parsed
+   * after the last bytes were counted); "storing" says how many will be stored.
+   */
+  enter(stage: ImportStage, detail: { rowsRead?: number; rowsToStore?: number } = {}): void {
     if (stage === this.stage && detail.rowsToStore === undefined) return;
+    if (detail.rowsRead !== undefined) this.rowsRead = Math.max(this.rowsRead, detail.rowsRead);
     if (this.stage === "reading" && stage !== "reading") {
       this.rowsTotal = this.rowsRead;
       this.bytesRead = this.bytesTotal;
