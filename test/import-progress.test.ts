@@ -3,6 +3,7 @@
  * real check and commit report stage by stage, the terminal line, the registry the page's stream reads (who may follow
  * which import), and that the chunked merge stores exactly what the one-statement merge did.
  */
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -197,30 +198,48 @@ describe("the stages an import reports", () => {
 });
 
 describe("the chunked merge", () => {
-  it("stores what one statement stored: same ids, codes and batch, on a file spanning several chunks", { timeout: 60_000 }, async () => {
-    const db = openDatabase(path.join(tmp, "chunks.db"));
-    try {
-      createIncident(db, incidentInput({ ref: "G-7" }), { today: TODAY }); // a duplicate in the file
-      const rows = MERGE_CHUNK_ROWS + 1_234;
-      const r = await importFile(db, writeFile("chunks.csv", rows), { today: TODAY, errorFilePath: null });
-      expect(r).toMatchObject({ committed: true, imported: rows - 1, duplicates: 1 });
-      const q = (sql: string) => db.$client.prepare(sql).raw().all();
-      // Ids in file order after the one incident before (G-i is record i + 2, the header being record 1).
-      const ids = q("select id, ref from incidents where batch_id is not null order by id") as [number, string][];
-      expect(ids.length).toBe(rows - 1);
-      for (const [id, ref] of ids) expect(id).toBe(1 + Number(ref.slice(2)) + 2);
-      expect(q("select count(*) from incident_codes c join incidents i on i.id = c.incident_id where i.batch_id is not null")).toEqual([[2 * (rows - 1)]]);
-      expect(q("select count(distinct batch_id) from incidents where batch_id is not null")).toEqual([[1]]);
-    } finally {
-      db.$client.close();
+  /** Everything an import stores but its clock and its batch's random id. */
+  function stored(db: Db) {
+    const q = (sql: string) => db.$client.prepare(sql).raw().all();
+    return {
+      incidents: q("select * from incidents order by id").map((r) => (r as unknown[]).filter((v) => typeof v !== "string" || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d|^[0-9a-f-]{36}$/.test(v))),
+      codes: q("select * from incident_codes order by incident_id, field, code"),
+      departments: q("select id, name, normalized_name, in_tokyo from departments order by id"),
+      clients: q("select id, name, normalized_name, counterparty_type from clients order by id"),
+      months: q("select * from analytics_months order by 1, 2"),
+    };
+  }
+
+  it("stores exactly what one statement stores: ids, values, codes, names, with a duplicate and chunks of every size", { timeout: 60_000 }, async () => {
+    const rows = MERGE_CHUNK_ROWS + 1_234;
+    const file = writeFile("chunks.csv", rows);
+    const runs = [];
+    for (const chunkRows of [Infinity, MERGE_CHUNK_ROWS, 7_001]) {
+      const db = openDatabase(path.join(tmp, `chunks-${chunkRows}.db`));
+      try {
+        createIncident(db, incidentInput({ ref: "G-7" }), { today: TODAY }); // a duplicate in the file
+        const r = await importFile(db, file, { today: TODAY, errorFilePath: null, mergeChunkRows: chunkRows });
+        expect(r).toMatchObject({ committed: true, imported: rows - 1, duplicates: 1 });
+        runs.push(stored(db));
+        // Ids in file order after the one incident before (G-i is record i + 2, the header being record 1).
+        const ids = db.$client.prepare("select id, ref from incidents where batch_id is not null order by id").raw().all() as [number, string][];
+        expect(ids.length).toBe(rows - 1);
+        for (const [id, ref] of ids) expect(id).toBe(1 + Number(ref.slice(2)) + 2);
+      } finally {
+        db.$client.close();
+      }
     }
+    expect(runs[0].incidents.length).toBe(rows);
+    expect(runs[0].codes.length).toBe(2 * (rows - 1) + 1);
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).toEqual(runs[0]);
   });
 });
 
 describe("the terminal", () => {
   it("draws stage, bar, percent, rows, pace and time left on one line", () => {
     const line = progressLine({ stage: "reading", rowsRead: 41_000, rowsStored: 0, bytesRead: 410_000, bytesTotal: 1_000_000, rowsPerSecond: 4_100, etaSeconds: 14, fraction: 0.41 * 0.55 }, 20);
-    expect(line).toBe("ファイルを読み込み、各行を検査しています [#####...............] 22% 41,000 / 約 100,000 行 · 4,100 行/秒 · 残り約 14 秒");
+    expect(line).toBe("ファイルを読み込み、各行を検査しています [#####...............]  22% 41,000 / 約 100,000 行 · 4,100 行/秒 · 残り約 14 秒");
   });
 
   it("is not drawn when stderr is not a terminal", () => {
@@ -245,6 +264,33 @@ describe("the terminal", () => {
     const { code } = await cli.exited;
     expect(code).toBe(0);
     expect(cli.output.stderr).not.toMatch(/\r|行\/秒|%/);
+  }, 60_000);
+});
+
+/** `script` (util-linux) runs the command on a pseudo-terminal: the real TTY path of `npm run import`. */
+const hasScript = fs.existsSync("/usr/bin/script");
+
+function onTerminal(dbPath: string, args: string[]): Promise<string> {
+  const command = ["node", "--import", "tsx", "scripts/import.ts", ...args].map((a) => `'${a}'`).join(" ");
+  return new Promise((resolve, reject) => {
+    execFile("script", ["-qec", command, "/dev/null"], { env: { ...process.env, DATABASE_PATH: dbPath }, cwd: path.resolve(".") }, (e, stdout) =>
+      e && e.code !== 1 ? reject(e) : resolve(stdout),
+    );
+  });
+}
+
+describe.skipIf(!hasScript)("npm run import on a terminal", () => {
+  it("draws the bar in place on stderr, ends its line, and draws nothing with --json", async () => {
+    const dbPath = path.join(tmp, "tty.db");
+    openDatabase(dbPath).$client.close();
+    const csv = writeFile("tty.csv", 20_000);
+    const shown = await onTerminal(dbPath, [csv, "--dry-run"]);
+    expect(shown).toMatch(/\rファイルを読み込み、各行を検査しています \[[#.]+\]/);
+    expect(shown).toMatch(/\r完了しました \[#+\] 100% 20,000 \/ 20,000 行\x1b\[K\r?\n/);
+    expect(shown).toContain("確認のみ(--dry-run): 問題はありません。");
+    const json = await onTerminal(dbPath, [csv, "--dry-run", "--json"]);
+    expect(json).not.toMatch(/各行を検査|行\/秒/);
+    expect(json).toContain('"rows": 20000');
   }, 60_000);
 });
 

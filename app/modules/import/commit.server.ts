@@ -156,7 +156,7 @@ async function store(
         importedBy: opts.importedBy ?? opts.actor?.name ?? null,
       })
       .run();
-    mergeStaged(db, staging, valid, { batchId, update: opts.update, today: opts.today, meter: opts.meter ?? undefined });
+    mergeStaged(db, staging, valid, { batchId, update: opts.update, today: opts.today, meter: opts.meter ?? undefined, chunkRows: opts.mergeChunkRows });
     if (valid.imported + valid.updated === 0) {
       // Another writer stored every one of these rows meanwhile: nothing is added, and no batch is kept.
       sqlite.exec("ROLLBACK");

@@ -13,8 +13,8 @@ export function progressLine(p: ImportProgress, width = BAR_WIDTH): string {
   const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) => translate("ja", key, params);
   const { stage, text } = describeProgress(p, t);
   const filled = Math.round(Math.min(1, Math.max(0, p.fraction)) * width);
-  const pct = `${Math.floor(p.fraction * 100)}%`.padStart(4);
-  return `${stage} [${"#".repeat(filled)}${".".repeat(width - filled)}]${pct} ${text}`;
+  const pct = String(Math.floor(p.fraction * 100)).padStart(3);
+  return `${stage} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${pct}% ${text}`;
 }
 
 /**

@@ -254,7 +254,8 @@ export function describeProgress(p: ImportProgress, t: Translate): { stage: stri
   if ((p.stage === "reading" || p.stage === "storing") && p.rowsPerSecond > 0) {
     parts.push(t("importProgress.rate", { rate: count(p.rowsPerSecond) }));
   }
-  if (p.etaSeconds !== undefined && p.stage !== "done") parts.push(t("importProgress.eta", { time: durationText(p.etaSeconds, t) }));
+  // Under a second left says nothing worth reading ("about 0 s").
+  if (p.etaSeconds !== undefined && p.etaSeconds >= 1 && p.stage !== "done") parts.push(t("importProgress.eta", { time: durationText(p.etaSeconds, t) }));
   return { stage: t(`importProgress.stage.${p.stage}`), parts, text: parts.join(t("importProgress.separator")) };
 }
 

@@ -30,6 +30,8 @@ export interface ImportOptions {
   today?: string;
   /** How far the run is, at every stage (progress.ts): at most every 50 ms within a stage, and at each change of stage. */
   onProgress?: OnImportProgress;
+  /** How many staging rows the merge copies per statement (merge.server.ts); for tests and benchmarks. */
+  mergeChunkRows?: number;
 }
 
 export interface ImportError {
