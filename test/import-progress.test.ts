@@ -230,7 +230,7 @@ describe("the chunked merge", () => {
       }
     }
     expect(runs[0].incidents.length).toBe(rows);
-    expect(runs[0].codes.length).toBe(2 * (rows - 1) + 1);
+    expect(runs[0].codes.length).toBe(2 * (rows - 1) + 3); // the incident before has a behaviour and two responses
     expect(runs[1]).toEqual(runs[0]);
     expect(runs[2]).toEqual(runs[0]);
   });
