@@ -121,12 +121,12 @@ describe("the arithmetic", () => {
   it("says it in words: rows (estimated while reading), pace and time left", () => {
     const base = { rowsStored: 0, bytesTotal: 1_000_000, rowsPerSecond: 4_100, fraction: 0.1 };
     expect(describeProgress({ ...base, stage: "reading", rowsRead: 12_000, bytesRead: 120_000, etaSeconds: 22 }, ja).text).toBe(
-      "12,000 / 約 100,000 行 · 4,100 行/秒 · 残り約 22 秒",
+      "12,000 / 約100,000行 · 4,100行/秒 · 残り約22秒",
     );
     expect(describeProgress({ ...base, stage: "storing", rowsRead: 100_000, rowsTotal: 100_000, rowsStored: 40_000, rowsToStore: 90_000, bytesRead: 1_000_000, etaSeconds: 75 }, ja)).toEqual({
       stage: "保存しています",
-      parts: ["保存 40,000 / 90,000 件", "4,100 行/秒", "残り約 1 分 15 秒"],
-      text: "保存 40,000 / 90,000 件 · 4,100 行/秒 · 残り約 1 分 15 秒",
+      parts: ["保存 40,000 / 90,000件", "4,100行/秒", "残り約1分15秒"],
+      text: "保存 40,000 / 90,000件 · 4,100行/秒 · 残り約1分15秒",
     });
   });
 
@@ -239,7 +239,17 @@ describe("the chunked merge", () => {
 describe("the terminal", () => {
   it("draws stage, bar, percent, rows, pace and time left on one line", () => {
     const line = progressLine({ stage: "reading", rowsRead: 41_000, rowsStored: 0, bytesRead: 410_000, bytesTotal: 1_000_000, rowsPerSecond: 4_100, etaSeconds: 14, fraction: 0.41 * 0.55 }, 20);
-    expect(line).toBe("ファイルを読み込み、各行を検査しています [#####...............]  22% 41,000 / 約 100,000 行 · 4,100 行/秒 · 残り約 14 秒");
+    expect(line).toBe("読込・検査 [#####...............]  22% 41,000 / 約100,000行 · 4,100行/秒 · 残り約14秒");
+  });
+
+  it("is cut to the terminal's width, counting Japanese characters as two columns", () => {
+    const p: ImportProgress = { stage: "reading", rowsRead: 41_000, rowsStored: 0, bytesRead: 410_000, bytesTotal: 1_000_000, rowsPerSecond: 4_100, etaSeconds: 14, fraction: 0.2 };
+    // The default bar leaves the whole line to an 80-column terminal.
+    expect(progressLine(p, undefined, 79)).toBe("読込・検査 [##..........]  20% 41,000 / 約100,000行 · 4,100行/秒 · 残り約14秒");
+    const line = progressLine(p, 16, 60);
+    expect(line).toBe("読込・検査 [###.............]  20% 41,000 / 約100,000行 · 4…");
+    const width = [...line].reduce((w, ch) => w + (/[\u3000-\u9fff]/.test(ch) ? 2 : 1), 0);
+    expect(width).toBeLessThanOrEqual(79);
   });
 
   it("is not drawn when stderr is not a terminal", () => {
@@ -285,8 +295,8 @@ describe.skipIf(!hasScript)("npm run import on a terminal", () => {
     openDatabase(dbPath).$client.close();
     const csv = writeFile("tty.csv", 20_000);
     const shown = await onTerminal(dbPath, [csv, "--dry-run"]);
-    expect(shown).toMatch(/\rファイルを読み込み、各行を検査しています \[[#.]+\]/);
-    expect(shown).toMatch(/\r完了しました \[#+\] 100% 20,000 \/ 20,000 行\x1b\[K\r?\n/);
+    expect(shown).toMatch(/\r読込・検査 \[[#.]+\]/);
+    expect(shown).toMatch(/\r完了 \[#+\] 100% 20,000 \/ 20,000行\x1b\[K\r?\n/);
     expect(shown).toContain("確認のみ(--dry-run): 問題はありません。");
     const json = await onTerminal(dbPath, [csv, "--dry-run", "--json"]);
     expect(json).not.toMatch(/各行を検査|行\/秒/);

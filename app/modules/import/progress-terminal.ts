@@ -6,15 +6,38 @@
 import { translate } from "~/i18n";
 import { describeProgress, type ImportProgress, type OnImportProgress, throttleProgress } from "./progress";
 
-const BAR_WIDTH = 24;
+const BAR_WIDTH = 12;
 
-/** `読み込み … [#####.......]  41% 41,000 / 約 100,000 行 · 4,100 行/秒 · 残り約 14 秒` (Japanese, as the rest of the command). */
-export function progressLine(p: ImportProgress, width = BAR_WIDTH): string {
+/** Characters a terminal draws two columns wide: CJK, kana, Hangul, full-width forms. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+
+/**
+ * `text` cut to `columns` terminal columns. A line wider than the terminal wraps, and `\r` then goes back only to the
+ * start of its last part: every redraw would leave a line behind.
+ */
+export function fitColumns(text: string, columns: number): string {
+  let used = 0;
+  let out = "";
+  for (const ch of text) {
+    const w = WIDE.test(ch) ? 2 : 1;
+    if (used + w > columns) return `${out.slice(0, Math.max(0, out.length - 1))}…`;
+    used += w;
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * `読込・検査 [###.........]  22% 41,000 / 約100,000行 · 4,100行/秒 · 残り約14秒` (Japanese, as the rest of the
+ * command; the stage's short name, so that an 80-column terminal shows the whole line).
+ */
+export function progressLine(p: ImportProgress, width = BAR_WIDTH, columns = Infinity): string {
   const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) => translate("ja", key, params);
-  const { stage, text } = describeProgress(p, t);
+  const { text } = describeProgress(p, t);
+  const stage = t(`importProgress.short.${p.stage}`);
   const filled = Math.round(Math.min(1, Math.max(0, p.fraction)) * width);
   const pct = String(Math.floor(p.fraction * 100)).padStart(3);
-  return `${stage} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${pct}% ${text}`;
+  return fitColumns(`${stage} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${pct}% ${text}`, columns);
 }
 
 /**
@@ -26,7 +49,8 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): {
   let open = false;
   const onProgress = throttleProgress((p) => {
     // \r back to the start of the line, \x1b[K clears what a longer line left behind.
-    stream.write(`\r${progressLine(p)}\x1b[K`);
+    // One column spare: a line that fills the last column makes some terminals wrap.
+    stream.write(`\r${progressLine(p, BAR_WIDTH, (stream.columns || 80) - 1)}\x1b[K`);
     open = p.stage !== "done";
     if (!open) stream.write("\n");
   }, 100);
