@@ -7,14 +7,21 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../db/client.server";
 import { DatabaseBusyError } from "../db/busy.server";
 import { importFile, UnusableFile, type ImportOptions } from "../app/modules/import/commit.server";
-import type { WorkerAnswer } from "../app/modules/import/worker.server";
+import { throttleProgress } from "../app/modules/import/progress";
+import { WORKER_PROGRESS_PER_SECOND, type WorkerAnswer } from "../app/modules/import/worker.server";
+import type { ProgressMessage } from "../app/modules/worker-thread.server";
 
-const { file, options } = workerData as { file: string; options: ImportOptions };
+const { file, options, progress } = workerData as { file: string; options: ImportOptions; progress?: boolean };
+
+/** Progress reports go to the server as `{ type: "progress" }` messages before the answer (docs/decisions/0020). */
+const onProgress = progress
+  ? throttleProgress((p) => parentPort!.postMessage({ type: "progress", progress: p } satisfies ProgressMessage), 1000 / WORKER_PROGRESS_PER_SECOND)
+  : undefined;
 
 async function run(): Promise<WorkerAnswer> {
   const db = openDatabase();
   try {
-    return { ok: true, result: await importFile(db, file, options) };
+    return { ok: true, result: await importFile(db, file, { ...options, onProgress }) };
   } catch (e) {
     if (e instanceof UnusableFile) return { ok: false, error: { kind: "unusable", reason: e.reason, detail: e.detail, partial: e.partial } };
     if (e instanceof DatabaseBusyError) return { ok: false, error: { kind: "busy", waitedMs: e.waitedMs } };

@@ -15,6 +15,7 @@ import type { Actor } from "../app/modules/auth/audit.server";
 import { listBatches, undoBatch } from "../app/modules/import/batches.server";
 import { importFile, type ImportResult, UnusableFile } from "../app/modules/import/commit.server";
 import { ENCODINGS, type Encoding } from "../app/modules/import/decode";
+import { terminalProgress } from "../app/modules/import/progress-terminal";
 import { parseCommandLine, usageError } from "./command-line";
 import type { PresetChoice } from "../app/modules/import/pipeline";
 import { PRESET_IDS } from "../app/modules/import/presets";
@@ -84,20 +85,6 @@ if (!(["auto", ...ENCODINGS] as string[]).includes(opts.encoding)) usage(`unknow
 if (!["auto", "none", ...PRESET_IDS].includes(opts.preset)) usage(`unknown --preset "${opts.preset}"`);
 const file = positionals[0];
 
-function progressBar(): ((done: number, total: number) => void) | undefined {
-  if (json || !process.stderr.isTTY) return undefined;
-  let last = -1;
-  return (done, total) => {
-    const pct = total ? Math.floor((done / total) * 100) : 100;
-    if (pct === last) return;
-    last = pct;
-    const width = 30;
-    const filled = Math.round((pct / 100) * width);
-    process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(pct).padStart(3)}%`);
-    if (pct === 100) process.stderr.write("\n");
-  };
-}
-
 function report(r: ImportResult): void {
   const delimiter = translate("ja", r.delimiter === "\t" ? "cli.import.tab" : "cli.import.comma");
   const list = (columns: string[]) => columns.join(translate("ja", "common.listSeparator"));
@@ -132,6 +119,8 @@ function report(r: ImportResult): void {
 }
 
 const db = openDatabase();
+// Stage, bar, rows, rows/s and time left on stderr, only on a terminal and never with --json.
+const progress = json ? undefined : terminalProgress();
 try {
   const result = await importFile(db, file, {
     dryRun: opts["dry-run"],
@@ -142,7 +131,7 @@ try {
     savedMapping: opts.mapping,
     sheet: opts.sheet,
     actor,
-    onProgress: progressBar(),
+    onProgress: progress?.onProgress,
     // The spec's error file belongs to --skip-invalid: then it holds the rows left out, to fix and import again.
     errorFilePath: opts["skip-invalid"] ? undefined : null,
     // Every error is reported (the JSON stays bounded on a file where every row fails; errorsTruncated says so).
@@ -154,6 +143,7 @@ try {
   // Invalid rows fail the run unless --skip-invalid stored the valid ones; a dry run reports them with 1 as well.
   process.exit(result.invalid > 0 && (result.dryRun || !opts["skip-invalid"]) ? 1 : 0);
 } catch (e) {
+  progress?.finish();
   const unusable = e instanceof UnusableFile ? { message: e.message, partial: e.partial } : null;
   if (!unusable) throw e;
   if (json) print({ file, encoding: null, ...unusable.partial, error: unusable.message, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun: opts["dry-run"], batchId: null, errors: [], valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 } });

@@ -145,7 +145,7 @@ describe("a ledger saved by LibreOffice Calc (ledger.xlsx)", () => {
 
   it("reports progress by bytes read, ending at the file's size", async () => {
     const seen: [number, number][] = [];
-    await run(memoryDb(), "ledger.xlsx", { dryRun: true, onProgress: (done, total) => seen.push([done, total]) });
+    await run(memoryDb(), "ledger.xlsx", { dryRun: true, onProgress: (p) => seen.push([p.bytesRead, p.bytesTotal]) });
     const size = fs.statSync(fixture("ledger.xlsx")).size;
     expect(seen.at(-1)).toEqual([size, size]);
   });

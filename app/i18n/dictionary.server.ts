@@ -17,6 +17,7 @@ import { error } from "./namespaces/error";
 import { field } from "./namespaces/field";
 import { importProblems } from "./namespaces/import";
 import { importPage } from "./namespaces/importPage";
+import { importProgress } from "./namespaces/importProgress";
 import { incident } from "./namespaces/incident";
 import { incidentForm } from "./namespaces/incidentForm";
 import { incidentReport } from "./namespaces/incidentReport";
@@ -30,7 +31,7 @@ import { settings } from "./namespaces/settings";
 import { users } from "./namespaces/users";
 
 const NAMESPACES = {
-  nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, auth, dashboard, chart, users,
+  nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, importProgress, auth, dashboard, chart, users,
   audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download,
 };
 

@@ -22,6 +22,8 @@ import { PRESET_IDS, type PresetId } from "~/modules/import/presets";
 import type { IncidentField } from "~/modules/incidents/schema";
 import { type ImportResult, UnusableFile } from "~/modules/import/commit.server";
 import { importInWorker } from "~/modules/import/worker.server";
+import { type ProgressReporter, reporterFor } from "~/modules/import/progress-registry.server";
+import { ImportProgress, ProgressIdField } from "~/components/import/ImportProgress";
 import { ENCODINGS } from "~/modules/import/decode";
 import { type ImportFormChoices, MAPPING_NAME_MAX, readImportForm } from "~/modules/import/form";
 import { keepUpload, MAX_UPLOAD_BYTES, type Upload, uploadFor } from "~/modules/import/uploads.server";
@@ -45,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     batches: listBatches(db, 50),
     mappings: listMappings(db).map((m) => m.name),
     limit: LIMIT_TEXT,
-    messages: messages(request, ["importPage", "import", "field"]),
+    messages: messages(request, ["importPage", "import", "field", "importProgress"]),
   };
 }
 
@@ -66,7 +68,7 @@ type Retry = {
 type Outcome = { ok: true; result: ImportResult } | { ok: false; refused: UnusableFile };
 
 /** Runs the importer on an uploaded file, in a worker thread on a connection of its own: the batch's transaction spans the whole file. */
-async function execute(upload: Upload, choices: ImportFormChoices, commit: boolean, actor: Actor): Promise<Outcome> {
+async function execute(upload: Upload, choices: ImportFormChoices, commit: boolean, actor: Actor, progress?: ProgressReporter): Promise<Outcome> {
   const { encoding, skipInvalid, update, mappingOverrides, preset, savedMapping, sheet } = choices;
   try {
     // In a worker thread: parsing a large file would otherwise take the server's thread from every other user.
@@ -84,11 +86,13 @@ async function execute(upload: Upload, choices: ImportFormChoices, commit: boole
       previewRows: PREVIEW_ROWS,
       maxErrors: MAX_SHOWN_ERRORS,
       actor,
-    });
+    }, progress?.report);
     return { ok: true, result };
   } catch (e) {
     if (e instanceof UnusableFile) return { ok: false, refused: e };
     throw e;
+  } finally {
+    progress?.finish();
   }
 }
 
@@ -102,8 +106,8 @@ function answer(outcome: Outcome, upload: Upload, choices: ImportFormChoices, co
   return replyWithError<Retry>(e, { token: upload.token, columns, preset, sheet, sheets, flash, ...shown }, 200);
 }
 
-async function runImport(upload: Upload, choices: ImportFormChoices, commit: boolean, actor: Actor, flash?: Message) {
-  return answer(await execute(upload, choices, commit, actor), upload, choices, commit, flash);
+async function runImport(upload: Upload, choices: ImportFormChoices, commit: boolean, actor: Actor, progress?: ProgressReporter, flash?: Message) {
+  return answer(await execute(upload, choices, commit, actor, progress), upload, choices, commit, flash);
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -124,7 +128,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!(file instanceof File) || (file.size === 0 && file.name === "")) {
       return formError(400, { key: "importPage.noFile" });
     }
-    return runImport(await keepUpload(file), readImportForm(form), false, actor);
+    // The page's progress bar follows the import under the id the form carried (docs/decisions/0020).
+    return runImport(await keepUpload(file), readImportForm(form), false, actor, reporterFor(form.get("progressId"), actor.userId));
   }
 
   const form = await readForm(request);
@@ -140,24 +145,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!upload) return formError(410, { key: "importPage.expired" });
   const choices = readImportForm(form);
   const db = getDb();
+  const progress = reporterFor(form.get("progressId"), actor.userId);
   switch (intent) {
     case "commit":
-      return runImport(upload, choices, true, actor);
+      return runImport(upload, choices, true, actor, progress);
     case "commitValid":
       // The way forward after invalid rows stopped a run: the valid rows, the others to the error file.
-      return runImport(upload, { ...choices, skipInvalid: true }, true, actor);
+      return runImport(upload, { ...choices, skipInvalid: true }, true, actor, progress);
     case "applyMapping":
       // The saved mapping replaces the columns shown, whatever they were set to.
       if (!choices.savedMapping) return formError(400, { key: "importPage.savedMappingChoose" });
-      return runImport(upload, { ...choices, mappingOverrides: undefined, preset: "auto" }, false, actor);
+      return runImport(upload, { ...choices, mappingOverrides: undefined, preset: "auto" }, false, actor, progress);
     case "deleteMapping": {
       const saved = choices.savedMapping ? mappingByName(db, choices.savedMapping) : null;
       if (saved) deleteMapping(db, saved.id, actor);
-      return runImport(upload, { ...choices, savedMapping: "none" }, false, actor, { key: "importPage.mappingDeleted" });
+      return runImport(upload, { ...choices, savedMapping: "none" }, false, actor, progress, { key: "importPage.mappingDeleted" });
     }
     case "saveMapping": {
       // Read the file with the mapping as it stands, then keep that mapping (every column, also those not shown).
-      const outcome = await execute(upload, { ...choices, savedMapping: "none" }, false, actor);
+      const outcome = await execute(upload, { ...choices, savedMapping: "none" }, false, actor, progress);
       const read = outcome.ok ? { columns: outcome.result.columns, preset: outcome.result.preset } : outcome.refused.partial;
       try {
         const columns = read?.columns ?? [];
@@ -173,7 +179,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
     }
     default:
-      return runImport(upload, { ...choices, savedMapping: choices.mappingOverrides ? "none" : choices.savedMapping }, false, actor);
+      return runImport(upload, { ...choices, savedMapping: choices.mappingOverrides ? "none" : choices.savedMapping }, false, actor, progress);
   }
 }
 
@@ -226,10 +232,12 @@ export default function ImportPage() {
             ))}
           </select>
         </div>
+        <ProgressIdField />
         <button type="submit" className="primary" disabled={busy}>
           {t("importPage.check")}
         </button>
       </Form>
+      <ImportProgress />
 
       {flash ? (
         <p className="flash" role="status">
@@ -473,6 +481,7 @@ function MappingForm(props: {
     <Form method="post" className="card mapping-form" id="mapping-form">
       <input type="hidden" name="token" value={token} />
       <input type="hidden" name="encoding" value={encodingChoice} />
+      <ProgressIdField />
       <h2 id="mapping">{t("importPage.mapping")}</h2>
       <div className="mapping-choices">
         {sheets && sheets.length > 1 ? (

@@ -31,6 +31,7 @@ import { type OnRecord, openSource } from "./source.server";
 import { Staging } from "./staging.server";
 import { mergeStaged } from "./merge.server";
 import { mappingByName, mappingForHeaders, type SavedMapping } from "./mappings.server";
+import { ProgressMeter } from "./progress";
 
 export { UnusableFile };
 export type { ImportError, ImportOptions, ImportResult, RowOutcomes } from "./result";
@@ -38,12 +39,15 @@ export type { ImportError, ImportOptions, ImportResult, RowOutcomes } from "./re
 const DEFAULT_MAX_ERRORS = 1_000;
 
 export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  const dryRun = opts.dryRun ?? false;
+  const meter = opts.onProgress ? new ProgressMeter(opts.onProgress, { willStore: !dryRun }) : null;
+  // The rows counted so far go with the bytes read (docs/decisions/0020).
+  const onBytes = meter ? (bytesRead: number, totalBytes: number) => meter.reading(result.rows, bytesRead, totalBytes) : undefined;
   // By content: a workbook (.xlsx) or delimited text, whatever the file is called (an upload is kept as .csv).
-  const source = openSource(file, { encoding: opts.encoding, sheet: opts.sheet, onProgress: opts.onProgress });
+  const source = openSource(file, { encoding: opts.encoding, sheet: opts.sheet, onProgress: onBytes });
   const { encoding, delimiter } = source;
   const today = opts.today ?? todayInTokyo();
   const maxErrors = opts.maxErrors ?? DEFAULT_MAX_ERRORS;
-  const dryRun = opts.dryRun ?? false;
   const update = opts.update ?? false;
   const fileName = opts.fileName ?? path.basename(file);
   const started = performance.now();
@@ -113,6 +117,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     };
 
     const { sha256, sheet, sheets } = await source.read(onRecord);
+    meter?.enter("indexing", { rowsRead: result.rows });
     staging.finish();
     if (sheet !== undefined) Object.assign(result, { sheet, sheets });
     if (header === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"), sheet === undefined ? undefined : { sheet, sheets });
@@ -128,8 +133,9 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     // that adds or changes nothing (a file imported again) is not kept either, but its rows were really skipped as
     // duplicates, so it says so.
     const ran = !dryRun && !result.blocked;
-    if (ran && valid.imported + valid.updated > 0) await store(db, staging, result, { ...opts, fileName, today, update });
+    if (ran && valid.imported + valid.updated > 0) await store(db, staging, result, { ...opts, fileName, today, update, meter });
     if (ran) Object.assign(result, { imported: valid.imported, updated: valid.updated, duplicates: valid.duplicates });
+    meter?.done();
     return result;
   } finally {
     (errorFile as ErrorFile | null)?.close();
@@ -142,9 +148,11 @@ async function store(
   db: Db,
   staging: Staging,
   result: ImportResult,
-  opts: ImportOptions & { fileName: string; today: string; update: boolean },
+  opts: ImportOptions & { fileName: string; today: string; update: boolean; meter: ProgressMeter | null },
 ): Promise<void> {
   const sqlite = db.$client;
+  // The wait for the write lock (another import's merge) is part of storing, at 0 rows.
+  opts.meter?.enter("storing", { rowsToStore: result.valid.imported + result.valid.updated });
   // Waits for another writer (another import, another process) between event-loop turns, so that a server running
   // this import keeps answering while it waits (docs/decisions/0009).
   await beginImmediate(sqlite);
@@ -158,7 +166,7 @@ async function store(
         importedBy: opts.importedBy ?? opts.actor?.name ?? null,
       })
       .run();
-    mergeStaged(db, staging, valid, { batchId, update: opts.update, today: opts.today });
+    mergeStaged(db, staging, valid, { batchId, update: opts.update, today: opts.today, meter: opts.meter ?? undefined, chunkRows: opts.mergeChunkRows });
     if (valid.imported + valid.updated === 0) {
       // Another writer stored every one of these rows meanwhile: nothing is added, and no batch is kept.
       sqlite.exec("ROLLBACK");

@@ -13,14 +13,24 @@ import { IncidentWriter, diffFields } from "../incidents/mutations.server";
 import { getIncident, toInput } from "../incidents/queries.server";
 import { Action, incidentsMark, STAGED_VALUE_COLUMNS, type Staging } from "./staging.server";
 import type { RowOutcomes } from "./result";
+import type { ProgressMeter } from "./progress";
 
 const MERGE_CACHE_KIB = 48 * 1024;
+/**
+ * The new incidents are copied this many staging rows (file records) at a time, each range with its codes, so that the
+ * merge can say how far it is (docs/decisions/0020). Same rows, same ids, same transaction: only the progress differs.
+ */
+export const MERGE_CHUNK_ROWS = 20_000;
 
 export interface MergeOptions {
   /** The import batch the new incidents belong to (null for the demo data). */
   batchId: string | null;
   update: boolean;
   today: string;
+  /** Told when the de-duplication is checked again and after each chunk of rows stored. */
+  meter?: ProgressMeter;
+  /** Staging rows per chunk (MERGE_CHUNK_ROWS); Infinity copies them in one statement each, as before 0020 (tests, benchmarks). */
+  chunkRows?: number;
 }
 
 /**
@@ -44,7 +54,12 @@ export function mergeStaged(db: Db, staging: Staging, counts: RowOutcomes, opts:
 
 function merge(db: Db, staging: Staging, counts: RowOutcomes, opts: MergeOptions): void {
   const sqlite = db.$client;
-  if (incidentsMark(db) !== staging.mark) recheck(db, counts, opts.update);
+  const meter = opts.meter;
+  if (incidentsMark(db) !== staging.mark) {
+    meter?.enter("checking");
+    recheck(db, counts, opts.update);
+    meter?.enter("storing", { rowsToStore: counts.imported + counts.updated });
+  }
 
   // Departments and clients met for the first time, with the first spelling and attributes the file gave them.
   sqlite.exec(`
@@ -63,26 +78,32 @@ function merge(db: Db, staging: Staging, counts: RowOutcomes, opts: MergeOptions
     )
     .pluck()
     .get() as number;
-  sqlite
-    .prepare(
-      `insert into main.incidents (id, ${STAGED_VALUE_COLUMNS.join(", ")}, department_id, client_id, batch_id)
-         select :base + r.seq, ${STAGED_VALUE_COLUMNS.map((c) => `r.${c}`).join(", ")}, d.id, c.id, :batch
-           from staging.rows r
-           left join main.departments d on d.normalized_name = r.department_key
-           left join main.clients c on c.normalized_name = r.client_key
-          where r.action = ${Action.Insert}
-          order by r.seq`,
-    )
-    .run({ base, batch: opts.batchId });
-  sqlite
-    .prepare(
-      `insert into main.incident_codes (incident_id, field, code, occurred_on)
-         select :base + r.seq, substr(j.value, 1, instr(j.value, ':') - 1), substr(j.value, instr(j.value, ':') + 1), r.occurred_on
-           from staging.rows r, json_each(r.codes) j
-          where r.action = ${Action.Insert} and r.codes <> '[]'
-          order by r.seq`,
-    )
-    .run({ base });
+  const incidents = sqlite.prepare(
+    `insert into main.incidents (id, ${STAGED_VALUE_COLUMNS.join(", ")}, department_id, client_id, batch_id)
+       select :base + r.seq, ${STAGED_VALUE_COLUMNS.map((c) => `r.${c}`).join(", ")}, d.id, c.id, :batch
+         from staging.rows r
+         left join main.departments d on d.normalized_name = r.department_key
+         left join main.clients c on c.normalized_name = r.client_key
+        where r.seq > :from and r.seq <= :to and r.action = ${Action.Insert}
+        order by r.seq`,
+  );
+  const codes = sqlite.prepare(
+    `insert into main.incident_codes (incident_id, field, code, occurred_on)
+       select :base + r.seq, substr(j.value, 1, instr(j.value, ':') - 1), substr(j.value, instr(j.value, ':') + 1), r.occurred_on
+         from staging.rows r, json_each(r.codes) j
+        where r.seq > :from and r.seq <= :to and r.action = ${Action.Insert} and r.codes <> '[]'
+        order by r.seq`,
+  );
+  // By ranges of the staging rows' key (their record numbers): each range is a walk of the primary key.
+  const [firstSeq, lastSeq] = sqlite.prepare("select coalesce(min(seq), 0), coalesce(max(seq), 0) from staging.rows").raw().get() as [number, number];
+  let stored = 0;
+  const chunk = opts.chunkRows ?? MERGE_CHUNK_ROWS;
+  for (let from = firstSeq - 1; from < lastSeq; from += chunk) {
+    const range = { base, from, to: Math.min(from + chunk, lastSeq) };
+    stored += incidents.run({ ...range, batch: opts.batchId }).changes;
+    codes.run(range);
+    meter?.storing(stored);
+  }
 
   // Replacements (`--update`): few, and each keeps the version it replaces so the batch can be undone.
   const updates = sqlite.prepare(`select seq, target from staging.rows where action = ${Action.Update} order by seq`).raw().all() as [number, number][];
@@ -96,8 +117,10 @@ function merge(db: Db, staging: Staging, counts: RowOutcomes, opts: MergeOptions
       if (diffFields(before, input).length === 0) continue;
       writer.update(target, input, before);
       if (opts.batchId) db.insert(importBatchChanges).values({ batchId: opts.batchId, incidentId: target, before: JSON.stringify(before) }).onConflictDoNothing().run();
+      meter?.storing(++stored);
     }
   }
+  meter?.storing(counts.imported + counts.updated);
 }
 
 /**

@@ -7,6 +7,7 @@ import { AppError } from "../errors";
 import type { IncidentField, IncidentInput } from "../incidents/schema";
 import type { Actor } from "../auth/audit.server";
 import type { Encoding } from "./decode";
+import type { OnImportProgress } from "./progress";
 
 /** The text encoding read, or "xlsx" for an Excel workbook. */
 export type SourceEncoding = Encoding | "xlsx";
@@ -39,7 +40,10 @@ export interface ImportOptions {
   /** At most this many errors are returned (all are counted, and all go to the error file). */
   maxErrors?: number;
   today?: string;
-  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** How far the run is, at every stage (progress.ts): at most every 50 ms within a stage, and at each change of stage. */
+  onProgress?: OnImportProgress;
+  /** How many staging rows the merge copies per statement (merge.server.ts); for tests and benchmarks. */
+  mergeChunkRows?: number;
 }
 
 export interface ImportError {

@@ -11,6 +11,10 @@ import { DatabaseBusyError } from "../../../db/busy.server";
 import { runScriptWorker } from "../worker-thread.server";
 import { IMPORT_WORKER_LIMITS } from "./memory";
 import { type ImportOptions, type ImportResult, UnusableFile } from "./commit.server";
+import type { ImportProgress, OnImportProgress } from "./progress";
+
+/** The worker posts at most this many progress reports a second (and every change of stage). */
+export const WORKER_PROGRESS_PER_SECOND = 5;
 
 /** What the worker posts back: the result, or its error as plain data. */
 export type WorkerAnswer =
@@ -23,11 +27,17 @@ export type WorkerAnswer =
         | { kind: "other"; message: string };
     };
 
-/** Options a worker can take: everything but the progress callback (a function does not cross threads). */
+/** Options a worker can take: everything but the progress callback (a function does not cross threads: reports come as messages). */
 export type WorkerImportOptions = Omit<ImportOptions, "onProgress">;
 
-export async function importInWorker(file: string, options: WorkerImportOptions): Promise<ImportResult> {
-  const answer = await runScriptWorker<WorkerAnswer>("import-worker.ts", { file, options }, IMPORT_WORKER_LIMITS);
+/** `onProgress`: the worker's progress reports (progress.ts), before the result; none are asked of it without one. */
+export async function importInWorker(file: string, options: WorkerImportOptions, onProgress?: OnImportProgress): Promise<ImportResult> {
+  const answer = await runScriptWorker<WorkerAnswer, ImportProgress>(
+    "import-worker.ts",
+    { file, options, progress: onProgress !== undefined },
+    IMPORT_WORKER_LIMITS,
+    onProgress,
+  );
   if (answer.ok) return answer.result;
   const e = answer.error;
   if (e.kind === "unusable") throw new UnusableFile(e.reason, e.detail, e.partial);
