@@ -133,6 +133,17 @@ describe("every refusal offers a way forward", () => {
     await page.getByLabel("ファイル(CSV・Excel)").waitFor();
   });
 
+  it("undoes its batches, leaving the demo data to the other tests", async () => {
+    for (const file of ["old-ledger.csv", "some-errors.csv"]) {
+      await page.goto(`${baseURL}/import`);
+      const batch = page.locator("table.history tbody tr", { hasText: file }).filter({ has: page.getByRole("button", { name: "取り消す" }) });
+      await batch.getByRole("button", { name: "取り消す" }).click();
+      await page.getByText(/バッチを取り消しました/).waitFor();
+    }
+    await page.goto(`${baseURL}/incidents?period=2019-04`);
+    expect(await page.locator("table.incidents tbody tr").count()).toBe(0);
+  });
+
   it("was sent every message it showed", () => {
     expect(problems.filter((p) => p.startsWith("i18n:"))).toEqual([]);
   });

@@ -64,6 +64,7 @@ const ja = {
   "audit.action.backup.failed": "バックアップ失敗",
   "audit.action.backup.restored": "バックアップから復元",
   "audit.target.backup": "バックアップ",
+  "audit.target.import_mapping": "取り込みの列の対応付け",
 } as const;
 
 const en: Texts<typeof ja> = {
@@ -129,6 +130,7 @@ const en: Texts<typeof ja> = {
   "audit.action.backup.failed": "Backup failed",
   "audit.action.backup.restored": "Restored from a backup",
   "audit.target.backup": "Backup",
+  "audit.target.import_mapping": "Import column mapping",
 };
 
 export const audit = { ja, en };
