@@ -6,9 +6,8 @@
  * CSV: bytes → SHA-256 and progress → decoder (the detected or chosen encoding; a record past the ceiling stops it,
  * record-guard.ts) → papaparse, streaming, with the delimiter taken from the header line.
  */
-import { createHash } from "node:crypto";
 import fs from "node:fs";
-import { Transform } from "node:stream";
+import { fileTap } from "./file-tap.server";
 import Papa from "papaparse";
 import type { Message } from "~/i18n";
 import { type Detection, detectDelimiter, detectEncoding, type Encoding } from "./decode";
@@ -79,16 +78,7 @@ export function csvSource(
   const delimiter = detectDelimiter(new TextDecoder(encoding).decode(sample, { stream: true }));
 
   const read = (onRecord: OnRecord) => {
-    const hash = createHash("sha256");
-    let bytesRead = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        bytesRead += chunk.length;
-        opts.onProgress?.(bytesRead, totalBytes);
-        done(null, chunk);
-      },
-    });
+    const { tap, sha256 } = fileTap(totalBytes, opts.onProgress);
     const decoder = decodingStream(encoding);
     const source = fs.createReadStream(file);
     // Once something fails, papaparse may still hand over the rest of the chunk it is in: those records are ignored.
@@ -116,7 +106,7 @@ export function csvSource(
           }
         },
         complete: () => {
-          if (!stopped) resolve({ sha256: hash.digest("hex") });
+          if (!stopped) resolve({ sha256: sha256() });
         },
         error: (e: Error) => fail(e),
       });

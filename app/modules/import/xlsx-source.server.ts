@@ -15,12 +15,12 @@
  * span two rows, or group the columns of the row below (「対応」 over 「対応時間(分)」「接触回数」), is read as a two-row
  * header: each column takes the lower row's text, or the upper one's where the lower is empty (`combineHeader`).
  */
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import { type Readable, Transform } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import ExcelJS from "exceljs";
+import { fileTap } from "./file-tap.server";
 import type { Message } from "~/i18n";
 import { fileMessage, type ImportResult, UnusableFile } from "./result";
 import type { CellProblem, OnRecord, RecordSource } from "./source.server";
@@ -432,17 +432,8 @@ export function xlsxSource(
     });
     const info: SheetInfo = { sheet: plan.target.name, sheets: plan.sheets.map((s) => s.name) };
 
-    const hash = createHash("sha256");
-    let bytesRead = 0;
     const source = fs.createReadStream(file);
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        bytesRead += chunk.length;
-        opts.onProgress?.(bytesRead, totalBytes);
-        done(null, chunk);
-      },
-    });
+    const { tap, sha256 } = fileTap(totalBytes, opts.onProgress);
     source.on("error", (e) => tap.destroy(e));
     const records = headerStage(plan.merges, onRecord);
     let found = false;
@@ -465,7 +456,7 @@ export function xlsxSource(
     if (!found) {
       throw withInfo(new UnusableFile("unreadableSheet", fileMessage("import.file.unreadableSheet", { sheet: info.sheet })), info);
     }
-    return { sha256: hash.digest("hex"), ...info };
+    return { sha256: sha256(), ...info };
   };
   return { encoding: "xlsx", delimiter: ",", read };
 }
