@@ -96,14 +96,21 @@ async function execute(upload: Upload, choices: ImportFormChoices, commit: boole
   }
 }
 
+const shownChoices = (choices: ImportFormChoices): Choices => ({ encodingChoice: choices.encodingChoice, presetChoice: choices.preset });
+
+/** What a refused post shows again: the file's token and choices, and what was read of it (columns, sheets). */
+function retryOf(upload: Upload, choices: ImportFormChoices, read: Partial<ImportResult> | undefined, flash?: Message): Retry {
+  const { columns, preset, sheet, sheets } = read ?? {};
+  return { token: upload.token, columns, preset, sheet, sheets, flash, ...shownChoices(choices) };
+}
+
 /** The page's answer to a run: its result, or the refusal with the mapping of the columns that were read (200). */
 function answer(outcome: Outcome, upload: Upload, choices: ImportFormChoices, commit: boolean, flash?: Message) {
-  const shown: Choices = { encodingChoice: choices.encodingChoice, presetChoice: choices.preset };
-  if (outcome.ok) return { kind: commit ? "committed" : "checked", token: upload.token, name: upload.name, result: outcome.result, flash, ...shown } satisfies Ran;
-  const e = outcome.refused;
+  if (outcome.ok) {
+    return { kind: commit ? "committed" : "checked", token: upload.token, name: upload.name, result: outcome.result, flash, ...shownChoices(choices) } satisfies Ran;
+  }
   // A required column that was not recognised: the page offers the mapping so the user can point it out.
-  const { columns, preset, sheet, sheets } = e.partial ?? {};
-  return replyWithError<Retry>(e, { token: upload.token, columns, preset, sheet, sheets, flash, ...shown }, 200);
+  return replyWithError<Retry>(outcome.refused, retryOf(upload, choices, outcome.refused.partial, flash), 200);
 }
 
 async function runImport(upload: Upload, choices: ImportFormChoices, commit: boolean, actor: Actor, progress?: ProgressReporter, flash?: Message) {
@@ -164,7 +171,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "saveMapping": {
       // Read the file with the mapping as it stands, then keep that mapping (every column, also those not shown).
       const outcome = await execute(upload, { ...choices, savedMapping: "none" }, false, actor, progress);
-      const read = outcome.ok ? { columns: outcome.result.columns, preset: outcome.result.preset } : outcome.refused.partial;
+      const read = outcome.ok ? outcome.result : outcome.refused.partial;
       try {
         const columns = read?.columns ?? [];
         const saved = saveMapping(db, {
@@ -175,7 +182,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         }, actor);
         return answer(outcome, upload, choices, false, { key: "importPage.mappingSaved", params: { name: saved.name } });
       } catch (e) {
-        return replyWithError<Retry>(e, { token: upload.token, columns: read?.columns, preset: read?.preset, encodingChoice: choices.encodingChoice, presetChoice: choices.preset });
+        return replyWithError<Retry>(e, retryOf(upload, choices, read));
       }
     }
     default:

@@ -6,10 +6,8 @@
  * one cell (Google Forms joins checkbox answers with ", "). The person importing sees the preset on the mapping screen
  * and may choose another, or none.
  */
-import type { IncidentField } from "../incidents/schema";
-import { canonicalHeader } from "./columns";
-import { normalizeHeader } from "./columns";
-import { INCIDENT_FIELDS } from "../incidents/schema";
+import { INCIDENT_FIELDS, type IncidentField } from "../incidents/schema";
+import { canonicalHeader, normalizeHeader } from "./columns";
 
 export type PresetId = "msforms" | "googleforms" | "kintone" | "own";
 export const PRESET_IDS: readonly PresetId[] = ["msforms", "googleforms", "kintone", "own"];

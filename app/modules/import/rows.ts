@@ -5,6 +5,7 @@
 import type { Message } from "~/i18n";
 import { type FieldErrors, type IncidentField, type IncidentInput, validateIncident } from "../incidents/schema";
 import { unescapeFormula } from "../csv";
+import { normalizeName } from "../incidents/normalize";
 import { canonicalHeader, type ColumnMapping } from "./columns";
 import { type Parsed, parseImportDate, parseImportDateTime } from "./dates";
 import { parseCode, parseCodes, parseSeverity, parseStatus, parseWholeNumber, parseYesNo } from "./values";
@@ -62,8 +63,10 @@ const READERS: { [F in IncidentField]: (cell: string) => Parsed<IncidentInput[F]
 
 const FIELDS = Object.keys(READERS) as IncidentField[];
 
-/** What an old ledger writes in its close-date column for a case closed on a day nobody recorded (after NFKC, lower case). */
-const CLOSE_DATE_UNKNOWN = new Set(["不明", "終了日不明", "日付不明", "不詳", "unknown", "?", "？"].map((w) => w.normalize("NFKC").toLowerCase()));
+/** What the app's own export writes in the close-date column of a case closed on a day nobody recorded (終了日不明). */
+export const CLOSE_DATE_UNKNOWN_CELL = "不明";
+/** What old ledgers write there for such a case, as normalizeName keys it (the export's word among them). */
+const CLOSE_DATE_UNKNOWN = new Set([CLOSE_DATE_UNKNOWN_CELL, "終了日不明", "日付不明", "不詳", "unknown", "?"].map(normalizeName));
 const LISTS = new Set<IncidentField>(["behaviours", "legal_flags", "responses", "care"]);
 const COMMAS = /\s*[,，]\s*/g;
 
@@ -132,14 +135,14 @@ export function readRow(cells: readonly string[], layout: RowLayout, today: stri
       errors.push({ column: layout.header[field], value: quoteValue(cell), message: { key: "import.garbled" } });
       continue;
     }
-    if (field === "closed_at" && CLOSE_DATE_UNKNOWN.has(cell.trim().normalize("NFKC").toLowerCase())) {
-      values.closed_at = null;
-      values.closed_date_unknown = true;
-      continue;
-    }
     const r = readCell(field, cell, layout);
     if (r.ok) values[field] = r.value ?? (LISTS.has(field) ? [] : null);
-    else errors.push({ column: layout.header[field], value: quoteValue(cell), message: r.message });
+    // A close date that is no date may be a ledger's word for one nobody recorded: looked at only then, off the path
+    // every dated row takes.
+    else if (field === "closed_at" && CLOSE_DATE_UNKNOWN.has(normalizeName(cell))) {
+      values.closed_at = null;
+      values.closed_date_unknown = true;
+    } else errors.push({ column: layout.header[field], value: quoteValue(cell), message: r.message });
   }
   if (values.occurred_at === null && !errors.some((e) => e.column === layout.header.occurred_at)) {
     errors.push({ column: layout.header.occurred_at, value: "", message: { key: "error.required" } });

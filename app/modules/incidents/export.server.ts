@@ -8,6 +8,7 @@ import type { Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents } from "../../../db/schema";
 import type { CsvPager } from "../csv-download.server";
 import { canonicalHeader } from "../import/columns";
+import { CLOSE_DATE_UNKNOWN_CELL } from "../import/rows";
 import type { IncidentScope } from "../auth/permissions";
 import type { IncidentFilters } from "./filters";
 import { filterConditions } from "./queries.server";
@@ -68,9 +69,6 @@ const WRITERS: { [F in IncidentField]: (v: IncidentInput[F]) => string } = {
   report_submitted_at: str,
   prevention: str,
 };
-
-/** What the close date's cell says for a case closed on a day nobody recorded: the importer reads it back as such. */
-export const CLOSE_DATE_UNKNOWN_CELL = "不明";
 
 /** One incident as the cells of its row, in EXPORT_HEADERS order (toCsv then guards formula-looking text). */
 export function exportCells(input: IncidentInput): string[] {

@@ -163,7 +163,7 @@ function buildInputSchema(today: string) {
 }
 
 /** 終了日不明 only where it means something: a closed incident with no closed date. A date, or reopening, ends it. */
-export function withCloseDateRule<T extends Partial<IncidentInput>>(v: T): T {
+function withCloseDateRule<T extends Partial<IncidentInput>>(v: T): T {
   if (!v.closed_date_unknown || (v.status === "closed" && !v.closed_at)) return v;
   const { closed_date_unknown: _dropped, ...rest } = v;
   return rest as T;
