@@ -440,8 +440,12 @@ export function xlsxSource(
     try {
       for await (const worksheet of createReader(source.pipe(tap))) {
         if (worksheet.part !== plan.target.part) {
-          // Not read: exceljs drains it (a sheet it had to park in a temporary file is closed here).
-          (worksheet.iterator as { destroy?: () => void } | undefined)?.destroy?.();
+          // Not read: exceljs drains it (a sheet it had to park in a temporary file is closed here). exceljs deletes that
+          // file as soon as we pass the sheet, sometimes before the stream has opened it: the ENOENT that stream then
+          // reports concerns a sheet nobody reads, and would otherwise be an uncaught exception.
+          const skipped = worksheet.iterator as { destroy?: () => void; on?: (event: "error", listener: () => void) => void } | undefined;
+          skipped?.on?.("error", () => {});
+          skipped?.destroy?.();
           continue;
         }
         found = true;
