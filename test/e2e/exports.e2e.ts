@@ -21,6 +21,8 @@ const shot = (name: string) => screenshot(page, name);
 /** The two links of one CsvDownload group: the UTF-8 one, then the Shift_JIS one. */
 async function linksOf(group: Locator): Promise<{ utf8: string; sjis: string }> {
   const links = group.getByRole("link");
+  // A client-side navigation may change the URL before the page renders: wait for the group, not only the URL.
+  await links.last().waitFor();
   expect(await links.count()).toBe(2);
   const utf8 = (await links.nth(0).getAttribute("href"))!;
   const sjis = (await links.nth(1).getAttribute("href"))!;
