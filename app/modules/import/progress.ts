@@ -149,7 +149,8 @@ export class ProgressMeter {
   /** The storing stage: `rowsStored` of the rows to store are in the database (not yet committed). */
   storing(rowsStored: number): void {
     this.rowsStored = Math.max(this.rowsStored, rowsStored);
-    this.tick(false);
+    // The last rows stored are always told, however soon after the previous report: the bar then stands full.
+    this.tick(this.rowsToStore !== undefined && this.rowsStored >= this.rowsToStore);
   }
 
   /** The end of the run (also after a check, or a run that stored nothing). */
