@@ -134,4 +134,41 @@ describe("the compliance summary", () => {
     expect(r.totals.incidents).toBe(17);
     expect(JSON.stringify(r)).not.toContain("ABC商事");
   });
+
+  it("compares a period in progress over the days so far, and ages open cases to today, not to a day not yet reached", () => {
+    const db = memoryDb();
+    const add = (at: string, open = false) =>
+      createIncident(db, incidentInput({ occurred_at: at, reported_at: null, status: open ? "open" : "closed", closed_at: open ? null : at.slice(0, 10), report_submitted_at: null }), { today: TODAY });
+    add("2025-05-01T10:00:00+09:00"); // FY2025, within the same span as FY2026 so far
+    add("2025-12-01T10:00:00+09:00"); // FY2025, after 21 November: not in the span compared
+    add("2026-06-01T10:00:00+09:00", true); // FY2026, open
+    const r = buildComplianceReport(db, parsePeriod("FY2026")!, opts());
+    expect(r.comparison).toEqual({
+      inProgress: true,
+      current: { from: "2026-04-01", to: TODAY, count: 1 },
+      previous: { from: "2025-04-01", to: "2025-11-21" },
+      yearBefore: { from: "2025-04-01", to: "2025-11-21" },
+      asOf: TODAY,
+    });
+    expect(r.totals).toMatchObject({ incidents: 1, previous: 1, yearBefore: 1 });
+    expect(r.open).toMatchObject({ count: 1, oldestDays: 173 }); // 2026-06-01 → 2026-11-21, not → 2027-03-31
+    expect(r.narrative.join("")).toContain("2026-11-21までの件数は、前年の同期間と比べて +0件。");
+    // A finished period: whole units, open cases at its end.
+    const past = buildComplianceReport(db, parsePeriod("2025-12")!, opts());
+    expect(past.comparison).toMatchObject({ inProgress: false, previous: { from: "2025-11-01", to: "2025-11-30" }, asOf: "2025-12-31" });
+  });
+
+  it("meets step ③ when the supervisor heard of it the same or the next calendar day in Tokyo, however many hours that is", () => {
+    const db = memoryDb();
+    const add = (occurred: string, reported: string) =>
+      createIncident(db, incidentInput({ occurred_at: occurred, reported_at: reported, responses: [], closed_at: occurred.slice(0, 10), report_submitted_at: null }), { today: TODAY });
+    add("2025-05-01", "2025-05-02T15:00:00+09:00"); // a date alone, reported the next afternoon (39 hours after its 00:00): met
+    add("2025-05-01T23:50:00+09:00", "2025-05-02T23:55:00+09:00"); // the next day, 24 h 5 min later: met
+    add("2025-05-01T08:00:00+09:00", "2025-05-03T00:10:00+09:00"); // two days later, though only 40 hours: missed
+    add("2025-05-01T10:00:00+09:00", "2025-05-01T10:30:00+09:00"); // the same day: met
+    const r = buildComplianceReport(db, parsePeriod("2025-05")!, opts());
+    expect(r.adherence.find((a) => a.step === "report")).toMatchObject({ applicable: 4, met: 3 });
+    expect(r.missed!.report.count).toBe(1);
+  });
 });
+

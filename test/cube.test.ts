@@ -14,7 +14,7 @@ import type { Principal } from "~/modules/auth/permissions";
 import { seedDemo } from "~/modules/demo/seed.server";
 import { createIncident, updateIncident } from "~/modules/incidents/mutations.server";
 import { getIncident, toInput } from "~/modules/incidents/queries.server";
-import { DAY_MS, dayNumber } from "~/modules/incidents/dates";
+import { dayNumber } from "~/modules/incidents/dates";
 import { incidentInput, memoryDb, TODAY } from "./helpers";
 
 const HR: Principal = { role: "hr", departmentId: null };
@@ -53,7 +53,6 @@ function expectedColumns(db: Db, month: string): Record<string, number[]> {
          from incidents where occurred_on >= ? and occurred_on < ? order by occurred_on, id`,
     )
     .all(`${month}-01`, `${month}-32`) as Record<string, string | number | null>[];
-  const instant = (s: string) => Date.parse(s.length === 10 ? `${s}T00:00:00+09:00` : s);
   const index = (map: Map<string, number>, v: unknown) => (v === null ? -1 : (map.get(v as string) ?? -1));
   const mask = (id: number, field: string, map: Map<string, number>) =>
     (db.$client.prepare("select code from incident_codes where incident_id = ? and field = ?").pluck().all(id, field) as string[]).reduce(
@@ -82,7 +81,7 @@ function expectedColumns(db: Db, month: string): Record<string, number[]> {
     recorded: col((r) => (r.recorded as number) ?? -1),
     identified: col((r) => (r.customer_identified as number) ?? -1),
     reportedInTime: col((r) =>
-      r.reported_at === null ? -1 : instant(r.reported_at as string) - instant(r.occurred_at as string) <= DAY_MS ? 1 : 0,
+      r.reported_at === null ? -1 : dayNumber(r.reported_at as string) - dayNumber(r.occurred_at as string) <= 1 ? 1 : 0,
     ),
     writtenDays: col((r) => (r.report_submitted_at === null ? -1 : dayNumber(r.report_submitted_at as string) - day(r))),
     behaviours: col((r) => mask(r.id as number, "behaviours", BEHAVIOUR_INDEX)),

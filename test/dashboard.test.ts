@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Db } from "../db/client.server";
-import { buildDashboard, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
+import { buildDashboard, dashboardDays, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
 import { cubeFor } from "~/modules/analytics/cube.server";
 import type { DashboardData } from "~/modules/analytics/dashboard-types";
 import { createIncident, deleteIncident, updateIncident } from "~/modules/incidents/mutations.server";
@@ -77,11 +77,11 @@ describe("the dashboard's headline", () => {
     // A, B, E, F, G are in FY2025; C (2026-04-01) and D (2025-03-31) are not.
     expect(h.incidents).toBe(5);
     expect(h.kasuhara).toBe(3); // A, F, G are D1
-    // The previous 365 days (2024-04-01 … 2025-03-31) and FY2024 both hold D only.
+    // The previous fiscal year, FY2024, is also the year before: it holds D only.
     expect(h.previous).toEqual({ base: 1, delta: 4, ratio: 4 });
     expect(h.yearBefore).toEqual({ base: 1, delta: 4, ratio: 4 });
-    expect(h.open).toBe(2); // B, E
-    expect(h.oldestOpenDays).toBe(407); // E: 2025-10-10 → 2026-11-21
+    expect(h.open).toBe(2); // B, E, open at the period's end
+    expect(h.oldestOpenDays).toBe(172); // E: 2025-10-10 → 2026-03-31, the period's end (not today)
     expect(h.severe).toEqual({ count: 2, share: 0.4 }); // A (3), F (4)
     expect(h.policeOrLawyer).toEqual({ count: 1, share: 0.2 }); // A: R06 and O5
     expect(h.medianDurationMin).toBe(45); // 45, 45, 45, 120 (E has none)
@@ -239,5 +239,50 @@ describe("freshness", () => {
     deleteIncident(db, ids.A);
     expect(dashboard(db, "period=FY2025").headline.incidents).toBe(4);
     expect(cube.refresh()).toBe(0);
+  });
+});
+
+describe("the periods a dashboard is compared with (domain.md Comparisons)", () => {
+  it("compares a month with the previous month and the same month a year before", () => {
+    const { db } = fixture();
+    const d = dashboard(db, "period=2025-07");
+    expect(d.comparison).toMatchObject({ inProgress: false, previous: ["2025-06-01", "2025-06-30"], yearBefore: ["2024-07-01", "2024-07-31"] });
+    expect(d.headline.previous).toEqual({ base: 0, delta: 2, ratio: null }); // F, G in July; none in June
+  });
+
+  it("compares a period in progress over the same elapsed span, and counts open cases at today, whenever they began", () => {
+    const { db } = fixture();
+    // TODAY is 2026-11-21: FY2026 has run 235 days; C, R1, R2, R3 so far.
+    const d = dashboard(db, "period=FY2026");
+    expect(d.comparison).toEqual({
+      inProgress: true,
+      current: ["2026-04-01", TODAY],
+      previous: ["2025-04-01", "2025-11-21"],
+      yearBefore: ["2025-04-01", "2025-11-21"],
+      asOf: TODAY,
+    });
+    // A, E, F, G fall in 2025-04-01 … 2025-11-21; B (2026-03-31) does not.
+    expect(d.headline.previous).toEqual({ base: 4, delta: 0, ratio: 0 });
+    // Open at today: B and E from FY2025, C from this year.
+    expect(d.headline.open).toBe(3);
+    expect(d.headline.oldestOpenDays).toBe(407); // E: 2025-10-10 → 2026-11-21
+    const month = dashboard(db, "period=2026-11");
+    expect(month.comparison).toMatchObject({ inProgress: true, previous: ["2026-10-01", "2026-10-21"], yearBefore: ["2025-11-01", "2025-11-21"] });
+  });
+
+  it("counts the open cases of months not loaded yet in SQL, to the same figure", () => {
+    for (const search of ["period=FY2026", "period=FY2026&channel=C1", "period=2026-Q2&severity=unknown", "period=FY2025&department=unknown", "period=2026-05"]) {
+      const { query } = parseDashboardQuery(new URLSearchParams(search), 4, 2026);
+      // Every month loaded: the columns count them all.
+      const loaded = fixture().db;
+      expect(cubeFor(loaded).stale()).toEqual([]);
+      const fromColumns = buildDashboard(loaded, query, HR, OPTS).headline;
+      // A new connection's cube holds the request's months only: the earlier ones are counted in SQL.
+      const fresh = fixture().db;
+      const withSql = buildDashboard(fresh, query, HR, OPTS).headline;
+      // FY2025's months (B and E, open) are neither FY2026's nor the last twelve months': those come from SQL.
+      if (search === "period=FY2026") expect(cubeFor(fresh, dashboardDays(query, HR, TODAY)).fresh([["2025-04-01", "2025-10-31"]])).toBe(false);
+      expect([search, withSql.open, withSql.oldestOpenDays]).toEqual([search, fromColumns.open, fromColumns.oldestOpenDays]);
+    }
   });
 });

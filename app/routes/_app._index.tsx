@@ -69,9 +69,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const REPEAT_ROWS = 20;
 const num = (c: Count) => (typeof c === "number" ? c.toLocaleString() : c);
 
-function Delta({ change, label }: { change: Change; label: string }) {
+function Delta({ change, label, baseLabel }: { change: Change; label: string; baseLabel: string }) {
   const { t } = useT();
-  if (change.delta === null) return <span className="delta">{`${label}: ${num(change.base)}`}</span>;
+  // A hidden count has no change to show: the other period's count is said as such, not as a change.
+  if (change.delta === null) return <span className="delta">{t(baseLabel as "dashboard.previousCount", { n: num(change.base) })}</span>;
   const sign = change.delta > 0 ? "+" : "";
   const ratio = change.ratio === null ? "" : ` (${sign}${(change.ratio * 100).toFixed(1)}%)`;
   return (
@@ -88,6 +89,8 @@ export default function Dashboard() {
     useLoaderData<typeof loader>();
   const { t, lang } = useT();
   const h = data.headline;
+  const cmp = data.comparison;
+  const span = ([from, to]: [string, string]) => `${from}〜${to}`;
   const csvOf = (chart: string) => `${csvBase}&chart=${chart}`;
   const select = (name: string, field: Parameters<typeof optionsOf>[0], label: string, withUnknown = false) => (
     <div className="filter">
@@ -148,6 +151,11 @@ export default function Dashboard() {
       <p className="lead">
         <strong>{periodLabel(period, lang)}</strong> ({period.from} 〜 {period.to}){ownDepartment ? ` · ${ownDepartment}` : ""}
       </p>
+      <p className="hint">
+        {cmp.inProgress
+          ? t("dashboard.inProgress", { to: cmp.current[1], previous: span(cmp.previous), yearBefore: span(cmp.yearBefore) })
+          : t("dashboard.spans", { previous: span(cmp.previous), yearBefore: span(cmp.yearBefore) })}
+      </p>
       {data.suppressed ? <p className="hint">{t("overview.suppressedNote", { n: data.threshold })}</p> : null}
 
       <dl className="figures">
@@ -155,8 +163,8 @@ export default function Dashboard() {
           <dt>{t("overview.incidents")}</dt>
           <dd>{num(h.incidents)}</dd>
           <dd className="sub">
-            <Delta change={h.previous} label={t("dashboard.previous")} />
-            <Delta change={h.yearBefore} label={t("dashboard.yearBefore")} />
+            <Delta change={h.previous} label={t(cmp.inProgress ? "dashboard.previousSameSpan" : "dashboard.previous")} baseLabel="dashboard.previousCount" />
+            <Delta change={h.yearBefore} label={t(cmp.inProgress ? "dashboard.yearBeforeSameSpan" : "dashboard.yearBefore")} baseLabel="dashboard.yearBeforeCount" />
           </dd>
         </div>
         <div className="figure">
@@ -166,7 +174,10 @@ export default function Dashboard() {
         <div className="figure">
           <dt>{t("overview.open")}</dt>
           <dd>{num(h.open)}</dd>
-          <dd className="sub">{h.oldestOpenDays === null ? "" : t("dashboard.oldestOpen", { n: h.oldestOpenDays })}</dd>
+          <dd className="sub">
+            {t("dashboard.openAsOf", { date: cmp.asOf })}
+            {h.oldestOpenDays === null ? "" : ` · ${t("dashboard.oldestOpen", { n: h.oldestOpenDays })}`}
+          </dd>
         </div>
         <div className="figure">
           <dt>{t("overview.severe")}</dt>

@@ -60,7 +60,7 @@ export interface Partition {
   identified: Int8Array;
   recorded: Int8Array;
   responders: Int32Array;
-  /** reported_at − occurred_at ≤ 1 day: 1 yes, 0 no, -1 not reported. */
+  /** Step ③ (domain.md): reported on the same or the next calendar day (Asia/Tokyo) as it occurred: 1 yes, 0 no, -1 not reported. */
   reportedInTime: Int8Array;
   /** Days from the occurred day to report_submitted_at, -1 when none. */
   writtenDays: Int32Array;
@@ -82,8 +82,6 @@ const SLICED_ATTEMPTS = 3;
 
 const caseOf = (column: string, index: Map<string, number>) =>
   `case ${column} ${[...index].map(([code, i]) => `when '${code}' then ${i}`).join(" ")} else -1 end`;
-/** An instant in seconds of a stored date-time (Tokyo with offset), or of a date (its 00:00 in Tokyo). */
-const instant = (column: string) => `unixepoch(case when length(${column}) = 10 then ${column} || 'T00:00:00+09:00' else ${column} end)`;
 /** Day number (days since 1970-01-01) of a stored date, or of the date part of a stored date-time. */
 const dayOf = (column: string) => `unixepoch(substr(${column}, 1, 10)) / 86400`;
 
@@ -104,7 +102,8 @@ const PACKED = [
   `((${caseOf("outcome", OUTCOME_INDEX)} + 1) << 15)`,
   `((${caseOf("validity", VALIDITY_INDEX)} + 1) << 19)`,
   "((status = 'open') << 22)",
-  `((case when reported_at is null then -1 when ${instant("reported_at")} - ${instant("occurred_at")} <= 86400 then 1 else 0 end + 1) << 23)`,
+  // Stored times are Tokyo wall-clock text, so their first ten characters are the Tokyo calendar day.
+  `((case when reported_at is null then -1 when ${dayOf("reported_at")} - ${dayOf("occurred_at")} <= 1 then 1 else 0 end + 1) << 23)`,
   `((${bool("recorded")}) << 25)`,
   `((${bool("customer_identified")}) << 27)`,
 ].join(" | ");

@@ -70,8 +70,9 @@ export interface Headline {
   kasuhara: Count;
   previous: Change;
   yearBefore: Change;
+  /** Cases open at the as-of day (the earlier of the period's end and today), whenever they began. */
   open: Count;
-  /** Age in days of the oldest open incident of the period (null when none is open). */
+  /** Age in days at the as-of day of the oldest of them (null when none is open). */
   oldestOpenDays: number | null;
   severe: { count: Count; share: number | null };
   policeOrLawyer: { count: Count; share: number | null };
@@ -112,6 +113,8 @@ export interface DashboardData {
   heatmap: Heatmap;
   adherence: AdherenceRate[];
   repeatOffenders: RepeatOffender[];
+  /** The spans compared (reports/periods.ts comparisonPeriods) and the day open cases are counted at. */
+  comparison: { inProgress: boolean; current: [string, string]; previous: [string, string]; yearBefore: [string, string]; asOf: string };
   /** True when small counts were hidden (executives). */
   suppressed: boolean;
   threshold: number;

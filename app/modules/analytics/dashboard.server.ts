@@ -6,17 +6,18 @@
 import type { Db } from "../../../db/client.server";
 import { translate, type Lang } from "~/i18n";
 import { dayNumber, dayText } from "../incidents/dates";
-import { clientIdsMatching, clientNamesById, countIncidentsBetween, listDepartments } from "../incidents/queries.server";
+import { clientIdsMatching, clientNamesById, countIncidentsBetween, listDepartments, openCasesBefore } from "../incidents/queries.server";
+import { parseListQuery } from "../incidents/filters";
 import { BEHAVIOURS, CHANNELS, codesOf, labelOf, OUTCOMES } from "../incidents/taxonomy";
 import { comparisonPeriods, fiscalYearOf, parsePeriod, type Period } from "../reports/periods";
 import { getSettings } from "../settings/settings.server";
 import { seesPersonalData, incidentScope, type Principal } from "../auth/permissions";
 import {
-  aggregate, aggregateOptions, clientHistories, clientRanking, countMatching, departmentCounts, medianOfHistogram, ratio,
+  aggregate, aggregateOptions, clientHistories, clientRanking, countMatching, departmentCounts, medianOfHistogram, openAt, ratio,
   type CubeFilters,
 } from "./aggregate.server";
 import {
-  BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, DETERMINATION_INDEX, OUTCOME_INDEX, RESPONSE_INDEX, withFreshMonths, type DayRange,
+  BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, DETERMINATION_INDEX, OUTCOME_INDEX, RESPONSE_INDEX, withFreshMonths, type DayRange, type Partition,
 } from "./cube.server";
 import type { AdherenceRate, Breakdown, Change, DashboardData, Heatmap, RepeatOffender, Trend } from "./dashboard-types";
 import { suppressCount, suppressTable, type Shown } from "./suppression";
@@ -138,7 +139,7 @@ const comparedWithFilters = (q: DashboardQuery, user: Principal) => q.params.siz
 export function dashboardDays(q: DashboardQuery, user: Principal, today: string): DayRange[] {
   const days: DayRange[] = [[q.period.from, q.period.to], [yearBefore(today), today]];
   if (!comparedWithFilters(q, user)) return days;
-  const { previous, yearBefore: lastYear } = comparisonPeriods(q.period);
+  const { previous, yearBefore: lastYear } = comparisonPeriods(q.period, today);
   return [...days, previous, lastYear];
 }
 
@@ -162,6 +163,25 @@ export async function loadDashboard(db: Db, user: Principal, asked: URLSearchPar
   return { data, query, invalidPeriod, settings, search };
 }
 
+/**
+ * openAt over the loaded months from the period's first, plus the cases of the months before it counted in SQL with the
+ * same filters (the list's, which the dashboard's are: see listHref).
+ */
+function openWithEarlierInSql(db: Db, q: DashboardQuery, user: Principal, partitions: Partition[], f: CubeFilters, asOf: string) {
+  const asOfDay = dayNumber(asOf);
+  const firstMonth = `${q.period.from.slice(0, 7)}-01`;
+  const loaded = openAt(partitions, f, asOfDay);
+  const list = parseListQuery(q.params).filters;
+  const scope = incidentScope(user);
+  if (scope.kind === "department") list.departmentId = [scope.departmentId];
+  const earlier = openCasesBefore(db, list, firstMonth, asOf);
+  const earliest = earlier.oldestDay === null ? null : dayNumber(earlier.oldestDay);
+  return {
+    count: loaded.count + earlier.count,
+    oldestDay: earliest === null ? loaded.oldestDay : loaded.oldestDay === null ? earliest : Math.min(earliest, loaded.oldestDay),
+  };
+}
+
 /** The whole dashboard for a user: HR, admin and supervisors get numbers and links; executives suppressed aggregates. */
 export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: BuildOptions): DashboardData {
   const cube = cubeFor(db, dashboardDays(q, user, o.today));
@@ -171,8 +191,15 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
   const t = (k: Parameters<typeof translate>[1]) => translate(o.lang, k);
   const f = cubeFilters(db, q, user);
   const partitions = cube.monthsBetween(q.period.from, q.period.to);
+  const shifted = comparisonPeriods(q.period, o.today);
   const a = aggregate(partitions, f, aggregateOptions(o.writtenReportDays));
-  const shifted = comparisonPeriods(q.period);
+  // Open: the cases open at the as-of day (the earlier of the period's end and today), whenever they began, aged to
+  // that day: the same figure as the report's (domain.md). Those of earlier months come from the columns once every
+  // month is loaded, and meanwhile from SQL (the first dashboards after the start), like the periods compared with.
+  const asOfDay = dayNumber(shifted.asOf);
+  const open = cube.fresh([["0000-01-01", shifted.asOf]])
+    ? openAt(cube.monthsBetween("0000-01-01", shifted.asOf), f, asOfDay)
+    : openWithEarlierInSql(db, q, user, cube.monthsBetween(q.period.from, shifted.asOf), f, shifted.asOf);
   // Without filters, a period compared with is counted from the columns once its months are loaded, and meanwhile in
   // SQL (the first dashboards after the start): the same count, of the same committed data (this turn).
   const countIn = ([from, to]: [string, string]) =>
@@ -180,6 +207,8 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
       ? countMatching(cube.monthsBetween(from, to), { ...f, from: dayNumber(from), to: dayNumber(to) })
       : countIncidentsBetween(db, from, to);
   const periodKey = q.period.key;
+  // While the period is in progress it is compared over the days so far (the same span of the others).
+  const current = shifted.inProgress ? countIn(shifted.current) : a.total;
 
   /** An additive breakdown (cells add up to the total): complementary suppression for executives. */
   const additive = (id: Breakdown["id"], rows: { key: string; label: string; count: number; href: string | null }[]): Breakdown => {
@@ -343,11 +372,11 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
     headline: {
       incidents: hide(a.total),
       kasuhara: hide(a.kasuhara),
-      previous: change(a.total, countIn(shifted.previous), hide),
-      yearBefore: change(a.total, countIn(shifted.yearBefore), hide),
-      open: hide(a.open),
+      previous: change(current, countIn(shifted.previous), hide),
+      yearBefore: change(current, countIn(shifted.yearBefore), hide),
+      open: hide(open.count),
       // One incident's age: withheld from executives when the open cases are too few to be anonymous.
-      oldestOpenDays: a.oldestOpenDay === null || typeof hide(a.open) === "string" ? null : todayN - a.oldestOpenDay,
+      oldestOpenDays: open.oldestDay === null || typeof hide(open.count) === "string" ? null : asOfDay - open.oldestDay,
       severe: countShare(a.severe, a.total, hide),
       policeOrLawyer: countShare(a.policeOrLawyer, a.total, hide),
       medianDurationMin: medianOfHistogram(a.durations),
@@ -363,6 +392,7 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
     heatmap,
     adherence,
     repeatOffenders,
+    comparison: { inProgress: shifted.inProgress, current: shifted.current, previous: shifted.previous, yearBefore: shifted.yearBefore, asOf: shifted.asOf },
     suppressed: !personal,
     threshold: o.threshold,
   };

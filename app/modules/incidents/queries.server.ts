@@ -222,6 +222,28 @@ export function countIncidents(db: Db): number {
   return db.select({ n: sql<number>`count(*)` }).from(incidents).get()!.n;
 }
 
+/**
+ * Cases open at the end of `asOf` among those of the list filters `f` that occurred before `before` (domain.md's open
+ * cases; the same rule as analytics openAt): occurred by then, not closed by then, and not closed on a day nobody
+ * recorded. Their number and the day the oldest occurred. The dashboard counts the months it has not loaded yet so.
+ */
+export function openCasesBefore(db: Db, f: IncidentFilters, before: string, asOf: string): { count: number; oldestDay: string | null } {
+  const end = before <= asOf ? before : shiftDay(asOf, 1);
+  const row = db
+    .select({ n: sql<number>`count(*)`, oldest: sql<string | null>`min(${incidents.occurredOn})` })
+    .from(incidents)
+    .where(
+      and(
+        ...filterConditions({ ...f, period: null }),
+        lt(incidents.occurredOn, end),
+        sql`${incidents.closedDateUnknown} = 0`,
+        sql`(${incidents.status} = 'open' or substr(${incidents.closedAt}, 1, 10) > ${asOf})`,
+      ),
+    )
+    .get()!;
+  return { count: row.n, oldestDay: row.oldest };
+}
+
 /** Incidents that occurred from one day to another, both included: one range of the occurred_on index. */
 export function countIncidentsBetween(db: Db, from: string, to: string): number {
   return db

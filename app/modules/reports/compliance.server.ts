@@ -41,13 +41,27 @@ export interface ComplianceReport {
   /** Plain-Japanese sentences generated from the figures; they lead the executive version. */
   narrative: string[];
   totals: { incidents: Shown; kasuhara: Shown; previous: Shown; yearBefore: Shown };
+  /**
+   * The spans `totals.previous` and `totals.yearBefore` count (domain.md "Comparisons", added 2026-12-04, issue 17):
+   * the previous calendar unit and the same unit a year before; while the period is in progress (`inProgress`), each
+   * cut to the days elapsed, with `current` the period's own days so far. `asOf`: the day open cases are counted at.
+   * Absent from reports issued before.
+   */
+  comparison?: {
+    inProgress: boolean;
+    current: { from: string; to: string; count: Shown };
+    previous: { from: string; to: string };
+    yearBefore: { from: string; to: string };
+    asOf: string;
+  };
   byBehaviour: Row[];
   byChannel: Row[];
   byOutcome: Row[];
   bySeverity: Row[];
   byValidity: Row[];
   byDepartment: Row[];
-  byClient: { label: string; count: Shown }[];
+  /** `code`: "rank1"… for executives, "other" and "unknown" (added 2026-12-04, issue 17); a client named for HR has none. */
+  byClient: { code?: string; label: string; count: Shown }[];
   adherence: { step: Step; applicable: Shown; met: Shown; rate: number | null }[];
   care: { severe: Shown; withCare: Shown; rate: number | null; byCare: Row[] };
   measures: { code: string; group: "G" | "N"; status: "in_place" | "partial" | "not_yet"; stale: boolean; inPlaceOn: string | null; reviewedOn: string | null }[];
@@ -98,10 +112,12 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
   const cube = cubeFor(db, reportDays(period));
   const filters = { ...NO_FILTERS, from: dayNumber(period.from), to: dayNumber(period.to) };
   const a: Aggregates = aggregate(cube.monthsBetween(period.from, period.to), filters, aggregateOptions(o.settings.writtenReportDeadlineDays));
-  const s = comparisonPeriods(period);
+  const s = comparisonPeriods(period, o.today);
   const countIn = ([from, to]: [string, string]) => countMatching(cube.monthsBetween(from, to), { ...filters, from: dayNumber(from), to: dayNumber(to) });
   const previous = countIn(s.previous);
   const yearBefore = countIn(s.yearBefore);
+  // While the period is in progress, its days so far are what is compared (同期間比).
+  const current = s.inProgress ? countIn(s.current) : a.total;
 
   /** A breakdown whose counts add up to the total: complementary suppression for executives. */
   const additive = (rows: { code: string | null; label: string; count: number }[]): Row[] => {
@@ -115,16 +131,16 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
     ]);
   const deptNames = new Map(listDepartments(db).map((d) => [d.id, d.name]));
   const byDepartment = additive(
-    departmentCounts(a).map(([id, n]) => ({ code: null, label: id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)), count: n })),
+    departmentCounts(a).map(([id, n]) => ({ code: id === 0 ? "unknown" : null, label: id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)), count: n })),
   );
 
   const { top, others, none } = clientRanking(a);
   const clientNames = new Map(executive ? [] : clientNamesById(db, top.map(([id]) => id)).map((c) => [c.id, c.name]));
   const clientRows = additive([
-    ...top.map(([id, n], i) => ({ code: null, label: executive ? `${t("dashboard.clientRank")} ${i + 1}` : (clientNames.get(id) ?? String(id)), count: n })),
-    ...(others ? [{ code: null, label: t("dashboard.otherClients"), count: others }] : []),
-    ...(none ? [{ code: null, label: t("common.unknown"), count: none }] : []),
-  ]).map(({ label, count }) => ({ label, count }));
+    ...top.map(([id, n], i) => ({ code: executive ? `rank${i + 1}` : null, label: executive ? `${t("dashboard.clientRank")} ${i + 1}` : (clientNames.get(id) ?? String(id)), count: n })),
+    ...(others ? [{ code: "other", label: t("dashboard.otherClients"), count: others }] : []),
+    ...(none ? [{ code: "unknown", label: t("common.unknown"), count: none }] : []),
+  ]).map(({ code, label, count }) => (code ? { code, label, count } : { label, count }));
 
   const byBehaviour: Row[] = BEHAVIOURS.map((b, k) => ({ code: b.code as string, label: labelOf("behaviours", b.code, o.lang), count: a.behaviours[k] }))
     .sort((x, y) => y.count - x.count)
@@ -180,15 +196,16 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
     .orderBy(asc(trainingSessions.heldOn))
     .get()!;
 
-  const endDay = dayNumber(period.to);
-  const openAtEnd = openAt(cube.monthsBetween("1900-01-01", period.to), filters, endDay);
+  // Open cases are counted and aged at the earlier of the period's end and today: a day not yet reached ages nothing.
+  const endDay = dayNumber(s.asOf);
+  const openAtEnd = openAt(cube.monthsBetween("1900-01-01", s.asOf), filters, endDay);
   const openCount = hide(openAtEnd.count);
 
   const top1 = [...byBehaviour].find((b) => b.code !== "unknown");
   const narrative = [
     t("report.narrative.total", { period: periodLabel(period, o.lang), n: hide(a.total).toLocaleString(), kasuhara: hide(a.kasuhara).toLocaleString() }),
     ...(typeof hide(a.total) === "number" && typeof hide(yearBefore) === "number"
-      ? [t("report.narrative.yearBefore", { delta: `${a.total - yearBefore >= 0 ? "+" : ""}${a.total - yearBefore}` })]
+      ? [t(s.inProgress ? "report.narrative.yearBeforeSameSpan" : "report.narrative.yearBefore", { delta: `${current - yearBefore >= 0 ? "+" : ""}${current - yearBefore}`, through: s.current[1] })]
       : []),
     ...(top1 && a.total > 0 ? [t("report.narrative.topBehaviour", { label: top1.label })] : []),
   ];
@@ -225,6 +242,13 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
     generatedOn: o.today,
     narrative,
     totals: { incidents: hide(a.total), kasuhara: hide(a.kasuhara), previous: hide(previous), yearBefore: hide(yearBefore) },
+    comparison: {
+      inProgress: s.inProgress,
+      current: { from: s.current[0], to: s.current[1], count: s.inProgress ? hide(current) : hide(a.total) },
+      previous: { from: s.previous[0], to: s.previous[1] },
+      yearBefore: { from: s.yearBefore[0], to: s.yearBefore[1] },
+      asOf: s.asOf,
+    },
     byBehaviour,
     byChannel: coded("channel", CHANNELS, a.channels),
     byOutcome: coded("outcome", OUTCOMES, a.outcomes),

@@ -137,14 +137,60 @@ export function periodChoices(today: string, fiscalStartMonth = 4, years = 3): s
   return out;
 }
 
+/** The months of one calendar unit (a range has none: it is compared by its length in days). */
+const UNIT_MONTHS: Record<Exclude<PeriodKind, "range">, number> = {
+  month: 1, quarter: 3, fiscalQuarter: 3, fiscalHalf: 6, year: 12, fiscalYear: 12,
+};
+
+/** Whether a period is a whole calendar unit (month, quarter, half, fiscal or calendar year), not a range of days. */
+export function isCalendarUnit(p: Pick<Period, "kind">): boolean {
+  return p.kind !== "range";
+}
+
+/** What a period's figures are compared with (domain.md "Comparisons"), each span both ends included. */
+export interface Comparison {
+  /** The days of the period counted: all of them, or up to `today` while it is in progress. */
+  current: [string, string];
+  /** The previous calendar unit (a range: the same number of days just before), cut like `current`. */
+  previous: [string, string];
+  /** The same unit one year earlier, cut like `current`. */
+  yearBefore: [string, string];
+  /** Today falls inside the period before its last day: every span stops at the same elapsed day (同期間比). */
+  inProgress: boolean;
+  /** The day open cases are counted and aged at: the earlier of the period's end and today. */
+  asOf: string;
+}
+
 /**
- * What a period is compared with (reports.md): the period of the same length just before it, and the same days a
- * year before.
+ * The periods a period is compared with (domain.md): the previous calendar unit (the previous month of a month, the
+ * previous quarter of a quarter …; a custom range: the same number of days just before), and the same unit a year
+ * before. While the period is in progress, each is cut to the same elapsed span: 4 December is compared with
+ * 1–4 November and 1–4 December a year before, not with whole months.
  */
-export function comparisonPeriods(p: Pick<Period, "from" | "to">): { previous: [string, string]; yearBefore: [string, string] } {
-  const length = daysBetween(p.from, p.to) + 1;
+export function comparisonPeriods(p: Pick<Period, "from" | "to" | "kind">, today: string): Comparison {
+  let previous: [string, string];
+  let yearBefore: [string, string];
+  if (p.kind === "range") {
+    const length = daysBetween(p.from, p.to) + 1;
+    previous = [shiftDay(p.from, -length), shiftDay(p.from, -1)];
+    yearBefore = [yearsEarlier(p.from, 1), yearsEarlier(p.to, 1)];
+  } else {
+    const months = UNIT_MONTHS[p.kind];
+    const [y, m] = [Number(p.from.slice(0, 4)), Number(p.from.slice(5, 7))];
+    const prev = monthSpan(y, m - months, months);
+    const last = monthSpan(y - 1, m, months);
+    previous = [prev.from, prev.to];
+    yearBefore = [last.from, last.to];
+  }
+  const inProgress = today >= p.from && today < p.to;
+  if (!inProgress) return { current: [p.from, p.to], previous, yearBefore, inProgress, asOf: p.to < today ? p.to : today };
+  const elapsed = daysBetween(p.from, today);
+  const cut = ([from, to]: [string, string], end: string): [string, string] => [from, end < to ? end : to];
   return {
-    previous: [shiftDay(p.from, -length), shiftDay(p.from, -1)],
-    yearBefore: [yearsEarlier(p.from, 1), yearsEarlier(p.to, 1)],
+    current: [p.from, today],
+    previous: cut(previous, shiftDay(previous[0], elapsed)),
+    yearBefore: cut(yearBefore, yearsEarlier(today, 1) < yearBefore[0] ? yearBefore[0] : yearsEarlier(today, 1)),
+    inProgress,
+    asOf: today,
   };
 }

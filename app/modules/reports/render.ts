@@ -31,6 +31,8 @@ export function reportTables(r: ComplianceReport, lang: Lang, t: Translate = (k,
     header: [t("report.col.item"), t("report.col.count")],
     rows: rows.map((x) => [x.code && x.code !== "unknown" && x.code !== x.label ? `${x.code} ${x.label}` : x.label, x.count]),
   });
+  const spanLabel = (whole: MessageKey, sameSpan: MessageKey, span?: { from: string; to: string }) =>
+    span ? `${t(r.comparison?.inProgress ? sameSpan : whole)}(${span.from}〜${span.to})` : t(whole);
   return [
     {
       title: t("report.section.totals"),
@@ -38,8 +40,12 @@ export function reportTables(r: ComplianceReport, lang: Lang, t: Translate = (k,
       rows: [
         [t("report.totals.incidents"), r.totals.incidents],
         [t("report.totals.kasuhara"), r.totals.kasuhara],
-        [t("report.totals.previous"), r.totals.previous],
-        [t("report.totals.yearBefore"), r.totals.yearBefore],
+        // Reports issued before 2026-12-04 say nothing of the spans compared.
+        ...(r.comparison?.inProgress
+          ? [[t("report.totals.currentSoFar", { to: r.comparison.current.to }), r.comparison.current.count]]
+          : []),
+        [spanLabel("report.totals.previous", "report.totals.previousSameSpan", r.comparison?.previous), r.totals.previous],
+        [spanLabel("report.totals.yearBefore", "report.totals.yearBeforeSameSpan", r.comparison?.yearBefore), r.totals.yearBefore],
       ],
     },
     breakdown("report.section.behaviour", r.byBehaviour),
@@ -48,7 +54,8 @@ export function reportTables(r: ComplianceReport, lang: Lang, t: Translate = (k,
     breakdown("report.section.severity", r.bySeverity),
     breakdown("report.section.validity", r.byValidity),
     breakdown("report.section.department", r.byDepartment),
-    breakdown("report.section.client", r.byClient),
+    // A client's code is a key (rank1, other), not a code a reader knows.
+    breakdown("report.section.client", r.byClient.map(({ label, count }) => ({ label, count }))),
     {
       title: t("report.section.adherence"),
       newPage: true,
@@ -110,7 +117,7 @@ export function reportTables(r: ComplianceReport, lang: Lang, t: Translate = (k,
       ],
     },
     {
-      title: t("report.section.open"),
+      title: r.comparison ? t("report.section.openAsOf", { date: r.comparison.asOf }) : t("report.section.open"),
       header: [t("report.col.item"), t("report.col.count")],
       rows: [
         [t("report.open.count"), r.open.count],
