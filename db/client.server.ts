@@ -10,6 +10,7 @@ import path from "node:path";
 import * as schema from "./schema";
 import { MEASURES } from "../app/modules/incidents/taxonomy";
 import { assertSchemaNotNewer, problemOf } from "./health.server";
+import { applyDataFixes } from "./data-fixes.server";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** A connection or a transaction on it: what query and write helpers accept. */
@@ -47,6 +48,7 @@ export function openDatabase(file: string = databasePath()): Db {
     assertSchemaNotNewer(sqlite, migrationsFolder(), file);
     migrateWithForeignKeysOff(sqlite, db);
     sqlite.pragma("foreign_keys = ON");
+    applyDataFixes(sqlite);
     ensureReferenceRows(db);
     return db;
   } catch (e) {

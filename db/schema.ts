@@ -69,6 +69,15 @@ export const importMappings = sqliteTable("import_mappings", {
   savedAt: text("saved_at").notNull().default(now),
 });
 
+/**
+ * Changes to stored data that SQL alone cannot make (db/data-fixes.server.ts), each applied once, in its own
+ * transaction, when the database is opened: the name of each one applied and when.
+ */
+export const dataFixes = sqliteTable("data_fixes", {
+  name: text("name").primaryKey(),
+  appliedAt: text("applied_at").notNull().default(now),
+});
+
 export const incidents = sqliteTable(
   "incidents",
   {

@@ -219,10 +219,10 @@ describe("backup → restore round trip", () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the latest migration (0014, saved import mappings): its table
+    // Make the copy look like it was taken before the latest migration (0015, the record of data fixes): its table
     // dropped and its record removed.
     const old = new Database(taken.file);
-    old.exec(`drop table import_mappings;
+    old.exec(`drop table data_fixes;
       delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
     old.close();
     const verified = await verifyBackupFile(taken.file);
