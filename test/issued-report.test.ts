@@ -1,7 +1,7 @@
 /** Issuing freezes a report: it reads the same after incidents change, and the differences are told. */
 import { describe, expect, it } from "vitest";
 import { buildComplianceReport } from "~/modules/reports/compliance.server";
-import { differences, getIssued, issueReport, listIssued } from "~/modules/reports/issued.server";
+import { differences, getIssued, issueReport, listIssued, sameContent } from "~/modules/reports/issued.server";
 import { parsePeriod } from "~/modules/reports/periods";
 import { createIncident, deleteIncident, updateIncident } from "~/modules/incidents/mutations.server";
 import { getIncident, toInput } from "~/modules/incidents/queries.server";
@@ -68,5 +68,31 @@ describe("issued reports", () => {
     db.$client.exec("drop trigger issued_reports_no_update");
     db.$client.prepare("update issued_reports set content = replace(content, '\"incidents\":3', '\"incidents\":2')").run();
     expect(getIssued(db, meta.id)!.intact).toBe(false);
+  });
+
+  it("compares by code, so a report issued in Japanese and read in English differs only where the figures do", () => {
+    const { db, ids } = sample();
+    const issued = buildComplianceReport(db, FY2025, opts);
+    const first = getIncident(db, ids[0])!;
+    updateIncident(db, ids[0], { ...toInput(first), channel: "C1" }, toInput(first), { today: TODAY });
+    for (const audience of ["hr", "executive"] as const) {
+      const before = buildComplianceReport(db, FY2025, { ...opts, audience, lang: "ja" });
+      expect(differences(before, buildComplianceReport(db, FY2025, { ...opts, audience, lang: "en" }))).toEqual([]);
+    }
+    const diff = differences(issued, buildComplianceReport(db, FY2025, { ...opts, lang: "en" }));
+    expect(diff.map((d) => [d.section, d.label, d.delta])).toEqual([
+      ["byChannel", "In person", 1],
+      ["byChannel", "Phone", -1],
+      // In person, one responder no longer meets step ④ (the phone is exempt from two responders).
+      ["adherence", "two_responders_recorded.met", -1],
+    ]);
+  });
+
+  it("tells a copy with the same content, whatever day it was made, from a report whose figures changed", () => {
+    const { db, ids } = sample();
+    const report = buildComplianceReport(db, FY2025, opts);
+    expect(sameContent(report, buildComplianceReport(db, FY2025, { ...opts, today: "2026-11-22" }))).toBe(true);
+    deleteIncident(db, ids[0]);
+    expect(sameContent(report, buildComplianceReport(db, FY2025, opts))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DifferenceTable, PrintButton } from "~/components/reports/ReportActions";
 import { ReportView } from "~/components/reports/ReportView";
 import { CsvDownload } from "~/components/ui/CsvDownload";
@@ -12,7 +12,7 @@ import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { can } from "~/modules/auth/permissions";
 import { displayInstant } from "~/modules/incidents/dates";
 import { getSettings } from "~/modules/settings/settings.server";
-import { differences, getIssued, issueReport, listIssued } from "~/modules/reports/issued.server";
+import { differences, getIssued, issueReport, listIssued, sameContent } from "~/modules/reports/issued.server";
 import { audienceFor, liveReport } from "~/modules/reports/page.server";
 import { parsePeriod } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";
@@ -51,7 +51,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-/** Issuing freezes the figures as they are now (HR and admin). */
+/**
+ * Issuing freezes the figures as they are now (HR and admin). It takes two posts: the first asks for confirmation
+ * (what issuing does cannot be undone), the second, with `confirm=yes`, issues. A report with the same content as the
+ * latest issued one of its period and audience is refused: a second click or a second person would only copy it.
+ */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "reports.hr");
   const db = getDb();
@@ -62,8 +66,47 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (asked !== "hr" && asked !== "executive") fail(400, "error.badRequest");
   const audience = audienceFor(user, asked);
   const lang = langFromCookie(request.headers.get("Cookie"));
-  const meta = issueReport(db, await liveReport(db, period, audience, lang), actorOf(user, context));
+  const report = await liveReport(db, period, audience, lang);
+  const latestMeta = listIssued(db, { periodKey: period.key, audience })[0];
+  const latest = latestMeta ? getIssued(db, latestMeta.id) : null;
+  if (latest && sameContent(latest.report, report)) {
+    return json({ step: "identical" as const, id: latest.id, at: latest.issuedAt, by: latest.issuedBy }, { status: 409 });
+  }
+  if (form.get("confirm") !== "yes") return json({ step: "confirm" as const, audience });
+  const meta = issueReport(db, report, actorOf(user, context));
   return redirect(`/reports/issued/${meta.id}?flash=issued`);
+}
+
+/** The question before issuing, or why issuing was refused. */
+function IssueStep({ audience, label }: { audience: string; label: string }) {
+  const result = useActionData<typeof action>();
+  const { t } = useT();
+  if (!result) return null;
+  if (result.step === "identical") {
+    return (
+      <section className="notice error no-print" role="alert">
+        <p>
+          {t("reports.identical", { at: displayInstant(result.at), by: result.by })} <Link to={`/reports/issued/${result.id}`}>{t("reports.openIssued")}</Link>
+        </p>
+      </section>
+    );
+  }
+  return (
+    <section className="notice no-print" role="alertdialog" aria-labelledby="issue-confirm-title" aria-describedby="issue-confirm-text">
+      <h2 id="issue-confirm-title">{t("reports.confirmTitle")}</h2>
+      <p id="issue-confirm-text">{t("reports.confirmText", { period: label, audience: t(`report.audience.${audience as "hr" | "executive"}`) })}</p>
+      <Form method="post" className="inline-form">
+        <input type="hidden" name="audience" value={audience} />
+        <input type="hidden" name="confirm" value="yes" />
+        <button type="submit" className="primary" autoFocus>
+          {t("reports.confirmIssue")}
+        </button>{" "}
+        <Link to="." className="button">
+          {t("reports.cancel")}
+        </Link>
+      </Form>
+    </section>
+  );
 }
 
 export default function ReportPage() {
@@ -99,6 +142,7 @@ export default function ReportPage() {
           </Form>
         ) : null}
       </div>
+      <IssueStep audience={audience} label={report.period.label} />
       {latest ? (
         <section className="notice no-print" role="status">
           <p>

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
-import { openPageForFile, SCREENSHOT_DIR, signIn } from "./browser";
+import { openPageForFile, SCREENSHOT_DIR, screenshot, signIn } from "./browser";
 import { DEMO } from "./periods";
 
 const baseURL = inject("baseURL");
@@ -27,9 +27,20 @@ describe("the compliance summary", () => {
     await signIn(page, baseURL, users.hr, `/reports/${DEMO.fy}`);
     await page.locator(".report h1", { hasText: DEMO.fyLabel }).waitFor();
     const phoneBefore = Number((await cell("発生場面別", "C2 電話")).replace(/,/g, ""));
-    await Promise.all([page.waitForURL(/\/reports\/issued\/\d+/), page.getByRole("button", { name: "この内容で確定する" }).click()]);
+    // Issuing asks first, and only the second click issues.
+    await page.getByRole("button", { name: "この内容で確定する" }).click();
+    const question = page.getByRole("alertdialog", { name: "報告書を確定しますか" });
+    await question.waitFor();
+    await screenshot(page, "report-issue-confirm");
+    await Promise.all([page.waitForURL(/\/reports\/issued\/\d+/), question.getByRole("button", { name: "確定する" }).click()]);
     await page.getByText("内容は確定時から変わっていません").waitFor();
     const issuedUrl = page.url();
+
+    // The same content again is refused: nothing new to record.
+    await page.goto(`${baseURL}/reports/${DEMO.fy}`);
+    await page.getByRole("button", { name: "この内容で確定する" }).click();
+    await page.getByRole("alert").getByText(/同じ内容の報告書が .* 確定済みのため、新たに確定しませんでした/).waitFor();
+    expect(await page.getByRole("alertdialog").count()).toBe(0);
 
     // Change one phone incident of that year to in person, through the edit form.
     await page.goto(`${baseURL}/incidents?period=${DEMO.fy}&channel=C2`);

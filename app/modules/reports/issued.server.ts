@@ -86,6 +86,19 @@ export interface Difference {
   delta: number | null;
 }
 
+/** A breakdown row's identity across languages: its code, or its label when it has none. */
+function rowKey(row: { code?: string | null; label: string }): string {
+  return row.code ? `code:${row.code}` : `label:${row.label}`;
+}
+
+/**
+ * Whether two reports hold the same content, whatever day each was made: issuing such a copy again would record
+ * nothing new (a second click, or a second person), so it is refused.
+ */
+export function sameContent(a: ComplianceReport, b: ComplianceReport): boolean {
+  return JSON.stringify({ ...a, generatedOn: "" }) === JSON.stringify({ ...b, generatedOn: "" });
+}
+
 /** Where the live figures differ from an issued report: totals, every breakdown row, adherence and open cases. */
 export function differences(issued: ComplianceReport, live: ComplianceReport): Difference[] {
   const out: Difference[] = [];
@@ -95,9 +108,14 @@ export function differences(issued: ComplianceReport, live: ComplianceReport): D
   };
   for (const k of ["incidents", "kasuhara", "previous", "yearBefore"] as const) push("totals", k, issued.totals[k], live.totals[k]);
   for (const section of ["byBehaviour", "byChannel", "byOutcome", "bySeverity", "byValidity", "byDepartment", "byClient"] as const) {
-    const before = new Map(issued[section].map((r) => [r.label, r.count]));
-    const after = new Map(live[section].map((r) => [r.label, r.count]));
-    for (const label of new Set([...before.keys(), ...after.keys()])) push(section, label, before.get(label) ?? 0, after.get(label) ?? 0);
+    // By code, not by label: the labels are in the language each was made in (a report issued in Japanese and read in
+    // English would otherwise differ in every row). Rows without a code (a department, a client) are named by label.
+    const rows = (r: ComplianceReport) => new Map(r[section].map((x) => [rowKey(x), x] as const));
+    const before = rows(issued);
+    const after = rows(live);
+    for (const key of new Set([...before.keys(), ...after.keys()])) {
+      push(section, after.get(key)?.label ?? before.get(key)!.label, before.get(key)?.count ?? 0, after.get(key)?.count ?? 0);
+    }
   }
   for (const a of issued.adherence) {
     const b = live.adherence.find((x) => x.step === a.step);
