@@ -48,8 +48,8 @@ export function openDatabase(file: string = databasePath()): Db {
     assertSchemaNotNewer(sqlite, migrationsFolder(), file);
     migrateWithForeignKeysOff(sqlite, db);
     sqlite.pragma("foreign_keys = ON");
-    applyDataFixes(sqlite);
     ensureReferenceRows(db);
+    applyDataFixes(sqlite);
     return db;
   } catch (e) {
     sqlite?.close();

@@ -4,6 +4,7 @@
  * database that has them all is only read (one small query), so opening it never waits for another writer.
  */
 import type Database from "better-sqlite3";
+import { randomBytes } from "node:crypto";
 import { lookupFolding } from "unicode-case-folding";
 import { fingerprintOf } from "../app/modules/incidents/mutations.server";
 import { normalizeName } from "../app/modules/incidents/normalize";
@@ -71,7 +72,15 @@ function foldNames(sqlite: Database.Database): void {
   for (const [fingerprint, id] of changed) setFingerprint.run(fingerprint, id);
 }
 
-export const DATA_FIXES: readonly DataFix[] = [{ name: "0015-names-unicode-case-folding", apply: foldNames }];
+/** The secret of executive disclosure control: random, per installation, kept by backups (migration 0016). */
+function disclosureKey(sqlite: Database.Database): void {
+  sqlite.prepare("update settings set disclosure_key = ? where disclosure_key is null").run(randomBytes(32).toString("base64url"));
+}
+
+export const DATA_FIXES: readonly DataFix[] = [
+  { name: "0015-names-unicode-case-folding", apply: foldNames },
+  { name: "0016-disclosure-key", apply: disclosureKey },
+];
 
 /** Applies the fixes this database has not had yet, each in one transaction with its record. */
 export function applyDataFixes(sqlite: Database.Database, fixes: readonly DataFix[] = DATA_FIXES): string[] {

@@ -220,6 +220,11 @@ export const settings = sqliteTable(
     writtenReportDeadlineDays: integer("written_report_deadline_days").notNull().default(7),
     /** Years after closing after which an incident's personal fields are erased (null: never). */
     retentionYears: integer("retention_years").default(5),
+    /**
+     * The installation's secret key of executive disclosure control (analytics/disclosure.server.ts): which count is
+     * hidden to protect a small one follows a keyed hash, so the rule cannot point at it. Set by a data fix.
+     */
+    disclosureKey: text("disclosure_key"),
     updatedAt: text("updated_at").notNull().default(now),
   },
   (t) => [

@@ -3,8 +3,8 @@
  * (docs/spec/reports.md, a contract). The default format is md on a terminal and json when the output is a pipe or a
  * file. Extension: `--lang ja|en` for the labels (default ja).
  *
- * Exit status: 0 the report was written; 2 a wrong command line (unknown option, format, audience, or a period that
- * cannot be read).
+ * Exit status: 0 the report was written; 2 a wrong command line (unknown option, format, audience, a period that
+ * cannot be read, or one the audience cannot have: an executive report is for a fiscal year that has ended).
  */
 import fs from "node:fs";
 import { translate } from "../app/i18n";
@@ -15,6 +15,7 @@ import { parsePeriod } from "../app/modules/reports/periods";
 import { getSettings } from "../app/modules/settings/settings.server";
 import { todayInTokyo } from "../app/modules/incidents/dates";
 import { parseCommandLine, usageError } from "./command-line";
+import { isAppError } from "../app/modules/errors";
 
 const USAGE = "usage: npm run report -- --period P [--format json|csv|html|md] [--audience hr|executive] [--out FILE] [--lang ja|en]";
 
@@ -44,7 +45,14 @@ try {
   const settings = getSettings(db);
   const period = parsePeriod(o.period, settings.fiscalYearStartMonth);
   if (!period) usage(translate("ja", "cli.report.badPeriod", { period: o.period }));
-  const report = buildComplianceReport(db, period, { audience: o.audience, lang, today: todayInTokyo(), settings });
+  let report;
+  try {
+    report = buildComplianceReport(db, period, { audience: o.audience, lang, today: todayInTokyo(), settings });
+  } catch (e) {
+    // A period the audience cannot have (an executive report is for a fiscal year that has ended): a wrong command line.
+    if (isAppError(e) && e.status === 422) usage(translate(lang, e.userMessage, e.params));
+    throw e;
+  }
   const text =
     format === "json"
       ? `${JSON.stringify(report, null, 2)}\n`

@@ -139,7 +139,7 @@ describe("backup → restore round trip", () => {
     const first = getIncident(db, firstId)!;
     updateIncident(db, firstId, { ...toInput(first), severity: first.severity === 4 ? 1 : 4 }, toInput(first), { today: TODAY, actor });
     deleteIncident(db, (before.incidents[1] as { id: number }).id, actor);
-    issueReport(db, buildComplianceReport(db, parsePeriod("FY2026")!, { audience: "executive", lang: "ja", today: TODAY, settings: SETTINGS }), actor);
+    issueReport(db, buildComplianceReport(db, parsePeriod("FY2025")!, { audience: "executive", lang: "ja", today: TODAY, settings: SETTINGS }), actor);
     const later = await createUser(db, { email: "later@example.com", displayName: null, role: "executive", department: null }, actor, { password: PASSWORD });
     createSession(db, later.id, { ip: null, userAgent: null });
     expect(db.$client.prepare("select count(*) as n from incidents where id = ?").get(added)).toEqual({ n: 1 });
@@ -219,10 +219,10 @@ describe("backup → restore round trip", () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the latest migration (0015, the record of data fixes): its table
+    // Make the copy look like it was taken before the latest migration (0016, the disclosure key): its column
     // dropped and its record removed.
     const old = new Database(taken.file);
-    old.exec(`drop table data_fixes;
+    old.exec(`alter table settings drop column disclosure_key;
       delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
     old.close();
     const verified = await verifyBackupFile(taken.file);

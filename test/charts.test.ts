@@ -134,9 +134,9 @@ describe("heatmap helpers", () => {
     expect(heatLevel(1, 1)).toBe(5);
   });
 
-  it("shades a suppressed cell as heat-1, and never beyond the scale", () => {
-    expect(heatLevel("<3", 0)).toBe(1);
-    expect(heatLevel("<3", 50)).toBe(1);
+  it("gives a hidden cell no shade (it may hide few incidents or many), and never shades beyond the scale", () => {
+    expect(heatLevel("χ", 0)).toBe(0);
+    expect(heatLevel("χ", 50)).toBe(0);
     expect(heatLevel(7, 0)).toBe(5); // max hidden (executives) but a count shown: the strongest step, not a crash
     expect(heatLevel(12, 10)).toBe(5);
   });
@@ -154,7 +154,7 @@ describe("heatmap helpers", () => {
     const heatmap: Heatmap = {
       cells: [
         { weekday: 1, hour: 14, count: 5, href: "/incidents?weekday=1&hour=14" },
-        { weekday: 0, hour: 23, count: "<3", href: null },
+        { weekday: 0, hour: 23, count: "χ", href: null },
         { weekday: 3, hour: 9, count: 10, href: "/incidents?weekday=3&hour=9" },
       ],
       max: 10,
@@ -168,7 +168,7 @@ describe("heatmap helpers", () => {
     const monday14 = grid[0].cells[14];
     expect(monday14).toEqual({ weekday: 1, hour: 14, count: 5, href: "/incidents?weekday=1&hour=14", level: 3 });
     expect(grid[2].cells[9].level).toBe(5);
-    expect(grid[6].cells[23]).toMatchObject({ count: "<3", href: null, level: 1 });
+    expect(grid[6].cells[23]).toMatchObject({ count: "χ", href: null, level: 0 });
     expect(grid[4].cells[0]).toEqual({ weekday: 5, hour: 0, count: 0, href: null, level: 0 });
   });
 });
@@ -178,7 +178,7 @@ describe("breakdown and trend rows", () => {
     id: "behaviour",
     buckets: [
       { key: "MA02", label: "精神的な攻撃", count: 1234, href: "/incidents?behaviour=MA02" },
-      { key: "MB04", label: "契約外・過度な要求", count: "<3", href: null },
+      { key: "MB04", label: "契約外・過度な要求", count: "χ", href: null },
       { key: "unknown", label: "不明", count: 0, href: null },
     ],
     covered: 1240,
@@ -187,7 +187,7 @@ describe("breakdown and trend rows", () => {
   it("draws a suppressed count as a zero-length bar but shows its text, in the shared colours", () => {
     expect(breakdownRows(breakdown, "behaviour")).toEqual([
       { key: "MA02", label: "精神的な攻撃", value: 1234, shown: "1,234", href: "/incidents?behaviour=MA02", fill: colorOf("behaviour", "MA02") },
-      { key: "MB04", label: "契約外・過度な要求", value: 0, shown: "<3", href: null, fill: colorOf("behaviour", "MB04") },
+      { key: "MB04", label: "契約外・過度な要求", value: 0, shown: "χ", href: null, fill: colorOf("behaviour", "MB04") },
       { key: "unknown", label: "不明", value: 0, shown: "0", href: null, fill: NEUTRAL },
     ]);
   });
@@ -208,13 +208,13 @@ describe("breakdown and trend rows", () => {
   it("calls a breakdown empty only when every count is a real zero", () => {
     expect(isEmptyBreakdown({ id: "channel", buckets: [], covered: 0 })).toBe(true);
     expect(isEmptyBreakdown({ id: "channel", buckets: [{ key: "C1", label: "対面", count: 0, href: null }], covered: 0 })).toBe(true);
-    expect(isEmptyBreakdown({ id: "channel", buckets: [{ key: "C1", label: "対面", count: "<3", href: null }], covered: "<3" })).toBe(false);
+    expect(isEmptyBreakdown({ id: "channel", buckets: [{ key: "C1", label: "対面", count: "χ", href: null }], covered: "χ" })).toBe(false);
   });
 
   it("formats counts with digit grouping and leaves a suppressed count as it is", () => {
     expect(formatCount(12345)).toBe("12,345");
     expect(formatCount(12345, "en")).toBe("12,345");
-    expect(formatCount("<3")).toBe("<3");
+    expect(formatCount("χ")).toBe("χ");
     expect(formatCount(0)).toBe("0");
   });
 
@@ -234,7 +234,7 @@ describe("breakdown and trend rows", () => {
         { key: "unknown", label: "不明" },
       ],
       points: [
-        { month: "2025-04", label: "4月", href: "/incidents?month=2025-04", values: { "1": 3, "4": "<3" }, total: 5 },
+        { month: "2025-04", label: "4月", href: "/incidents?month=2025-04", values: { "1": 3, "4": "χ" }, total: 5 },
         { month: "2025-05", label: "5月", href: null, values: {}, total: 0 },
       ],
       covered: 5,
@@ -243,7 +243,7 @@ describe("breakdown and trend rows", () => {
     expect(seriesDataKey("label")).not.toBe("label");
     expect(rows[0]).toEqual({
       month: "2025-04", label: "4月", href: "/incidents?month=2025-04", total: "5",
-      shown: { "1": "3", "4": "<3", unknown: "0" },
+      shown: { "1": "3", "4": "χ", unknown: "0" },
       s_1: 3, s_4: 0, s_unknown: 0,
     });
     expect(rows[1]).toMatchObject({ s_1: 0, s_4: 0, s_unknown: 0, total: "0", href: null });

@@ -5,10 +5,13 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "../db/client.server";
 import { buildDashboard, dashboardDays, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
+import { executiveQuery } from "~/modules/analytics/executive-dashboard.server";
+import { settings } from "../db/schema";
+import { BEHAVIOURS } from "~/modules/incidents/taxonomy";
 import { cubeFor } from "~/modules/analytics/cube.server";
 import type { DashboardData } from "~/modules/analytics/dashboard-types";
 import { createIncident, deleteIncident, updateIncident } from "~/modules/incidents/mutations.server";
-import { getIncident, listIncidents, toInput } from "~/modules/incidents/queries.server";
+import { getIncident, listDepartments, listIncidents, toInput } from "~/modules/incidents/queries.server";
 import { parseListQuery } from "~/modules/incidents/filters";
 import type { IncidentInput } from "~/modules/incidents/schema";
 import type { Principal } from "~/modules/auth/permissions";
@@ -131,7 +134,7 @@ describe("the dashboard's breakdowns", () => {
 
   it("places incidents by Tokyo weekday and hour, and counts date-only ones apart", () => {
     const { db } = fixture();
-    const heat = dashboard(db, "period=FY2025").heatmap;
+    const heat = dashboard(db, "period=FY2025").heatmap!;
     const at = (w: number, h: number) => heat.cells.find((c) => c.weekday === w && c.hour === h)!.count;
     expect(at(2, 0)).toBe(1); // A: Tuesday 00:10
     expect(at(2, 23)).toBe(1); // B: Tuesday 2026-03-31 23:30
@@ -199,29 +202,64 @@ describe("drill-down", () => {
       }
     }
     for (const p of d.trend.points) expect(listed(p.href!), p.month).toBe(p.total);
-    for (const c of d.heatmap.cells) if (c.href) expect(listed(c.href), `${c.weekday}/${c.hour}`).toBe(c.count);
+    for (const c of d.heatmap!.cells) if (c.href) expect(listed(c.href), `${c.weekday}/${c.hour}`).toBe(c.count);
     expect(checked).toBeGreaterThan(10);
   });
 });
 
 describe("for executives", () => {
-  it("shows counts below the threshold as <3, hides what would give them away, and names no one", () => {
+  /** Every count a dashboard shows (headline, buckets, trend, adherence). */
+  function allCounts(d: DashboardData): unknown[] {
+    const h = d.headline;
+    return [
+      h.incidents, h.kasuhara, h.open, h.severe.count, h.policeOrLawyer.count, h.repeatContacts.count,
+      ...[d.behaviour, d.client, d.outcome, d.channel, d.department, d.severity].flatMap((b) => b.buckets.map((x) => x.count)),
+      ...d.trend.points.map((p) => p.total),
+      ...d.adherence.flatMap((a) => [a.met, a.applicable]),
+    ].filter((c) => c !== null);
+  }
+
+  it("shows a finished fiscal year with χ for every hidden count, rows in code order, no links, names, grid or repeat clients", () => {
     const { db } = fixture();
+    db.update(settings).set({ disclosureKey: "test-key" }).run();
     const d = dashboard(db, "period=FY2025", EXECUTIVE);
     expect(d.suppressed).toBe(true);
     expect(d.headline.incidents).toBe(5);
-    expect(d.headline.open).toBe("<3");
-    expect(d.headline.oldestOpenDays).toBeNull(); // one open incident's age
-    expect(d.headline.severe).toEqual({ count: "<3", share: null }); // the share would give the count away
-    expect(counts(d.behaviour)).toEqual({ MA02: "<3", MA05: "<3", MB01: "<3", MB02: "<3", MA01: "<3", MA03: "<3" });
-    // Clients 3, 1, 1: the two 1s sum to 2 = two cells of 1, so the 3 is hidden too.
-    expect(d.client.buckets.map((b) => b.count)).toEqual(["<3", "<3", "<3"]);
-    expect(d.client.buckets.map((b) => b.label).join()).not.toMatch(/ABC|XYZ/);
-    expect(d.repeatOffenders.map((r) => [r.client, r.lastIncident])).toEqual([[null, ""]]);
-    // No links to incidents.
-    const hrefs = [d.behaviour, d.client, d.channel].flatMap((b) => b.buckets.map((x) => x.href));
+    // No count of 1 or 2 is shown anywhere.
+    expect(allCounts(d).filter((c) => c === 1 || c === 2)).toEqual([]);
+    expect(allCounts(d).every((c) => c === "χ" || typeof c === "number")).toBe(true);
+    expect(d.headline.oldestOpenDays).toBeNull(); // fewer than 3 open cases: one case's age
+    const order = (keys: string[], codes: string[]) => keys.map((k) => codes.indexOf(k));
+    const behaviourKeys = d.behaviour.buckets.map((b) => b.key);
+    expect(order(behaviourKeys, BEHAVIOURS.map((b) => b.code))).toEqual([...order(behaviourKeys, BEHAVIOURS.map((b) => b.code))].sort((a, b) => a - b));
+    expect(d.heatmap).toBeNull();
+    expect(d.repeatOffenders).toEqual([]);
+    const hrefs = [d.behaviour, d.client, d.channel, d.department].flatMap((b) => b.buckets.map((x) => x.href));
     expect(hrefs.every((h) => h === null)).toBe(true);
-    expect(JSON.stringify(d)).not.toMatch(/ABC商事|XYZ物産|リピート商事|同じ内容の電話/);
+    expect(JSON.stringify(d)).not.toMatch(/ABC商事|XYZ物産|リピート商事|同じ内容の電話|<3/);
+  });
+
+  it("shows any other period as its total and its months only, a period in progress up to its last finished month", () => {
+    const { db } = fixture();
+    const d = dashboard(db, "period=FY2026", EXECUTIVE);
+    expect(d.comparison).toMatchObject({ inProgress: true, current: ["2026-04-01", "2026-10-31"], previous: ["2025-04-01", "2025-10-31"] });
+    expect(d.trend.points.map((p) => p.month)).toEqual(["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]);
+    expect([d.channel.buckets, d.department.buckets, d.behaviour.buckets, d.adherence]).toEqual([[], [], [], []]);
+    expect(d.headline.kasuhara).toBeNull();
+    const q = dashboard(db, "period=2025-Q3", EXECUTIVE);
+    expect(q.channel.buckets).toEqual([]);
+    expect(q.trend.points.map((p) => p.total)).toEqual(["χ", 0, 0]); // F and G in July: 2, hidden
+  });
+
+  it("refuses a range of days, filters other than the department, and a department whose count is hidden", () => {
+    const { db } = fixture();
+    const read = (search: string) => executiveQuery(db, new URLSearchParams(search), 4, TODAY);
+    expect(read("period=2025-04-18..2026-03-31")).toMatchObject({ notices: ["range"], period: { key: "FY2026" } });
+    expect(read("period=FY2025&channel=C2&severity=3").notices).toEqual(["filters"]);
+    // 大阪支店 has one incident in FY2025 (B): it cannot be selected.
+    const osaka = listDepartments(db).find((x) => x.name === "大阪支店")!.id;
+    expect(read(`period=FY2025&department=${osaka}`)).toMatchObject({ department: null, notices: ["department"] });
+    expect(read(`period=2025-Q2&department=${osaka}`).notices).toEqual(["departmentFyOnly"]);
   });
 });
 

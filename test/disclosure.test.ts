@@ -36,6 +36,7 @@ function published({ cells }: Scenario, additive = true) {
     threshold: T, secret: SECRET,
   });
   const b = p.breakdowns.get("b")!;
+  if (b.withheld) return { N: p.totalHidden ? CHI : N, deptShown: deptTotals.map((n, d) => (p.departmentHidden[d] && n > 0 ? CHI : n)), marginShown: [] as Shown[], rowShown: new Map<number, readonly Shown[]>() };
   return {
     N: p.totalHidden ? CHI : N,
     deptShown: deptTotals.map((n, d) => (p.departmentHidden[d] && n > 0 ? CHI : n)),

@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const today = todayInTokyo();
   const lang = langFromCookie(request.headers.get("Cookie"));
-  const { data, query, invalidPeriod, settings, search } = await loadDashboard(db, user, new URL(request.url).searchParams, { lang, today });
+  const { data, query, invalidPeriod, settings, search, executive } = await loadDashboard(db, user, new URL(request.url).searchParams, { lang, today });
   const scope = incidentScope(user);
   const filters = Object.fromEntries(DASHBOARD_FILTER_PARAMS.map((k) => [k, query.params.get(k) ?? ""]));
   const withStack = (stack: string) => {
@@ -62,12 +62,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     csvBase: `/dashboard.csv?${csv.toString()}`,
     clientFilter: seesPersonalData(user),
     overdue,
+    executive,
   };
 }
 
 /** The repeat-offender table shows the strongest cases first; the rest are counted. */
 const REPEAT_ROWS = 20;
-const num = (c: Count) => (typeof c === "number" ? c.toLocaleString() : c);
+const num = (c: Count | null) => (c === null ? "—" : typeof c === "number" ? c.toLocaleString() : c);
 
 function Delta({ change, label, baseLabel }: { change: Change; label: string; baseLabel: string }) {
   const { t } = useT();
@@ -85,7 +86,7 @@ function Delta({ change, label, baseLabel }: { change: Change; label: string; ba
 }
 
 export default function Dashboard() {
-  const { data, period, periodText, invalidPeriod, filters, periods, departments, ownDepartment, stackLinks, csvBase, clientFilter, overdue } =
+  const { data, period, periodText, invalidPeriod, filters, periods, departments, ownDepartment, stackLinks, csvBase, clientFilter, overdue, executive } =
     useLoaderData<typeof loader>();
   const { t, lang } = useT();
   const h = data.headline;
@@ -128,16 +129,16 @@ export default function Dashboard() {
             </select>
           </div>
         ) : null}
-        {select("channel", "channel", t("field.channel"))}
+        {executive ? null : select("channel", "channel", t("field.channel"))}
         {clientFilter ? (
           <div className="filter">
             <label htmlFor="d-client">{t("field.client")}</label>
             <input id="d-client" name="client" defaultValue={filters.client} />
           </div>
         ) : null}
-        {select("behaviour", "behaviours", t("field.behaviours"))}
-        {select("severity", "severity", t("field.severity"), true)}
-        {select("determination", "determination", t("field.determination"), true)}
+        {executive ? null : select("behaviour", "behaviours", t("field.behaviours"))}
+        {executive ? null : select("severity", "severity", t("field.severity"), true)}
+        {executive ? null : select("determination", "determination", t("field.determination"), true)}
         <div className="filter-actions">
           <button type="submit" className="primary">
             {t("dashboard.show")}
@@ -148,11 +149,19 @@ export default function Dashboard() {
         </div>
       </Form>
       {invalidPeriod ? <p className="notice">{t("dashboard.invalidPeriod", { period: invalidPeriod })}</p> : null}
+      {executive?.notices.map((n) => (
+        <p key={n} className="notice" role="status">
+          {t(`dashboard.executive.${n}`)}
+        </p>
+      ))}
       <p className="lead">
         <strong>{periodLabel(period, lang)}</strong> ({period.from} 〜 {period.to}){ownDepartment ? ` · ${ownDepartment}` : ""}
       </p>
+      {executive ? <p className="hint">{t("dashboard.executiveScope")}</p> : null}
       <p className="hint">
-        {cmp.inProgress
+        {executive && cmp.inProgress
+          ? t("dashboard.executiveCut", { to: cmp.current[1] })
+          : cmp.inProgress
           ? t("dashboard.inProgress", { to: cmp.current[1], previous: span(cmp.previous), yearBefore: span(cmp.yearBefore) })
           : t("dashboard.spans", { previous: span(cmp.previous), yearBefore: span(cmp.yearBefore) })}
       </p>
@@ -167,10 +176,12 @@ export default function Dashboard() {
             <Delta change={h.yearBefore} label={t(cmp.inProgress ? "dashboard.yearBeforeSameSpan" : "dashboard.yearBefore")} baseLabel="dashboard.yearBeforeCount" />
           </dd>
         </div>
+        {h.kasuhara === null ? null : (
         <div className="figure">
           <dt>{t("overview.kasuhara")}</dt>
           <dd>{num(h.kasuhara)}</dd>
         </div>
+        )}
         <div className="figure">
           <dt>{t("overview.open")}</dt>
           <dd>{num(h.open)}</dd>
@@ -179,6 +190,8 @@ export default function Dashboard() {
             {h.oldestOpenDays === null ? "" : ` · ${t("dashboard.oldestOpen", { n: h.oldestOpenDays })}`}
           </dd>
         </div>
+        {executive && !executive.breakdowns ? null : (
+          <>
         <div className="figure">
           <dt>{t("overview.severe")}</dt>
           <dd>{percent(h.severe.share)}</dd>
@@ -198,13 +211,19 @@ export default function Dashboard() {
           <dd>{percent(h.repeatContacts.share)}</dd>
           <dd className="sub">{t("common.count", { n: num(h.repeatContacts.count) })}</dd>
         </div>
+          </>
+        )}
       </dl>
 
       {empty ? (
         <p className="empty">{t("dashboard.empty")}</p>
       ) : (
         <>
-          <TrendChart trend={data.trend} switchLinks={stackLinks} csvHref={csvOf("trend")} />
+          <TrendChart trend={data.trend} switchLinks={executive ? undefined : stackLinks} csvHref={csvOf("trend")} />
+          {executive && !executive.breakdowns ? (
+            <p className="hint">{t("dashboard.executiveTotalsOnly")}</p>
+          ) : (
+            <>
           <div className="dashboard-grid">
             <BreakdownChart breakdown={data.behaviour} colorKind="behaviour" csvHref={csvOf("behaviour")} />
             <BreakdownChart breakdown={data.client} colorKind="client" csvHref={csvOf("client")} />
@@ -213,7 +232,7 @@ export default function Dashboard() {
             <BreakdownChart breakdown={data.department} colorKind="department" csvHref={csvOf("department")} />
             <BreakdownChart breakdown={data.severity} colorKind="severity" csvHref={csvOf("severity")} />
           </div>
-          <HeatmapGrid heatmap={data.heatmap} csvHref={csvOf("heatmap")} />
+          {data.heatmap ? <HeatmapGrid heatmap={data.heatmap} csvHref={csvOf("heatmap")} /> : null}
 
           <section className="chart-card" aria-labelledby="adherence-title">
             <h2 id="adherence-title">{t("dashboard.adherence")}</h2>
@@ -245,6 +264,8 @@ export default function Dashboard() {
             </table>
             <p className="hint">{t("dashboard.adherenceNote")}</p>
           </section>
+            </>
+          )}
         </>
       )}
 
@@ -280,6 +301,7 @@ export default function Dashboard() {
         </section>
       ) : null}
 
+{executive ? null : (
       <section className="chart-card" aria-labelledby="repeat-title">
         <h2 id="repeat-title">{t("dashboard.repeatOffenders")}</h2>
         <p className="hint">{t("dashboard.repeatNote")}</p>
@@ -315,6 +337,7 @@ export default function Dashboard() {
           <p className="hint">{t("dashboard.repeatMore", { n: data.repeatOffenders.length - REPEAT_ROWS })}</p>
         ) : null}
       </section>
+)}
     </div>
   );
 }

@@ -18,7 +18,9 @@ export const handle: PageHandle = { titleKey: "settings.title" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request, "settings.manage");
-  return { settings: getSettings(getDb()), messages: messages(request, ["settings", "users", "auth"]) };
+  // The disclosure key stays on the server: knowing it would tell which count hides to protect which.
+  const { disclosureKey: _secret, ...settings } = getSettings(getDb());
+  return { settings, messages: messages(request, ["settings", "users", "auth"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

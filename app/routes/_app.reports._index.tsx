@@ -7,6 +7,7 @@ import { requireUser } from "~/modules/auth/guard.server";
 import { can } from "~/modules/auth/permissions";
 import { displayInstant, todayInTokyo } from "~/modules/incidents/dates";
 import { getSettings } from "~/modules/settings/settings.server";
+import { hasBreakdowns } from "~/modules/analytics/executive.server";
 import { listIssued } from "~/modules/reports/issued.server";
 import { fiscalYearOf, parsePeriod, periodChoices, periodLabel } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";
@@ -26,7 +27,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     messages: messages(request, ["reports", "report", "list"]),
     hr,
     current: `FY${fiscalYearOf(today, fiscalYearStartMonth) - 1}`,
-    periods: periodChoices(today, fiscalYearStartMonth).map((key) => ({ key, label: periodLabel(parsePeriod(key, fiscalYearStartMonth)!, lang) })),
+    // An executive's report is for a fiscal year that has ended (docs/decisions/0022): only those are offered.
+    periods: periodChoices(today, fiscalYearStartMonth)
+      .map((key) => parsePeriod(key, fiscalYearStartMonth)!)
+      .filter((p) => hr || hasBreakdowns(p, today))
+      .map((p) => ({ key: p.key, label: periodLabel(p, lang) })),
     issued: listIssued(db, hr ? {} : { audience: "executive" }),
   };
 }

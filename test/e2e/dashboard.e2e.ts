@@ -100,17 +100,28 @@ describe("the dashboard for HR", () => {
 });
 
 describe("the dashboard for an executive", () => {
-  it("shows the charts with small counts as <3 and nothing to click through to incidents", async () => {
+  it("shows a finished year's charts with χ for hidden counts, nothing to click through, and the department as the only filter", async () => {
     await signIn(page, baseURL, users.executive);
     for (const width of [1440, 1024]) {
       await page.setViewportSize({ width, height: 900 });
       await openDashboard(`?period=${DEMO.fy}`);
-      await page.getByText("件未満の数は").first().waitFor();
+      await page.getByText("χ: 3件未満、または他の値から計算できるため非表示").first().waitFor();
       await shot(`dashboard-executive-${width}`);
     }
     expect(await page.locator('a[href^="/incidents"]').count()).toBe(0);
     expect(await page.locator("#chart-client table.chart-data").innerText()).not.toMatch(/株式会社|商事|様/);
     expect(await page.locator("#d-client").count()).toBe(0);
+    expect(await page.locator("#d-channel").count()).toBe(0);
+    expect(await page.content()).not.toContain("&lt;3");
+  });
+
+  it("refuses a range of days with a word, and shows another period as its count and months only", async () => {
+    await page.goto(`${baseURL}/?period=${DEMO.fy.replace("FY", "")}-04-18..${Number(DEMO.fy.slice(2)) + 1}-03-31`);
+    await page.getByText("経営層向けの表示では、日付の範囲は指定できません").waitFor();
+    await page.goto(`${baseURL}/?period=${DEMO.firstMonth}`);
+    await page.getByText("内訳(行為類型・発生場面・部署など)は、終わった年度を選ぶと表示されます").waitFor();
+    expect(await page.locator("#chart-channel").count()).toBe(0);
+    await shot("dashboard-executive-month");
   });
 
   it("ran every page without a Content-Security-Policy refusal or a script error", () => {

@@ -39,7 +39,7 @@ describe("the compliance summary", () => {
     // The same content again is refused: nothing new to record.
     await page.goto(`${baseURL}/reports/${DEMO.fy}`);
     await page.getByRole("button", { name: "この内容で確定する" }).click();
-    await page.getByRole("alert").getByText(/同じ内容の報告書が .* 確定済みのため、新たに確定しませんでした/).waitFor();
+    await page.getByRole("alert").getByText(/同じ内容の報告書が.*確定済みのため、新たに確定しませんでした/).waitFor();
     expect(await page.getByRole("alertdialog").count()).toBe(0);
 
     // Change one phone incident of that year to in person, through the edit form.
@@ -63,7 +63,7 @@ describe("the compliance summary", () => {
 
   it("prints the executive version to a clean A4 PDF with page numbers", async () => {
     await page.goto(`${baseURL}/reports/${DEMO.fy}?audience=executive`);
-    await page.getByText("件未満の数は").first().waitFor();
+    await page.getByText("χ: 3件未満、または他の値から計算できるため非表示").first().waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "report-executive.png"), fullPage: true });
     await page.emulateMedia({ media: "print" });
     const file = path.join(SCREENSHOT_DIR, "report-executive.pdf");

@@ -12,7 +12,7 @@ export interface ChartCardProps {
   /** Unique on the page; the section gets `chart-{id}` (an anchor) and its heading `chart-{id}-title`. */
   id: string;
   title: string;
-  /** Incidents the chart covers; a suppressed "<3" is shown as it is. */
+  /** Incidents the chart covers; a hidden "χ" is shown as it is. */
   covered: Count;
   /** The chart's CSV export (a server route); no link when absent. */
   csvHref?: string | null;

@@ -15,8 +15,8 @@ import { isSuppressed, seriesDataKey, trendRows, type TrendRow } from "./chart-d
 
 export interface TrendChartProps {
   trend: Trend;
-  /** The page's URL with each stacking chosen; the current one is marked with aria-current. */
-  switchLinks: { group: string; severity: string };
+  /** The page's URL with each stacking chosen; the current one is marked with aria-current. None: one series, no choice (executives). */
+  switchLinks?: { group: string; severity: string };
   /** Defaults to 月別の推移. */
   title?: string;
   csvHref?: string | null;
@@ -66,12 +66,12 @@ export function TrendChart({ trend, switchLinks, title, csvHref, className }: Tr
   const navigate = useNavigate();
   const heading = title ?? t("chart.title.trend");
   const rows = trendRows(trend, lang);
-  // A suppressed month ("<3") still has incidents, so only numeric zeros make the chart empty.
+  // A hidden month ("χ") still has incidents, so only numeric zeros make the chart empty.
   const empty = trend.points.every((p) => p.total === 0);
   const clickable = rows.some((r) => r.href);
   const suppressed = trend.points.flatMap((p) => [p.total, ...Object.values(p.values)]).find(isSuppressed);
 
-  const controls = (
+  const controls = !switchLinks ? null : (
     <div className="segmented" role="group" aria-label={t("chart.trend.stackBy")}>
       {(["group", "severity"] as const).map((stack) => (
         <Link

@@ -6,8 +6,8 @@ import type { Breakdown, Count, Heatmap, Trend } from "~/modules/analytics/dashb
 import { colorOf, type ColorKind } from "~/modules/analytics/colors";
 import type { Lang } from "~/modules/incidents/taxonomy";
 
-/** A suppressed count ("<3"): shown as text, never drawn as a length. */
-export function isSuppressed(count: Count): count is `<${number}` {
+/** A hidden count ("χ"): shown as text, never drawn as a length. */
+export function isSuppressed(count: Count): count is "χ" {
   return typeof count === "string";
 }
 
@@ -16,7 +16,7 @@ export function countValue(count: Count): number {
   return isSuppressed(count) ? 0 : count;
 }
 
-/** A count as text: digits grouped for the language, "<3" as it is. */
+/** A count as text: digits grouped for the language, "χ" as it is. */
 export function formatCount(count: Count, lang: Lang = "ja"): string {
   return isSuppressed(count) ? count : count.toLocaleString(lang === "ja" ? "ja-JP" : "en-GB");
 }
@@ -26,7 +26,7 @@ export interface BreakdownRow {
   label: string;
   /** Bar length (0 when suppressed). */
   value: number;
-  /** What the label and the table show ("<3" when suppressed). */
+  /** What the label and the table show ("χ" when hidden). */
   shown: string;
   href: string | null;
   fill: string;
@@ -69,7 +69,7 @@ export interface TrendRow {
   label: string;
   href: string | null;
   total: string;
-  /** series key → shown text ("<3" when suppressed). */
+  /** series key → shown text ("χ" when hidden). */
   shown: Record<string, string>;
   /** seriesDataKey(key) → bar length. */
   [dataKey: `s_${string}`]: number;
@@ -97,10 +97,11 @@ export const HEAT_LEVELS = 5;
 
 /**
  * The shading step of one cell: 0 only for no incident, 1…5 in proportion to the largest cell. Any incident gets at
- * least step 1 so a single case stays visible next to a busy hour; a suppressed cell is 1–2 incidents, so step 1.
+ * least step 1 so a single case stays visible next to a busy hour. A hidden cell (χ) may hold few incidents or many
+ * (it may hide to protect another): it gets no shade at all, only its symbol.
  */
 export function heatLevel(count: Count, max: number): number {
-  if (isSuppressed(count)) return 1;
+  if (isSuppressed(count)) return 0;
   if (!(count > 0)) return 0;
   if (!(max > 0) || count >= max) return HEAT_LEVELS;
   return Math.min(HEAT_LEVELS, Math.max(1, Math.ceil((count / max) * HEAT_LEVELS)));

@@ -1,4 +1,4 @@
-/** The rows of one chart's CSV: the same labels and counts as its table view ("<3" stays "<3"). */
+/** The rows of one chart's CSV: the same labels and counts as its table view ("χ" stays "χ"). */
 import type { MessageKey } from "~/i18n";
 import type { ChartId, DashboardData } from "./dashboard-types";
 
@@ -13,6 +13,8 @@ export function chartRows(d: DashboardData, chart: ChartId, t: (k: MessageKey) =
     ];
   }
   if (chart === "heatmap") {
+    // An executive's view of one department has no grid (docs/decisions/0022): the header alone.
+    if (!d.heatmap) return [[t("dashboard.csv.weekday"), t("dashboard.csv.hour"), t("dashboard.csv.count")]];
     return [
       [t("dashboard.csv.weekday"), t("dashboard.csv.hour"), t("dashboard.csv.count")],
       ...d.heatmap.cells.map((c) => [t(`dashboard.weekday.${c.weekday}` as MessageKey), c.hour, c.count]),

@@ -4,7 +4,7 @@
  */
 import type { Shown } from "./suppression";
 
-/** A number, or "<3" for a suppressed count (executives). */
+/** A number, or "χ" for a hidden count (executives). */
 export type Count = Shown;
 
 /** One bar, slice or row of a breakdown. `key` is a code, an id, or "unknown"/"other". */
@@ -67,17 +67,18 @@ export interface Change {
 
 export interface Headline {
   incidents: Count;
-  kasuhara: Count;
+  /** Null where not shown at all (an executive's period without breakdowns, docs/decisions/0022). */
+  kasuhara: Count | null;
   previous: Change;
   yearBefore: Change;
   /** Cases open at the as-of day (the earlier of the period's end and today), whenever they began. */
   open: Count;
   /** Age in days at the as-of day of the oldest of them (null when none is open). */
   oldestOpenDays: number | null;
-  severe: { count: Count; share: number | null };
-  policeOrLawyer: { count: Count; share: number | null };
+  severe: { count: Count | null; share: number | null };
+  policeOrLawyer: { count: Count | null; share: number | null };
   medianDurationMin: number | null;
-  repeatContacts: { count: Count; share: number | null };
+  repeatContacts: { count: Count | null; share: number | null };
 }
 
 export interface AdherenceRate {
@@ -110,7 +111,8 @@ export interface DashboardData {
   channel: Breakdown;
   department: Breakdown;
   severity: Breakdown;
-  heatmap: Heatmap;
+  /** Null in an executive's view of one department: the grid is shown unfiltered only (docs/decisions/0022). */
+  heatmap: Heatmap | null;
   adherence: AdherenceRate[];
   repeatOffenders: RepeatOffender[];
   /** The spans compared (reports/periods.ts comparisonPeriods) and the day open cases are counted at. */

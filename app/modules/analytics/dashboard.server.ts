@@ -20,7 +20,9 @@ import {
   BEHAVIOUR_INDEX, CHANNEL_INDEX, cubeFor, DETERMINATION_INDEX, OUTCOME_INDEX, RESPONSE_INDEX, withFreshMonths, type DayRange, type Partition,
 } from "./cube.server";
 import type { AdherenceRate, Breakdown, Change, DashboardData, Heatmap, RepeatOffender, Trend } from "./dashboard-types";
-import { suppressCount, suppressTable, type Shown } from "./suppression";
+import type { Shown } from "./suppression";
+import { buildExecutiveDashboard, executiveQuery } from "./executive-dashboard.server";
+import { executiveSpan } from "./executive.server";
 
 /** The filters a dashboard URL may carry: the list's names and values (repeatable; `unknown` = no value). */
 export const DASHBOARD_FILTER_PARAMS = ["department", "channel", "client", "behaviour", "severity", "determination"] as const;
@@ -159,8 +161,22 @@ export async function loadDashboard(db: Db, user: Principal, asked: URLSearchPar
   const options: BuildOptions = {
     lang: o.lang, today: o.today, threshold: settings.suppressionThreshold, writtenReportDays: settings.writtenReportDeadlineDays,
   };
+  if (!seesPersonalData(user)) {
+    // Executives (docs/decisions/0022): whole units, the department as the only filter, protected figures. Every month
+    // up to the span's end is read (the cases still open then may have begun at any time).
+    const probe = executiveSpan(query.period, o.today);
+    const end = probe.ok ? probe.to : o.today;
+    const data = await withFreshMonths(db, [["0000-01-01", end]], () => {
+      const eq = executiveQuery(db, search, settings.fiscalYearStartMonth, o.today);
+      return { eq, figures: buildExecutiveDashboard(db, eq, { lang: o.lang, today: o.today, threshold: settings.suppressionThreshold }) };
+    });
+    const params = new URLSearchParams();
+    if (data.eq.department !== null) params.set("department", data.eq.department === 0 ? "unknown" : String(data.eq.department));
+    const executiveQ: DashboardQuery = { period: data.eq.period, params, stack: "group" };
+    return { data: data.figures, query: executiveQ, invalidPeriod, settings, search, executive: { span: data.eq.span, notices: data.eq.notices, breakdowns: data.eq.breakdowns } };
+  }
   const data = await withFreshMonths(db, dashboardDays(query, user, o.today), () => buildDashboard(db, query, user, options));
-  return { data, query, invalidPeriod, settings, search };
+  return { data, query, invalidPeriod, settings, search, executive: null };
 }
 
 /**
@@ -184,9 +200,16 @@ function openWithEarlierInSql(db: Db, q: DashboardQuery, user: Principal, partit
 
 /** The whole dashboard for a user: HR, admin and supervisors get numbers and links; executives suppressed aggregates. */
 export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: BuildOptions): DashboardData {
+  if (!seesPersonalData(user)) {
+    // Executives: the protected figures (docs/decisions/0022), whatever was asked.
+    const search = new URLSearchParams(q.params);
+    search.set("period", q.period.key);
+    const eq = executiveQuery(db, search, getSettings(db).fiscalYearStartMonth, o.today);
+    return buildExecutiveDashboard(db, eq, { lang: o.lang, today: o.today, threshold: o.threshold });
+  }
   const cube = cubeFor(db, dashboardDays(q, user, o.today));
-  const personal = seesPersonalData(user);
-  const hide = (n: number): Shown => (personal ? n : suppressCount(n, o.threshold));
+  const personal = true;
+  const hide = (n: number): Shown => n;
   const link = (href: string) => (personal ? href : null);
   const t = (k: Parameters<typeof translate>[1]) => translate(o.lang, k);
   const f = cubeFilters(db, q, user);
@@ -212,7 +235,7 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
 
   /** An additive breakdown (cells add up to the total): complementary suppression for executives. */
   const additive = (id: Breakdown["id"], rows: { key: string; label: string; count: number; href: string | null }[]): Breakdown => {
-    const shown = personal ? rows.map((r) => r.count) : suppressTable(rows.map((r) => r.count), o.threshold).cells;
+    const shown = rows.map((r) => r.count);
     return {
       id,
       buckets: rows.map((r, i) => ({ key: r.key, label: r.label, count: shown[i], href: r.href && link(r.href) })),

@@ -12,15 +12,13 @@
  * cycle of hidden entries, alternating between rows and columns, keeps every equation and every hidden count at least
  * 1 (a shown 0 says the others are not 0). That is a path search in a small directed graph, per hidden entry.
  *
- * Which visible cell is hidden to protect a small one is decided by a keyed hash of the cell's name (a secret of the
- * installation), never by its value: knowing the rule says nothing about the hidden values.
+ * Which visible cell is hidden to protect a small one: the one that leaves the fewest counts that could be worked out,
+ * ties broken by a keyed hash of the cell's name (a secret of the installation), never by the size of a value.
  */
 import { createHmac } from "node:crypto";
+import { CHI, type Shown } from "./suppression";
 
-/** The one symbol of every hidden count, whatever hid it (domain.md). */
-export const CHI = "χ";
-export type Chi = typeof CHI;
-export type Shown = number | Chi;
+export { CHI, type Shown };
 
 export interface ProtectInput {
   /** Names the table in the keyed order (period, breakdown). */
@@ -43,24 +41,32 @@ export interface ProtectInput {
   secret: string;
   /** Margins to hide whatever their value (departments a breakdown could not protect while shown). */
   marginsForced?: boolean[];
+  /** Margins published elsewhere as they are (a month's total): never hidden to protect another count. */
+  marginsFixed?: boolean[];
 }
 
 export interface Protected {
   /** hidden[r][c]: the cell is shown as χ (every cell of a row with `shown: false` is hidden). */
   hidden: boolean[][];
   marginHidden: boolean[];
-  /** Not even hiding every count protects the small ones: the period's total must be hidden (a tiny period). */
+  /** The period's total is below the threshold: every count is hidden. */
   totalHidden: boolean;
+  /** Not even hiding every count protects the small ones while the total is shown: the breakdown is not published. */
+  withheld?: boolean;
   /** A department whose row cannot be protected while its count is shown (e.g. 1, 1, 1 of a total of 3). */
   failedRow?: string;
 }
+
+/** How many candidates are tried for each count hidden to protect another (the first in the keyed order). */
+const MAX_CANDIDATES = 24;
 
 /** Entry kinds: a cell of a row, a margin (the unfiltered count of a column). */
 type Entry = { kind: "cell"; r: number; c: number } | { kind: "margin"; c: number };
 
 /**
  * The hidden entries after protection. Small counts (1 … threshold−1) are hidden; then, while some hidden count could
- * be worked out, one more is hidden, chosen in the keyed order among the shown non-zero counts of its row or column.
+ * be worked out, one more is hidden: among the shown non-zero counts of the rows and columns of those that could, the
+ * one after which the fewest still could, ties broken by the keyed order.
  */
 export function protectTable(input: ProtectInput): Protected {
   const { rows, cols, cells, margins, total, threshold } = input;
@@ -88,19 +94,30 @@ export function protectTable(input: ProtectInput): Protected {
     const pinned = pinnedOf();
     if (pinned.length === 0) return { hidden, marginHidden, totalHidden: false };
     const first = pinned[0];
-    const candidates = complementsFor(first, input, hidden, marginHidden).sort((a, b) => order(a) - order(b));
+    // The candidates: shown non-zero counts in the row or column of any pinned count, in the keyed order. The best is
+    // the one after which the fewest counts stay pinned, not pinned itself (a cell its row alone gives away never
+    // protects anything); ties go to the keyed order, never to a value.
+    const seen = new Set<string>();
+    const candidates: Entry[] = [];
+    for (const e of pinned) {
+      for (const c of complementsFor(e, input, hidden, marginHidden)) {
+        const name = c.kind === "cell" ? `${c.r}|${c.c}` : `*|${c.c}`;
+        if (!seen.has(name) && !hopeless(c, input)) {
+          seen.add(name);
+          candidates.push(c);
+        }
+      }
+    }
+    candidates.sort((a, b) => order(a) - order(b));
     if (candidates.length === 0) break;
-    // The best in the keyed order: one that protects the pinned count, then one not given away itself, then the one
-    // that leaves the fewest pinned. A cell its row alone gives away (the only non-zero one) never protects anything.
     let pick: Entry | null = null;
-    let best = [Infinity, Infinity, Infinity];
-    for (const candidate of candidates) {
-      if (hopeless(candidate, input)) continue;
+    let best = [Infinity, Infinity];
+    for (const candidate of candidates.slice(0, MAX_CANDIDATES)) {
       set(candidate, true);
       const after = pinnedOf();
       set(candidate, false);
-      const score = [after.some((e) => same(e, first)) ? 1 : 0, after.some((e) => same(e, candidate)) ? 1 : 0, after.length];
-      if (score[0] < best[0] || (score[0] === best[0] && (score[1] < best[1] || (score[1] === best[1] && score[2] < best[2])))) {
+      const score = [after.some((e) => same(e, candidate)) ? 1 : 0, after.length];
+      if (score[0] < best[0] || (score[0] === best[0] && score[1] < best[1])) {
         best = score;
         pick = candidate;
       }
@@ -113,12 +130,12 @@ export function protectTable(input: ProtectInput): Protected {
 
   /**
    * What could not be protected: a department's row (its count must then be hidden, and the caller runs again without
-   * it), or the breakdown itself (the period's total must be hidden).
+   * it), or the breakdown itself (it is then not published at all).
    */
   function failed(e: Entry): Protected {
     const all = { hidden: cells.map((row) => row.map((n) => n > 0)), marginHidden: margins.map((n) => n > 0) };
     if (e.kind === "cell" && rows[e.r].shown) return { ...all, totalHidden: false, failedRow: rows[e.r].key };
-    return { ...all, totalHidden: true };
+    return { ...all, totalHidden: false, withheld: true };
   }
 }
 
@@ -142,6 +159,8 @@ export interface BreakdownInput {
   additive: boolean;
   /** Shown without a department filter only (no department's row is ever shown). */
   unfilteredOnly?: boolean;
+  /** Margins published elsewhere as they are (see ProtectInput). */
+  marginsFixed?: boolean[];
 }
 
 export interface UnitInput {
@@ -159,7 +178,8 @@ export interface UnitProtection {
   totalHidden: boolean;
   /** A department's count is hidden; an executive cannot select it, and its rows are never shown. */
   departmentHidden: boolean[];
-  breakdowns: Map<string, { cellHidden: boolean[][]; marginHidden: boolean[] }>;
+  /** Per breakdown: hidden cells and margins, or `withheld` when it cannot be published at all. */
+  breakdowns: Map<string, { cellHidden: boolean[][]; marginHidden: boolean[]; withheld: boolean }>;
 }
 
 /**
@@ -174,7 +194,7 @@ export function protectUnit(u: UnitInput): UnitProtection {
   const everything = (): UnitProtection => ({
     totalHidden: true,
     departmentHidden: u.departments.map((d) => d.total > 0),
-    breakdowns: new Map(u.breakdowns.map((b) => [b.id, { cellHidden: b.cells.map((row) => row.map((n) => n > 0)), marginHidden: b.margins.map((n) => n > 0) }])),
+    breakdowns: new Map(u.breakdowns.map((b) => [b.id, { cellHidden: b.cells.map((row) => row.map((n) => n > 0)), marginHidden: b.margins.map((n) => n > 0), withheld: false }])),
   });
   for (let round = 0; round <= D; round++) {
     const depts = protectTable({
@@ -182,9 +202,10 @@ export function protectUnit(u: UnitInput): UnitProtection {
       margins: u.departments.map((d) => d.total), total: u.total, additive: true, threshold: u.threshold, secret: u.secret, marginsForced: forced,
     });
     if (depts.totalHidden) return everything();
-    const viewable = u.departments.map((_, d) => !depts.marginHidden[d]);
+    // A department table that cannot be protected: no department is shown or selectable.
+    const viewable = u.departments.map((_, d) => !depts.withheld && !depts.marginHidden[d]);
     const merged = u.departments.map((_, d) => d).filter((d) => !viewable[d] && u.departments[d].total > 0);
-    const result: UnitProtection = { totalHidden: false, departmentHidden: depts.marginHidden, breakdowns: new Map() };
+    const result: UnitProtection = { totalHidden: false, departmentHidden: viewable.map((v, d) => !v && u.departments[d].total > 0), breakdowns: new Map() };
     let again = false;
     for (const b of u.breakdowns) {
       const shownRows = b.unfilteredOnly ? [] : u.departments.map((_, d) => d).filter((d) => viewable[d]);
@@ -194,8 +215,15 @@ export function protectUnit(u: UnitInput): UnitProtection {
         rows.push({ key: "*", total: merged.reduce((sum, d) => sum + u.departments[d].total, 0), shown: false });
         cells.push(b.cols.map((_, c) => merged.reduce((sum, d) => sum + b.cells[d][c], 0)));
       }
-      const p = protectTable({ id: `${u.id}|${b.id}`, rows, cols: b.cols, cells, margins: b.margins, total: u.total, additive: b.additive, threshold: u.threshold, secret: u.secret });
+      const p = protectTable({
+        id: `${u.id}|${b.id}`, rows, cols: b.cols, cells, margins: b.margins, total: u.total, additive: b.additive, threshold: u.threshold,
+        secret: u.secret, marginsFixed: b.marginsFixed,
+      });
       if (p.totalHidden) return everything();
+      if (p.withheld) {
+        result.breakdowns.set(b.id, { cellHidden: b.cells.map((row) => row.map(() => true)), marginHidden: b.margins.map(() => true), withheld: true });
+        continue;
+      }
       if (p.failedRow !== undefined) {
         forced[u.departments.findIndex((d) => d.key === p.failedRow)] = true;
         again = true;
@@ -205,7 +233,7 @@ export function protectUnit(u: UnitInput): UnitProtection {
         const at = shownRows.indexOf(d);
         return at < 0 ? b.cols.map(() => true) : p.hidden[at];
       });
-      result.breakdowns.set(b.id, { cellHidden, marginHidden: p.marginHidden });
+      result.breakdowns.set(b.id, { cellHidden, marginHidden: p.marginHidden, withheld: false });
     }
     if (!again) return result;
   }
@@ -236,7 +264,7 @@ function complementsFor(e: Entry, input: ProtectInput, hidden: boolean[][], marg
   cells.forEach((row, r) => {
     if (!hidden[r][c] && row[c] > 0 && !(e.kind === "cell" && e.r === r)) out.push({ kind: "cell", r, c });
   });
-  if (e.kind === "cell" && !marginHidden[c] && margins[c] > 0) out.push({ kind: "margin", c });
+  if (e.kind === "cell" && !marginHidden[c] && margins[c] > 0 && !input.marginsFixed?.[c]) out.push({ kind: "margin", c });
   if (e.kind === "cell") {
     cells[e.r].forEach((n, k) => {
       if (k !== c && !hidden[e.r][k] && n > 0) out.push({ kind: "cell", r: e.r, c: k });
@@ -244,7 +272,7 @@ function complementsFor(e: Entry, input: ProtectInput, hidden: boolean[][], marg
   } else {
     // A margin's row is the unfiltered breakdown.
     margins.forEach((m, k) => {
-      if (k !== c && !marginHidden[k] && m > 0) out.push({ kind: "margin", c: k });
+      if (k !== c && !marginHidden[k] && m > 0 && !input.marginsFixed?.[k]) out.push({ kind: "margin", c: k });
     });
   }
   return out;

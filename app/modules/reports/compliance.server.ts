@@ -1,8 +1,8 @@
 /**
  * The compliance summary of a period (domain.md "A compliance summary", reports.md for the keys): the same one-pass
  * aggregates as the dashboard (analytics/aggregate.server.ts), so the two never disagree, plus the registers.
- * Two audiences: `hr` (everything) and `executive` (counts below the threshold shown as "<3", complementary
- * suppression on breakdowns that add up to the total, no names, summaries or verbatim text anywhere).
+ * Two audiences: `hr` (everything) and `executive`, built by executive-report.server.ts from the protected figures
+ * the executive dashboard shows (docs/decisions/0022): χ for every hidden count, no names, summaries or verbatim text.
  */
 import { and, asc, between, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
@@ -13,7 +13,8 @@ import {
   ratio, type Aggregates,
 } from "../analytics/aggregate.server";
 import { cubeFor, CHANNEL_INDEX, type DayRange } from "../analytics/cube.server";
-import { suppressCount, suppressTable, type Shown } from "../analytics/suppression";
+import type { Shown } from "../analytics/suppression";
+import { buildExecutiveReport } from "./executive-report.server";
 import { dayNumber } from "../incidents/dates";
 import { clientNamesById, listDepartments } from "../incidents/queries.server";
 import { BEHAVIOURS, CARE, CHANNELS, labelOf, MEASURES, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
@@ -104,11 +105,54 @@ export function reportDays(period: Pick<Period, "to">): DayRange[] {
   return [["0000-01-01", period.to]];
 }
 
+/** The sections that hold no personal data, the same for both audiences: measures, training, the benchmarks. */
+function commonSections(db: Db, period: Period, o: ReportOptions): Pick<ComplianceReport, "measures" | "national" | "training" | "benchmarks"> {
+  const t = (k: Parameters<typeof translate>[1]) => translate(o.lang, k);
+  // Measures: G always; N for the part of the period on or after the national date.
+  const nationalDate = o.settings.nationalObligationDate;
+  const national = period.to >= nationalDate ? { from: period.from > nationalDate ? period.from : nationalDate, to: period.to } : null;
+  const register = new Map(db.select().from(measuresTable).all().map((m) => [m.code, m]));
+  const measureRows = MEASURES.filter((m) => m.group === "G" || national).map((m) => {
+    const r = register.get(m.code);
+    return {
+      code: m.code as string,
+      group: m.group as "G" | "N",
+      status: r?.status ?? "not_yet",
+      stale: isStale(r?.reviewedOn, o.today),
+      inPlaceOn: r?.inPlaceOn ?? null,
+      reviewedOn: r?.reviewedOn ?? null,
+    };
+  });
+
+  const sessions = db
+    .select({ n: sql<number>`count(*)`, attendees: sql<number>`coalesce(sum(${trainingSessions.attendees}), 0)`, invited: sql<number>`coalesce(sum(${trainingSessions.invited}), 0)` })
+    .from(trainingSessions)
+    .where(and(between(trainingSessions.heldOn, period.from, period.to)))
+    .orderBy(asc(trainingSessions.heldOn))
+    .get()!;
+
+  return {
+    measures: measureRows,
+    national,
+    training: {
+      sessions: sessions.n,
+      attendees: sessions.attendees,
+      invited: sessions.invited,
+      coverage: coverage(sessions.attendees, sessions.invited),
+    },
+    benchmarks: [
+      { key: "workers_experienced", label: t("report.benchmark.workers"), value: 0.108 },
+      { key: "firms_with_consultations", label: t("report.benchmark.firms"), value: 0.279 },
+      { key: "persistent_conduct_share", label: t("report.benchmark.persistent"), value: 0.721 },
+    ],
+  };
+}
+
 export function buildComplianceReport(db: Db, period: Period, o: ReportOptions): ComplianceReport {
-  const executive = o.audience === "executive";
+  const common = commonSections(db, period, o);
+  if (o.audience === "executive") return buildExecutiveReport(db, period, o, common);
   const t = (k: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(o.lang, k, params);
-  const threshold = o.settings.suppressionThreshold;
-  const hide = (n: number): Shown => (executive ? suppressCount(n, threshold) : n);
+  const hide = (n: number): Shown => n;
   const cube = cubeFor(db, reportDays(period));
   const filters = { ...NO_FILTERS, from: dayNumber(period.from), to: dayNumber(period.to) };
   const a: Aggregates = aggregate(cube.monthsBetween(period.from, period.to), filters, aggregateOptions(o.settings.writtenReportDeadlineDays));
@@ -121,8 +165,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
 
   /** A breakdown whose counts add up to the total: complementary suppression for executives. */
   const additive = (rows: { code: string | null; label: string; count: number }[]): Row[] => {
-    const shown = executive ? suppressTable(rows.map((r) => r.count), threshold).cells : rows.map((r) => r.count);
-    return rows.map((r, i) => ({ ...r, count: shown[i] }));
+    return rows.map((r) => ({ ...r, count: r.count as Shown }));
   };
   const coded = (field: "channel" | "outcome" | "validity", codes: readonly { code: string }[], counts: number[]) =>
     additive([
@@ -135,9 +178,9 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
   );
 
   const { top, others, none } = clientRanking(a);
-  const clientNames = new Map(executive ? [] : clientNamesById(db, top.map(([id]) => id)).map((c) => [c.id, c.name]));
+  const clientNames = new Map(clientNamesById(db, top.map(([id]) => id)).map((c) => [c.id, c.name]));
   const clientRows = additive([
-    ...top.map(([id, n], i) => ({ code: executive ? `rank${i + 1}` : null, label: executive ? `${t("dashboard.clientRank")} ${i + 1}` : (clientNames.get(id) ?? String(id)), count: n })),
+    ...top.map(([id, n]) => ({ code: null, label: clientNames.get(id) ?? String(id), count: n })),
     ...(others ? [{ code: "other", label: t("dashboard.otherClients"), count: others }] : []),
     ...(none ? [{ code: "unknown", label: t("common.unknown"), count: none }] : []),
   ]).map(({ code, label, count }) => (code ? { code, label, count } : { label, count }));
@@ -173,29 +216,6 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
     byCare: CARE.map((c, k) => ({ code: c.code as string, label: labelOf("care", c.code, o.lang), count: hide(a.careSevere[k]) })),
   };
 
-  // Measures: G always; N for the part of the period on or after the national date.
-  const nationalDate = o.settings.nationalObligationDate;
-  const national = period.to >= nationalDate ? { from: period.from > nationalDate ? period.from : nationalDate, to: period.to } : null;
-  const register = new Map(db.select().from(measuresTable).all().map((m) => [m.code, m]));
-  const measureRows = MEASURES.filter((m) => m.group === "G" || national).map((m) => {
-    const r = register.get(m.code);
-    return {
-      code: m.code as string,
-      group: m.group as "G" | "N",
-      status: r?.status ?? "not_yet",
-      stale: isStale(r?.reviewedOn, o.today),
-      inPlaceOn: r?.inPlaceOn ?? null,
-      reviewedOn: r?.reviewedOn ?? null,
-    };
-  });
-
-  const sessions = db
-    .select({ n: sql<number>`count(*)`, attendees: sql<number>`coalesce(sum(${trainingSessions.attendees}), 0)`, invited: sql<number>`coalesce(sum(${trainingSessions.invited}), 0)` })
-    .from(trainingSessions)
-    .where(and(between(trainingSessions.heldOn, period.from, period.to)))
-    .orderBy(asc(trainingSessions.heldOn))
-    .get()!;
-
   // Open cases are counted and aged at the earlier of the period's end and today: a day not yet reached ages nothing.
   const endDay = dayNumber(s.asOf);
   const openAtEnd = openAt(cube.monthsBetween("1900-01-01", s.asOf), filters, endDay);
@@ -211,7 +231,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
   ];
 
   let missed: ComplianceReport["missed"] = null;
-  if (!executive) {
+  {
     const steps = missedSteps(cube.monthsBetween(period.from, period.to), filters, {
       phoneChannel: CHANNEL_INDEX.get("C2")!,
       writtenReportDays: o.settings.writtenReportDeadlineDays,
@@ -238,7 +258,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
   return {
     period: { key: period.key, from: period.from, to: period.to, label: periodLabel(period, o.lang) },
     audience: o.audience,
-    threshold,
+    threshold: o.settings.suppressionThreshold,
     generatedOn: o.today,
     narrative,
     totals: { incidents: hide(a.total), kasuhara: hide(a.kasuhara), previous: hide(previous), yearBefore: hide(yearBefore) },
@@ -258,14 +278,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
     byClient: clientRows,
     adherence,
     care,
-    measures: measureRows,
-    national,
-    training: {
-      sessions: sessions.n,
-      attendees: sessions.attendees,
-      invited: sessions.invited,
-      coverage: coverage(sessions.attendees, sessions.invited),
-    },
+    ...common,
     missed,
     consultations: (() => {
       const c = consultationMetrics(db, period.from, period.to);
@@ -284,7 +297,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
       oldestDays: openAtEnd.oldestDay === null || typeof openCount === "string" ? null : endDay - openAtEnd.oldestDay,
       closedDateUnknown: hide(openAtEnd.closedDateUnknown),
       byAge: (() => {
-        const cells = executive ? suppressTable(openAtEnd.byAge, threshold).cells : openAtEnd.byAge;
+        const cells = openAtEnd.byAge;
         const labels = [
           t("report.open.age", { from: 0, to: OPEN_AGE_GROUPS[0] }),
           t("report.open.age", { from: OPEN_AGE_GROUPS[0] + 1, to: OPEN_AGE_GROUPS[1] }),
@@ -294,10 +307,5 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
         return labels.map((label, i) => ({ label, count: cells[i] }));
       })(),
     },
-    benchmarks: [
-      { key: "workers_experienced", label: t("report.benchmark.workers"), value: 0.108 },
-      { key: "firms_with_consultations", label: t("report.benchmark.firms"), value: 0.279 },
-      { key: "persistent_conduct_share", label: t("report.benchmark.persistent"), value: 0.721 },
-    ],
   };
 }
