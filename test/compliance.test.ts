@@ -86,9 +86,17 @@ describe("the compliance summary", () => {
     const r = buildComplianceReport(db, parsePeriod("2025-03")!, opts());
     expect(r.open).toMatchObject({ count: 1, oldestDays: 11, closedDateUnknown: 3 });
     expect(r.open.byAge.map((a) => a.count)).toEqual([1, 0, 0, 0]);
-    // Executives have the report of a fiscal year that has ended: FY2024 counts the three before April 2025 (3).
+    // Executives have the report of a fiscal year that has ended, with no month under 3 incidents.
+    for (const fy of [2023, 2024]) {
+      for (let m = 0; m < 36; m++) {
+        const [y, mo] = 4 + (m % 12) > 12 ? [fy + 1, (m % 12) - 8] : [fy, 4 + (m % 12)];
+        add(`${y}-${String(mo).padStart(2, "0")}-10T10:00:00+09:00`, { status: "closed", closed_at: `${y}-${String(mo).padStart(2, "0")}-11` });
+      }
+    }
+    // Up to the end of FY2024 (March 2025): the three before April 2025.
     expect(buildComplianceReport(db, parsePeriod("FY2024")!, opts("executive")).open.closedDateUnknown).toBe(3);
-    // Two such cases up to February 2024's fiscal year end … below the threshold, hidden from executives.
+
+    // Up to the end of FY2023: one, below the threshold, hidden from executives.
     add("2023-06-01T10:00:00+09:00", { status: "closed", closed_at: null, closed_date_unknown: true });
     expect(buildComplianceReport(db, parsePeriod("FY2023")!, opts()).open.closedDateUnknown).toBe(1);
     expect(buildComplianceReport(db, parsePeriod("FY2023")!, opts("executive")).open.closedDateUnknown).toBe("χ");

@@ -219,12 +219,23 @@ describe("for executives", () => {
     ].filter((c) => c !== null);
   }
 
-  it("shows a finished fiscal year with χ for every hidden count, rows in code order, no links, names, grid or repeat clients", () => {
+  /** The fixture with three more incidents in every month of FY2025 at 本社: a year without a month under 3. */
+  function busyYear() {
     const { db } = fixture();
     db.update(settings).set({ disclosureKey: "test-key" }).run();
+    for (let m = 0; m < 36; m++) {
+      const [y, mo] = 4 + (m % 12) > 12 ? [2026, (m % 12) - 8] : [2025, 4 + (m % 12)];
+      createIncident(db, incidentInput({ occurred_at: `${y}-${String(mo).padStart(2, "0")}-10T10:00:00+09:00`, reported_at: null, department: "本社", closed_at: `${y}-${String(mo).padStart(2, "0")}-11`, report_submitted_at: null }), { today: TODAY });
+    }
+    return db;
+  }
+
+  it("shows a finished fiscal year with χ for every hidden count, rows in code order, no links, names, grid or repeat clients", () => {
+    const db = busyYear();
     const d = dashboard(db, "period=FY2025", EXECUTIVE);
     expect(d.suppressed).toBe(true);
-    expect(d.headline.incidents).toBe(5);
+    expect(d.headline.incidents).toBe(41);
+    expect(d.channel.buckets.length).toBeGreaterThan(0);
     // No count of 1 or 2 is shown anywhere.
     expect(allCounts(d).filter((c) => c === 1 || c === 2)).toEqual([]);
     expect(allCounts(d).every((c) => c === "χ" || typeof c === "number")).toBe(true);
@@ -251,8 +262,16 @@ describe("for executives", () => {
     expect(q.trend.points.map((p) => p.total)).toEqual(["χ", 0, 0]); // F and G in July: 2, hidden
   });
 
-  it("refuses a range of days, filters other than the department, and a department whose count is hidden", () => {
+  it("shows no breakdowns for a finished year with a month under 3 incidents: its total would give that month away", () => {
     const { db } = fixture();
+    const d = dashboard(db, "period=FY2025", EXECUTIVE);
+    expect(d.headline.incidents).toBe("χ");
+    expect([d.channel.buckets, d.department.buckets]).toEqual([[], []]);
+    expect(d.trend.points.filter((p) => p.total !== 0).every((p) => p.total === "χ")).toBe(true);
+  });
+
+  it("refuses a range of days, filters other than the department, and a department whose count is hidden", () => {
+    const db = busyYear();
     const read = (search: string) => executiveQuery(db, new URLSearchParams(search), 4, TODAY);
     expect(read("period=2025-04-18..2026-03-31")).toMatchObject({ notices: ["range"], period: { key: "FY2026" } });
     expect(read("period=FY2025&channel=C2&severity=3").notices).toEqual(["filters"]);

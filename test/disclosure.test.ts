@@ -6,19 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import solver from "javascript-lp-solver";
+import { mulberry32 } from "./fuzz-inputs";
 import { CHI, protectUnit } from "~/modules/analytics/disclosure.server";
 
 const T = 3;
 const SECRET = "test-secret";
-
-/** A seeded generator, so a failure can be run again. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 interface Scenario {
   cells: number[][]; // department × column
@@ -98,7 +90,7 @@ describe("the protection of a breakdown seen with and without a department filte
     ["a breakdown that adds up (channel, month …)", true],
     ["a multi-valued breakdown (behaviours), whose columns add up over departments but rows do not", false],
   ])("leaves every hidden count of %s at least two possible values, for random tables", (_, additive) => {
-    const next = rng(Number(process.env.DISCLOSURE_SEED ?? 20261204));
+    const next = mulberry32(Number(process.env.DISCLOSURE_SEED ?? 20261204));
     let hiddenChecked = 0;
     for (let k = 0; k < Number(process.env.DISCLOSURE_TABLES ?? 60); k++) {
       const s = randomScenario(next, 3 + Math.floor(next() * 4), 2 + Math.floor(next() * 4));

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import solver from "javascript-lp-solver";
+import { mulberry32 } from "./fuzz-inputs";
 import type { Db } from "../db/client.server";
 import { settings } from "../db/schema";
 import { buildDashboard, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
@@ -23,24 +24,19 @@ const EXECUTIVE: Principal = { role: "executive", departmentId: null };
 const CHI = "χ";
 type Shown = number | typeof CHI;
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** A fiscal year of incidents: departments of very different sizes, channels and outcomes skewed as in real ledgers. */
 function randomYear(seed: number): Db {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const db = memoryDb();
   db.update(settings).set({ disclosureKey: `key-${seed}` }).run();
   const sizes = [40, 18, 9, 5, 3, 2, 1].map((n) => Math.max(1, Math.round(n * (0.5 + next()))));
   const pick = <T,>(list: readonly T[], skew = 2) => list[Math.min(list.length - 1, Math.floor(list.length * next() ** skew))];
+  // Every month has at least 3 incidents (a year with a smaller month shows executives no breakdowns at all).
+  const months = Array.from({ length: sizes.reduce((a, b) => a + b, 0) + 36 }, (_, i) => (i < 36 ? 4 + (i % 12) : 4 + Math.floor(next() * 12)));
+  let k = 0;
   sizes.forEach((n, d) => {
-    for (let i = 0; i < n; i++) {
-      const month = 4 + Math.floor(next() * 12);
+    for (let i = 0; i < n + (d === 0 ? 36 : 0); i++) {
+      const month = months[k++ % months.length];
       const [y, m] = month > 12 ? [2026, month - 12] : [2025, month];
       const day = 1 + Math.floor(next() * 28);
       const at = `${y}-${String(m).padStart(2, "0")}-${String(day).padStart(2, "0")}T10:00:00+09:00`;

@@ -72,6 +72,12 @@ describe("issued reports", () => {
 
   it("compares by code, so a report issued in Japanese and read in English differs only where the figures do", () => {
     const { db, ids } = sample();
+    // Three more incidents in every month of FY2025: the executive report needs no month under 3.
+    for (let m = 0; m < 36; m++) {
+      const [y, mo] = 4 + (m % 12) > 12 ? [2026, (m % 12) - 8] : [2025, 4 + (m % 12)];
+      const day = `${y}-${String(mo).padStart(2, "0")}-10`;
+      createIncident(db, incidentInput({ occurred_at: `${day}T10:00:00+09:00`, reported_at: null, closed_at: day, report_submitted_at: null }), { today: TODAY });
+    }
     const issued = buildComplianceReport(db, FY2025, opts);
     const first = getIncident(db, ids[0])!;
     updateIncident(db, ids[0], { ...toInput(first), channel: "C1" }, toInput(first), { today: TODAY });

@@ -63,7 +63,7 @@ export const BOUNDARY_KEYS = [
   "evidence.errors.empty", "evidence.errors.tooLarge", "evidence.errors.type", "evidence.notFound",
   "import.batch.alreadyUndone", "import.batch.notFound", "importPage.expired",
   "incidentReport.errors.approved", "incidentReport.errors.notSubmitted", "incidentReport.errors.ownApproval", "incidentReport.errors.submitted",
-  "registers.measure.notFound", "reports.badPeriod", "reports.executiveFyOnly", "reports.notFound",
+  "registers.measure.notFound", "reports.badPeriod", "reports.executiveFyOnly", "reports.executiveSmallMonths", "reports.notFound",
 ] as const satisfies readonly MessageKey[];
 
 /** The root loader's messages: the shared namespaces and what the error page may show. */

@@ -12,7 +12,7 @@ import { ratio } from "./aggregate.server";
 import type { AdherenceRate, Breakdown, Change, DashboardData } from "./dashboard-types";
 import { CHI, type Shown } from "./disclosure.server";
 import {
-  executiveCare, executiveComparison, executiveOpenCases, executiveSpan, executiveView, hasBreakdowns, spanTotal, type BreakdownId,
+  executiveCare, executiveComparison, executiveOpenCases, executiveSpan, executiveView, spanTotal, type BreakdownId,
 } from "./executive.server";
 
 /** What was asked for and could not be shown to an executive, said on the page. */
@@ -50,7 +50,7 @@ export function executiveQuery(db: Db, search: URLSearchParams, fiscalStartMonth
   }
   if (!span.ok) throw new Error("unreachable: a past fiscal year is always whole");
   if (["channel", "client", "behaviour", "severity", "determination"].some((k) => search.getAll(k).some(Boolean))) notices.push("filters");
-  const breakdowns = hasBreakdowns(period, today);
+  const breakdowns = executiveView(db, period, span, today, null).unit !== null;
   const askedDept = search.get("department") ?? "";
   let department: number | null = null;
   if (/^[1-9]\d{0,9}$/.test(askedDept) || askedDept === "unknown") {

@@ -274,7 +274,9 @@ export class ExecutiveView {
   /** A breakdown's columns in their fixed order (none without breakdowns, or when it cannot be published). */
   counts(b: BreakdownId): { key: string; count: Shown; value: number }[] {
     const u = this.unit;
-    if (!u) return b === "month" ? this.months.map((m) => ({ key: m.month, count: m.count, value: m.value })) : [];
+    // The months' totals are the same figures in every view (monthTotals); a department's, from its year's table.
+    if (b === "month" && (!u || this.department === null)) return this.months.map((m) => ({ key: m.month, count: m.count, value: m.value }));
+    if (!u) return [];
     if (this.department !== null && UNFILTERED_ONLY.has(b)) return [];
     const t = u.breakdowns[b];
     if (t.withheld) return [];
@@ -313,11 +315,16 @@ export class ExecutiveView {
   }
 }
 
-/** The executive's view of a period counted over `span` (see executiveSpan). */
+/**
+ * The executive's view of a period counted over `span` (see executiveSpan). A finished fiscal year with a month of
+ * fewer than `threshold` incidents shows no breakdowns either: that month's total is hidden everywhere, and the
+ * year's total, which every breakdown adds up to, would give it away.
+ */
 export function executiveView(db: Db, period: Period, span: { from: string; to: string }, today: string, department: number | null): ExecutiveView {
   const o = optionsOf(db);
-  const unit = hasBreakdowns(period, today) ? fiscalYearFigures(db, span.from, span.to) : null;
-  return new ExecutiveView(unit, monthTotals(db, span.from, span.to), unit ? department : null, o.threshold);
+  const months = monthTotals(db, span.from, span.to);
+  const unit = hasBreakdowns(period, today) && !months.some((m) => m.count === CHI) ? fiscalYearFigures(db, span.from, span.to) : null;
+  return new ExecutiveView(unit, months, unit ? department : null, o.threshold);
 }
 
 /** The total of another span (a period compared with): the sum of its month totals. */

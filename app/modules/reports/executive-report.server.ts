@@ -26,6 +26,7 @@ export function buildExecutiveReport(db: Db, period: Period, o: ReportOptions, c
   if (!hasBreakdowns(period, o.today)) throw new AppError(422, "reports.executiveFyOnly");
   const span = { from: period.from, to: period.to, cut: false };
   const view = executiveView(db, period, span, o.today, null);
+  if (!view.unit) throw new AppError(422, "reports.executiveSmallMonths");
   const total = view.total();
   const spans = executiveComparison(period, span);
   const previous = spanTotal(db, spans.previous);
