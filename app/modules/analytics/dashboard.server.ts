@@ -103,16 +103,13 @@ function monthWithin(month: string, period: Period): string {
 }
 
 
-/** A count and its share of the total; the share is withheld with a hidden count (share × total would give it away). */
-function countShare(part: number, whole: number, hide: (n: number) => Shown): { count: Shown; share: number | null } {
-  const count = hide(part);
-  return { count, share: typeof count === "string" ? null : ratio(part, whole) };
+/** A count and its share of the total. */
+function countShare(part: number, whole: number): { count: Shown; share: number | null } {
+  return { count: part, share: ratio(part, whole) };
 }
 
-function change(current: number, base: number, hide: (n: number) => Shown): Change {
-  const shownBase = hide(base);
-  const hidden = typeof shownBase === "string" || typeof hide(current) === "string";
-  return { base: shownBase, delta: hidden ? null : current - base, ratio: hidden || base === 0 ? null : (current - base) / base };
+function change(current: number, base: number): Change {
+  return { base, delta: current - base, ratio: base === 0 ? null : (current - base) / base };
 }
 
 const STRONGEST_ORDER = ["none", "warning", "R03", "R04", "R08", "police_legal"] as const;
@@ -208,9 +205,6 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
     return buildExecutiveDashboard(db, eq, { lang: o.lang, today: o.today, threshold: o.threshold });
   }
   const cube = cubeFor(db, dashboardDays(q, user, o.today));
-  const personal = true;
-  const hide = (n: number): Shown => n;
-  const link = (href: string) => (personal ? href : null);
   const t = (k: Parameters<typeof translate>[1]) => translate(o.lang, k);
   const f = cubeFilters(db, q, user);
   const partitions = cube.monthsBetween(q.period.from, q.period.to);
@@ -233,17 +227,14 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
   // While the period is in progress it is compared over the days so far (the same span of the others).
   const current = shifted.inProgress ? countIn(shifted.current) : a.total;
 
-  /** An additive breakdown (cells add up to the total): complementary suppression for executives. */
-  const additive = (id: Breakdown["id"], rows: { key: string; label: string; count: number; href: string | null }[]): Breakdown => {
-    const shown = rows.map((r) => r.count);
-    return {
-      id,
-      buckets: rows.map((r, i) => ({ key: r.key, label: r.label, count: shown[i], href: r.href && link(r.href) })),
-      covered: hide(a.total),
-    };
-  };
+  /** A breakdown whose cells add up to the total. */
+  const additive = (id: Breakdown["id"], rows: { key: string; label: string; count: number; href: string | null }[]): Breakdown => ({
+    id,
+    buckets: rows.map((r) => ({ key: r.key, label: r.label, count: r.count, href: r.href })),
+    covered: a.total,
+  });
 
-  const clientNames = (ids: number[]) => new Map(personal ? clientNamesById(db, ids).map((c) => [c.id, c.name]) : []);
+  const clientNames = (ids: number[]) => new Map(clientNamesById(db, ids).map((c) => [c.id, c.name]));
 
   // Behaviours: multi-valued, so no cell can be recovered from the total: only small cells are hidden.
   const behaviour: Breakdown = {
@@ -251,22 +242,22 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
     buckets: BEHAVIOURS.map((b, k) => ({
       key: b.code,
       label: labelOf("behaviours", b.code, o.lang),
-      count: hide(a.behaviours[k]),
-      href: link(listHref(q, periodKey, { behaviour: b.code })),
+      count: a.behaviours[k],
+      href: listHref(q, periodKey, { behaviour: b.code }),
     }))
       .filter((b, k) => a.behaviours[k] > 0)
       .sort((x, y) => a.behaviours[BEHAVIOUR_INDEX.get(y.key)!] - a.behaviours[BEHAVIOUR_INDEX.get(x.key)!]),
-    covered: hide(a.withBehaviour),
+    covered: a.withBehaviour,
   };
 
   // Clients: top 10 by count, then その他 (not listable: it is many clients), then incidents without a client.
   const { top, others, none } = clientRanking(a);
   const topNames = clientNames(top.map(([id]) => id));
   const client = additive("client", [
-    ...top.map(([id, n], i) => ({
-      key: personal ? String(id) : `rank${i + 1}`,
+    ...top.map(([id, n]) => ({
+      key: String(id),
       // Executives never see a name: clients are ranked, not named.
-      label: personal ? (topNames.get(id) ?? String(id)) : `${t("dashboard.clientRank")} ${i + 1}`,
+      label: topNames.get(id) ?? String(id),
       count: n,
       href: listHref(q, periodKey, { client_id: String(id) }),
     })),
@@ -329,12 +320,12 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
         month: m,
         // A period of more than twelve months would repeat month names: then the year is shown too.
         label: months.length > 12 ? (o.lang === "ja" ? `${m.slice(0, 4)}年${Number(m.slice(5))}月` : m) : o.lang === "ja" ? `${Number(m.slice(5))}月` : m,
-        href: link(listHref(q, monthWithin(m, q.period))),
-        values: Object.fromEntries(seriesKeys.map((k) => [k, hide(values[slot(k)])])),
-        total: hide(total),
+        href: listHref(q, monthWithin(m, q.period)),
+        values: Object.fromEntries(seriesKeys.map((k) => [k, values[slot(k)]])),
+        total,
       };
     }),
-    covered: hide(a.total),
+    covered: a.total,
   };
 
   const maxHeat = Math.max(0, ...a.heat);
@@ -342,21 +333,18 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
     cells: a.heat.map((n, i) => ({
       weekday: Math.floor(i / 24),
       hour: i % 24,
-      count: hide(n),
-      href: n > 0 ? link(listHref(q, periodKey, { weekday: String(Math.floor(i / 24)), hour: String(i % 24) })) : null,
+      count: n,
+      href: n > 0 ? listHref(q, periodKey, { weekday: String(Math.floor(i / 24)), hour: String(i % 24) }) : null,
     })),
-    max: personal ? maxHeat : maxHeat >= o.threshold ? maxHeat : 0,
-    covered: hide(a.total - a.withoutTime),
-    withoutTime: hide(a.withoutTime),
-    withoutTimeHref: a.withoutTime > 0 ? link(listHref(q, periodKey, { hour: "unknown" })) : null,
+    max: maxHeat,
+    covered: a.total - a.withoutTime,
+    withoutTime: a.withoutTime,
+    withoutTimeHref: a.withoutTime > 0 ? listHref(q, periodKey, { hour: "unknown" }) : null,
   };
 
   const adherence: AdherenceRate[] = (["identify", "report", "two_responders_recorded", "written_report", "care"] as const).map((step) => {
     const { applicable, met } = a.adherence[step];
-    const shownApplicable = hide(applicable);
-    const shownMet = hide(met);
-    const hidden = typeof shownApplicable === "string" || typeof shownMet === "string";
-    return { step, applicable: shownApplicable, met: shownMet, rate: hidden ? null : ratio(met, applicable), missedHref: null };
+    return { step, applicable, met, rate: ratio(met, applicable), missedHref: null };
   });
 
   // Repeat offenders: clients with 3 or more incidents in the 12 months up to today, whatever the period.
@@ -380,30 +368,30 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
               ? "warning"
               : "none";
     return {
-      client: personal ? (repeaterNames.get(h.client) ?? null) : null,
-      count: hide(h.count),
+      client: repeaterNames.get(h.client) ?? null,
+      count: h.count,
       // Executives see that a client keeps coming back and how far it went, not when (a date narrows down who).
-      lastIncident: personal ? dayText(h.lastDay) : "",
+      lastIncident: dayText(h.lastDay),
       worstSeverity: h.worstSeverity > 0 ? h.worstSeverity : null,
       strongest,
-      href: link(listHref(q, `${yearAgo}..${o.today}`, { client_id: String(h.client) })),
+      href: listHref(q, `${yearAgo}..${o.today}`, { client_id: String(h.client) }),
     };
   });
   repeatOffenders.sort((x, y) => STRONGEST_ORDER.indexOf(y.strongest) - STRONGEST_ORDER.indexOf(x.strongest) || 0);
 
   return {
     headline: {
-      incidents: hide(a.total),
-      kasuhara: hide(a.kasuhara),
-      previous: change(current, countIn(shifted.previous), hide),
-      yearBefore: change(current, countIn(shifted.yearBefore), hide),
-      open: hide(open.count),
+      incidents: a.total,
+      kasuhara: a.kasuhara,
+      previous: change(current, countIn(shifted.previous)),
+      yearBefore: change(current, countIn(shifted.yearBefore)),
+      open: open.count,
       // One incident's age: withheld from executives when the open cases are too few to be anonymous.
-      oldestOpenDays: open.oldestDay === null || typeof hide(open.count) === "string" ? null : asOfDay - open.oldestDay,
-      severe: countShare(a.severe, a.total, hide),
-      policeOrLawyer: countShare(a.policeOrLawyer, a.total, hide),
+      oldestOpenDays: open.oldestDay === null ? null : asOfDay - open.oldestDay,
+      severe: countShare(a.severe, a.total),
+      policeOrLawyer: countShare(a.policeOrLawyer, a.total),
       medianDurationMin: medianOfHistogram(a.durations),
-      repeatContacts: countShare(a.repeatContacts, a.total, hide),
+      repeatContacts: countShare(a.repeatContacts, a.total),
     },
     trend,
     behaviour,
@@ -416,7 +404,7 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
     adherence,
     repeatOffenders,
     comparison: { inProgress: shifted.inProgress, current: shifted.current, previous: shifted.previous, yearBefore: shifted.yearBefore, asOf: shifted.asOf },
-    suppressed: !personal,
+    suppressed: false,
     threshold: o.threshold,
   };
 }

@@ -90,20 +90,17 @@ export function buildExecutiveDashboard(db: Db, q: ExecutiveQuery, o: { lang: La
     return { base, delta: hidden ? null : (total as number) - (base as number), ratio: hidden || base === 0 ? null : ((total as number) - (base as number)) / (base as number) };
   };
 
-  const severity = view.counts("severity");
-  const severeShown = severity.length > 0 && typeof severity[2].count === "number" && typeof severity[3].count === "number";
-  const severeValue = severity.length > 0 ? severity[2].value + severity[3].value : 0;
-  const severe: Shown | null = severity.length === 0 ? null : severeShown ? severeValue : severeValue > 0 ? CHI : 0;
+  const severe = view.severe()?.count ?? null;
 
   const deptNames = new Map(listDepartments(db).map((d) => [d.id, d.name]));
   const deptLabel = (id: number) => (id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)));
   const department: Breakdown = view.unit
     ? {
         id: "department",
-        buckets: view.unit.departments
-          .filter((d) => d.total > 0 && (q.department === null || d.id === q.department))
-          .sort((a, b) => (a.id === 0 ? 1 : b.id === 0 ? -1 : deptLabel(a.id).localeCompare(deptLabel(b.id), "ja") || a.id - b.id))
-          .map((d) => bucket(d.id === 0 ? "unknown" : String(d.id), deptLabel(d.id), d.hidden ? CHI : d.total)),
+        buckets: view
+          .departmentRows(deptLabel)
+          .filter((d) => q.department === null || d.id === q.department)
+          .map((d) => bucket(d.id === 0 ? "unknown" : String(d.id), d.label, d.count)),
         covered: total,
       }
     : empty("department");

@@ -309,6 +309,30 @@ export class ExecutiveView {
     return medianOfHistogram(histogram);
   }
 
+  /**
+   * Severity 3 or more (the headline and the care step): the sum of two shown counts, so shown only when both are;
+   * null without breakdowns.
+   */
+  severe(): { value: number; count: Shown; shown: boolean } | null {
+    const severity = this.counts("severity");
+    if (severity.length === 0) return null;
+    const value = severity[2].value + severity[3].value;
+    const shown = typeof severity[2].count === "number" && typeof severity[3].count === "number";
+    return { value, shown, count: shown || value === 0 ? value : CHI };
+  }
+
+  /**
+   * The year's departments with incidents, by name (the one without a department last), each with its count as
+   * shown; `name` labels an id (0: none recorded). Empty without breakdowns.
+   */
+  departmentRows(name: (id: number) => string): { id: number; label: string; count: Shown }[] {
+    if (!this.unit) return [];
+    return this.unit.departments
+      .filter((d) => d.total > 0)
+      .sort((a, b) => (a.id === 0 ? 1 : b.id === 0 ? -1 : name(a.id).localeCompare(name(b.id), "ja") || a.id - b.id))
+      .map((d) => ({ id: d.id, label: name(d.id), count: d.hidden ? CHI : d.total }));
+  }
+
   /** The departments that can be selected: their own count shown and not 0. */
   selectable(): number[] {
     return this.unit ? this.unit.departments.filter((d) => !d.hidden && d.total > 0).map((d) => d.id) : [];
@@ -406,12 +430,12 @@ export function executiveOpenCases(db: Db, asOf: string, selectable: number[]) {
  * (each is at most that count).
  */
 export function executiveCare(db: Db, view: ExecutiveView): { severe: Shown | null; met: Shown | null; rate: number | null; byKind: { key: string; count: Shown }[] } {
-  const severity = view.counts("severity");
+  const severe = view.severe();
   const care = view.counts("care");
-  if (severity.length === 0 || care.length === 0 || view.department !== null) return { severe: null, met: null, rate: null, byKind: [] };
+  if (!severe || care.length === 0 || view.department !== null) return { severe: null, met: null, rate: null, byKind: [] };
   const shownOrHidden = (n: number): Shown => (n > 0 ? CHI : 0);
-  const severeValue = severity[2].value + severity[3].value;
-  const severeShown = typeof severity[2].count === "number" && typeof severity[3].count === "number";
+  const severeValue = severe.value;
+  const severeShown = severe.shown;
   const kinds = view.counts("careCodes");
   if (!severeShown) {
     return { severe: shownOrHidden(severeValue), met: shownOrHidden(care[0].value), rate: null, byKind: kinds.map((k) => ({ key: k.key, count: shownOrHidden(k.value) })) };

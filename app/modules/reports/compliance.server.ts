@@ -152,7 +152,6 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
   const common = commonSections(db, period, o);
   if (o.audience === "executive") return buildExecutiveReport(db, period, o, common);
   const t = (k: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(o.lang, k, params);
-  const hide = (n: number): Shown => n;
   const cube = cubeFor(db, reportDays(period));
   const filters = { ...NO_FILTERS, from: dayNumber(period.from), to: dayNumber(period.to) };
   const a: Aggregates = aggregate(cube.monthsBetween(period.from, period.to), filters, aggregateOptions(o.settings.writtenReportDeadlineDays));
@@ -163,68 +162,58 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
   // While the period is in progress, its days so far are what is compared (同期間比).
   const current = s.inProgress ? countIn(s.current) : a.total;
 
-  /** A breakdown whose counts add up to the total: complementary suppression for executives. */
-  const additive = (rows: { code: string | null; label: string; count: number }[]): Row[] => {
-    return rows.map((r) => ({ ...r, count: r.count as Shown }));
-  };
-  const coded = (field: "channel" | "outcome" | "validity", codes: readonly { code: string }[], counts: number[]) =>
-    additive([
-      ...codes.map((c, k) => ({ code: c.code, label: labelOf(field, c.code, o.lang), count: counts[k] })),
-      { code: "unknown", label: t("common.unknown"), count: counts[codes.length] },
-    ]);
+  const coded = (field: "channel" | "outcome" | "validity", codes: readonly { code: string }[], counts: number[]): Row[] => [
+    ...codes.map((c, k) => ({ code: c.code, label: labelOf(field, c.code, o.lang), count: counts[k] })),
+    { code: "unknown", label: t("common.unknown"), count: counts[codes.length] },
+  ];
   const deptNames = new Map(listDepartments(db).map((d) => [d.id, d.name]));
-  const byDepartment = additive(
-    departmentCounts(a).map(([id, n]) => ({ code: id === 0 ? "unknown" : null, label: id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)), count: n })),
-  );
+  const byDepartment: Row[] = departmentCounts(a).map(([id, n]) => ({
+    code: id === 0 ? "unknown" : null,
+    label: id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)),
+    count: n,
+  }));
 
   const { top, others, none } = clientRanking(a);
   const clientNames = new Map(clientNamesById(db, top.map(([id]) => id)).map((c) => [c.id, c.name]));
-  const clientRows = additive([
-    ...top.map(([id, n]) => ({ code: null, label: clientNames.get(id) ?? String(id), count: n })),
+  const clientRows = [
+    ...top.map(([id, n]) => ({ label: clientNames.get(id) ?? String(id), count: n })),
     ...(others ? [{ code: "other", label: t("dashboard.otherClients"), count: others }] : []),
     ...(none ? [{ code: "unknown", label: t("common.unknown"), count: none }] : []),
-  ]).map(({ code, label, count }) => (code ? { code, label, count } : { label, count }));
+  ];
 
   const byBehaviour: Row[] = BEHAVIOURS.map((b, k) => ({ code: b.code as string, label: labelOf("behaviours", b.code, o.lang), count: a.behaviours[k] }))
-    .sort((x, y) => y.count - x.count)
-    .map((r) => ({ ...r, count: hide(r.count) }));
+    .sort((x, y) => y.count - x.count);
   const noBehaviour = a.total - a.withBehaviour;
-  if (noBehaviour > 0) byBehaviour.push({ code: "unknown", label: t("common.unknown"), count: hide(noBehaviour) });
+  if (noBehaviour > 0) byBehaviour.push({ code: "unknown", label: t("common.unknown"), count: noBehaviour });
 
-  const bySeverity = additive(
-    [1, 2, 3, 4, 0].map((sv) => ({
-      code: sv === 0 ? "unknown" : String(sv),
-      label: sv === 0 ? t("common.unknown") : labelOf("severity", String(sv), o.lang),
-      count: a.severities[sv],
-    })),
-  );
+  const bySeverity: Row[] = [1, 2, 3, 4, 0].map((sv) => ({
+    code: sv === 0 ? "unknown" : String(sv),
+    label: sv === 0 ? t("common.unknown") : labelOf("severity", String(sv), o.lang),
+    count: a.severities[sv],
+  }));
 
   const adherence = STEPS.map((step) => {
     const { applicable, met } = a.adherence[step];
-    const shownApplicable = hide(applicable);
-    const shownMet = hide(met);
-    const hidden = typeof shownApplicable === "string" || typeof shownMet === "string";
-    return { step, applicable: shownApplicable, met: shownMet, rate: hidden ? null : ratio(met, applicable) };
+    return { step, applicable, met, rate: ratio(met, applicable) };
   });
 
   const careApplicable = a.adherence.care.applicable;
   const careMet = a.adherence.care.met;
   const care = {
-    severe: hide(careApplicable),
-    withCare: hide(careMet),
-    rate: typeof hide(careApplicable) === "string" || typeof hide(careMet) === "string" ? null : ratio(careMet, careApplicable),
-    byCare: CARE.map((c, k) => ({ code: c.code as string, label: labelOf("care", c.code, o.lang), count: hide(a.careSevere[k]) })),
+    severe: careApplicable,
+    withCare: careMet,
+    rate: ratio(careMet, careApplicable),
+    byCare: CARE.map((c, k) => ({ code: c.code as string, label: labelOf("care", c.code, o.lang), count: a.careSevere[k] })),
   };
 
   // Open cases are counted and aged at the earlier of the period's end and today: a day not yet reached ages nothing.
   const endDay = dayNumber(s.asOf);
   const openAtEnd = openAt(cube.monthsBetween("1900-01-01", s.asOf), filters, endDay);
-  const openCount = hide(openAtEnd.count);
 
   const top1 = [...byBehaviour].find((b) => b.code !== "unknown");
   const narrative = [
-    t("report.narrative.total", { period: periodLabel(period, o.lang), n: hide(a.total).toLocaleString(), kasuhara: hide(a.kasuhara).toLocaleString() }),
-    ...(typeof hide(a.total) === "number" && typeof hide(yearBefore) === "number"
+    t("report.narrative.total", { period: periodLabel(period, o.lang), n: a.total.toLocaleString(), kasuhara: a.kasuhara.toLocaleString() }),
+    ...(typeof a.total === "number" && typeof yearBefore === "number"
       ? [t(s.inProgress ? "report.narrative.yearBeforeSameSpan" : "report.narrative.yearBefore", { delta: `${current - yearBefore >= 0 ? "+" : ""}${current - yearBefore}`, through: s.current[1] })]
       : []),
     ...(top1 && a.total > 0 ? [t("report.narrative.topBehaviour", { label: top1.label })] : []),
@@ -261,10 +250,10 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
     threshold: o.settings.suppressionThreshold,
     generatedOn: o.today,
     narrative,
-    totals: { incidents: hide(a.total), kasuhara: hide(a.kasuhara), previous: hide(previous), yearBefore: hide(yearBefore) },
+    totals: { incidents: a.total, kasuhara: a.kasuhara, previous: previous, yearBefore: yearBefore },
     comparison: {
       inProgress: s.inProgress,
-      current: { from: s.current[0], to: s.current[1], count: s.inProgress ? hide(current) : hide(a.total) },
+      current: { from: s.current[0], to: s.current[1], count: s.inProgress ? current : a.total },
       previous: { from: s.previous[0], to: s.previous[1] },
       yearBefore: { from: s.yearBefore[0], to: s.yearBefore[1] },
       asOf: s.asOf,
@@ -282,20 +271,12 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
     missed,
     consultations: (() => {
       const c = consultationMetrics(db, period.from, period.to);
-      const received = hide(c.received);
-      // With few consultations, a median or a share could point at one person: executives get them only from 3 up.
-      const small = typeof received === "string";
-      return {
-        received,
-        medianDaysToFirstResponse: small ? null : c.medianDaysToFirstResponse,
-        linkedShare: small ? null : c.linkedShare,
-        open: hide(c.open),
-      };
+      return { received: c.received, medianDaysToFirstResponse: c.medianDaysToFirstResponse, linkedShare: c.linkedShare, open: c.open };
     })(),
     open: {
-      count: openCount,
-      oldestDays: openAtEnd.oldestDay === null || typeof openCount === "string" ? null : endDay - openAtEnd.oldestDay,
-      closedDateUnknown: hide(openAtEnd.closedDateUnknown),
+      count: openAtEnd.count,
+      oldestDays: openAtEnd.oldestDay === null ? null : endDay - openAtEnd.oldestDay,
+      closedDateUnknown: openAtEnd.closedDateUnknown,
       byAge: (() => {
         const cells = openAtEnd.byAge;
         const labels = [

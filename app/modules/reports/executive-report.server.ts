@@ -43,16 +43,10 @@ export function buildExecutiveReport(db: Db, period: Period, o: ReportOptions, c
   };
   const severity = view.counts("severity");
   const bySeverity: Row[] = severity.map((x) => ({ code: x.key, label: x.key === "unknown" ? t("common.unknown") : labelOf("severity", x.key, o.lang), count: x.count }));
-  const severeShown = severity.length > 0 && typeof severity[2].count === "number" && typeof severity[3].count === "number";
-  const severeValue = severity.length > 0 ? severity[2].value + severity[3].value : 0;
-  const severe: Shown = severeShown ? severeValue : severeValue > 0 ? CHI : 0;
 
   const deptNames = new Map(listDepartments(db).map((d) => [d.id, d.name]));
   const label = (id: number) => (id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)));
-  const byDepartment: Row[] = view
-    .unit!.departments.filter((d) => d.total > 0)
-    .sort((a, b) => (a.id === 0 ? 1 : b.id === 0 ? -1 : label(a.id).localeCompare(label(b.id), "ja") || a.id - b.id))
-    .map((d) => ({ code: d.id === 0 ? "unknown" : null, label: label(d.id), count: d.hidden ? CHI : d.total }));
+  const byDepartment: Row[] = view.departmentRows(label).map((d) => ({ code: d.id === 0 ? "unknown" : null, label: d.label, count: d.count }));
 
   const behaviours = view.counts("behaviour");
   const byBehaviour: Row[] = behaviours.length === 0 ? [] : [
@@ -105,9 +99,9 @@ export function buildExecutiveReport(db: Db, period: Period, o: ReportOptions, c
     byValidity: coded("validity", "validity", VALIDITIES),
     byDepartment,
     byClient: view.counts("client").map((x) => ({ code: x.key, label: x.key === "named" ? t("dashboard.clientNamed") : t("common.unknown"), count: x.count })),
-    adherence: [...adherence, { step: "care" as const, applicable: careFigures.severe ?? severe, met: careMet, rate: careRate }],
+    adherence: [...adherence, { step: "care" as const, applicable: careFigures.severe ?? view.severe()?.count ?? CHI, met: careMet, rate: careRate }],
     care: {
-      severe: careFigures.severe ?? severe,
+      severe: careFigures.severe ?? view.severe()?.count ?? CHI,
       withCare: careMet,
       rate: careRate,
       // Per kind of care: only with the severe count shown (each is at most that count), hidden when small.
