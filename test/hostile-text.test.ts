@@ -149,7 +149,8 @@ describe("reading a posted form", () => {
   it("follows only same-site paths, encoded for the Location header", () => {
     expect(safeReturnTo("/incidents?q=東京")).toBe("/incidents?q=%E6%9D%B1%E4%BA%AC");
     expect(safeReturnTo("/a\u0000b")).toBe("/a%00b");
-    for (const off of ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "javascript:alert(1)", ""]) {
+    // The last three: paths the URL parser makes "//evil.example/…" (issue 18: the raw text passed the old check).
+    for (const off of ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "javascript:alert(1)", "", "/.//evil.example/phish", "/..//x", "/%2e//x"]) {
       expect(safeReturnTo(off), off).toBe("/");
     }
   });

@@ -70,7 +70,10 @@ export function safeReturnTo(value: FormDataEntryValue | null, fallback = "/"): 
   try {
     const base = "http://return.invalid";
     const url = new URL(s, base);
-    return url.origin === base ? url.pathname + url.search + url.hash : fallback;
+    // The parser decides, not the raw text: "/.//evil.example" and "/%2e//x" become the path "//evil.example", which a
+    // browser reads as another site (issue 18). Whatever the path became, it must still be one path on this site.
+    if (url.origin !== base || url.pathname.startsWith("//") || url.pathname.startsWith("/\\")) return fallback;
+    return url.pathname + url.search + url.hash;
   } catch {
     return fallback;
   }
