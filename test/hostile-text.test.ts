@@ -15,7 +15,11 @@ import { INCIDENT_FIELDS, parseIncidentForm } from "~/modules/incidents/schema";
 import { measureSchema, trainingSchema } from "~/modules/registers/schema";
 import { settingsSchema } from "~/modules/settings/schema";
 import { decodeMessage, hasForbiddenCharacters } from "~/modules/validation";
-import { TODAY } from "./helpers";
+import { incidentInput, memoryDb, TODAY } from "./helpers";
+import { createIncident } from "~/modules/incidents/mutations.server";
+import { buildComplianceReport } from "~/modules/reports/compliance.server";
+import { toMarkdown } from "~/modules/reports/render";
+import { parsePeriod } from "~/modules/reports/periods";
 
 const FORBIDDEN = ["\u0000", "\u0001", "\u0007", "\u001b", "\u007f", "\u0085", "\u009f", "\uFFFD", "\uFFFE", "\uD800", "\uDC00"];
 const keyOf = (m: { key: string } | undefined) => m?.key;
@@ -153,5 +157,22 @@ describe("reading a posted form", () => {
     for (const off of ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "javascript:alert(1)", "", "/.//evil.example/phish", "/..//x", "/%2e//x"]) {
       expect(safeReturnTo(off), off).toBe("/");
     }
+  });
+});
+
+describe("the Markdown report (issue 18)", () => {
+  it("keeps department names and refs as text: no HTML and no link reaches a renderer", () => {
+    const db = memoryDb();
+    const names = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "A|B *C* `D`"];
+    for (const [i, department] of names.entries()) {
+      createIncident(db, incidentInput({ department, ref: `<b>R-${i}</b>`, occurred_at: "2025-05-01T10:00:00+09:00", reported_at: null, closed_at: "2025-05-02", report_submitted_at: null }), { today: TODAY });
+    }
+    const md = toMarkdown(buildComplianceReport(db, parsePeriod("2025-05")!, { audience: "hr", lang: "ja", today: TODAY, settings: { suppressionThreshold: 3, writtenReportDeadlineDays: 7, nationalObligationDate: "2026-10-01" } }), "ja");
+    // No raw tag, and no "](" that a renderer would take for a link (an escaped "\\]" is text).
+    expect(md).not.toMatch(/<img|<b>|(?<!\\)\]\(javascript:/);
+    expect(md).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(md).toContain("\\[x\\](javascript:alert(1))");
+    // A table row keeps its columns: the | inside a name is escaped.
+    expect(md).toContain("A\\|B \\*C\\* \\`D\\`");
   });
 });

@@ -141,13 +141,25 @@ function heading(r: ComplianceReport, lang: Lang, separator = " · "): string {
   return `${translate(lang, "report.title")} ${r.period.label} (${r.period.from} 〜 ${r.period.to})${separator}${audience}`;
 }
 
-const mdCell = (v: string | number) => String(v).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+/**
+ * Text as Markdown shows it literally (issue 18): HTML's own characters as entities, so a department named
+ * `<img onerror=…>` stays text in any renderer, and the brackets, emphasis and table marks escaped, so
+ * `[x](javascript:…)` is no link and a `|` no new column.
+ */
+const mdText = (v: string | number) =>
+  String(v)
+    .replace(/[\\`*_[\]|~]/g, "\\$&")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\r?\n/g, " ");
+const mdCell = mdText;
 
 export function toMarkdown(r: ComplianceReport, lang: Lang): string {
-  const out = [`# ${heading(r, lang)}`, "", ...r.narrative.map((n) => `- ${n}`), ""];
+  const out = [`# ${mdText(heading(r, lang))}`, "", ...r.narrative.map((n) => `- ${mdText(n)}`), ""];
   if (r.audience === "executive") out.push(`> ${translate(lang, "overview.suppressedNote", { n: r.threshold })}`, "");
   for (const tb of reportTables(r, lang)) {
-    out.push(`## ${tb.title}`, "", `| ${tb.header.map(mdCell).join(" | ")} |`, `| ${tb.header.map(() => "---").join(" | ")} |`);
+    out.push(`## ${mdText(tb.title)}`, "", `| ${tb.header.map(mdCell).join(" | ")} |`, `| ${tb.header.map(() => "---").join(" | ")} |`);
     for (const row of tb.rows) out.push(`| ${row.map(mdCell).join(" | ")} |`);
     out.push("");
   }
