@@ -152,6 +152,18 @@ describe("the audit trail is append-only", () => {
     expect(entries(db)).toEqual(before);
   });
 
+  it("refuses INSERT OR REPLACE (and REPLACE) of an existing entry, which fires no DELETE trigger (issue 18)", () => {
+    const db = withEntries();
+    const before = entries(db);
+    const columns = "id, at, actor, action";
+    expect(() => db.$client.prepare(`INSERT OR REPLACE INTO audit_log (${columns}) VALUES (1, '2020-01-01T00:00:00Z', 'forger', 'auth.signed_in')`).run()).toThrow(/append-only/);
+    expect(() => db.$client.prepare(`REPLACE INTO audit_log (${columns}) VALUES (2, '2020-01-01T00:00:00Z', 'forger', 'auth.signed_in')`).run()).toThrow(/append-only/);
+    expect(entries(db)).toEqual(before);
+    // New entries are written as before.
+    audit(db, actor, "auth.signed_out");
+    expect(entries(db)).toHaveLength(before.length + 1);
+  });
+
   it("refuses updates and deletes through drizzle too, also inside a transaction", () => {
     const db = withEntries();
     const before = entries(db);

@@ -55,6 +55,12 @@ describe("issued reports", () => {
     const meta = issueReport(db, buildComplianceReport(db, FY2025, opts), actor);
     expect(() => db.$client.prepare("update issued_reports set content = '{}'").run()).toThrow(/append-only/);
     expect(() => db.$client.prepare("delete from issued_reports").run()).toThrow(/append-only/);
+    // REPLACE deletes without a DELETE trigger: refused on its own (issue 18).
+    expect(() =>
+      db.$client
+        .prepare("insert or replace into issued_reports (id, period_key, period_from, period_to, audience, issued_at, issued_by, sha256, content) select id, period_key, period_from, period_to, audience, issued_at, 'forger', sha256, '{}' from issued_reports")
+        .run(),
+    ).toThrow(/append-only/);
     expect(listIssued(db, { periodKey: "FY2025" })).toEqual([expect.objectContaining({ id: meta.id, issuedBy: "hr@example.com", audience: "hr" })]);
     expect(listIssued(db, { periodKey: "FY2024" })).toEqual([]);
     const entry = db.$client.prepare("select action, target_id from audit_log where action = 'report.issued'").get();
