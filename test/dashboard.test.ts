@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Db } from "../db/client.server";
-import { buildDashboard, dashboardDays, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
+import { buildDashboard, dashboardDays, loadDashboard, parseDashboardQuery } from "~/modules/analytics/dashboard.server";
 import { executiveQuery } from "~/modules/analytics/executive-dashboard.server";
 import { settings } from "../db/schema";
 import { BEHAVIOURS } from "~/modules/incidents/taxonomy";
@@ -343,3 +343,15 @@ describe("the periods a dashboard is compared with (domain.md Comparisons)", () 
     }
   });
 });
+
+describe("an out-of-range period (issue 18)", () => {
+  it("is read as a period it cannot read, with the page's message, for HR and executives alike", async () => {
+    const { db } = fixture();
+    for (const user of [HR, EXECUTIVE]) {
+      const r = await loadDashboard(db, user, new URLSearchParams("period=0002-01-01..9999-12-31"), { lang: "ja", today: TODAY });
+      expect(r.invalidPeriod).toBe("0002-01-01..9999-12-31");
+      expect(r.query.period.key).toBe("FY2026");
+    }
+  });
+});
+

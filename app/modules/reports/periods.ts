@@ -33,6 +33,16 @@ function monthSpan(y: number, m: number, months: number): { from: string; to: st
  * Returns null for anything else, including a range whose end is before its start or a day that does not exist.
  */
 export function parsePeriod(input: string, fiscalStartMonth = 4): Period | null {
+  const p = readPeriod(input, fiscalStartMonth);
+  // Years the app can count and print: "0002-01-01..9999-12-31" was a RangeError (a 500) in the date arithmetic.
+  return p && p.from >= `${MIN_YEAR}` && p.to < `${MAX_YEAR + 1}` ? p : null;
+}
+
+/** The years a period may fall in (issue 18): far wider than any incident, narrow enough for every date function. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2999;
+
+function readPeriod(input: string, fiscalStartMonth: number): Period | null {
   const s = input.normalize("NFKC").trim().toUpperCase();
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})-(\d{2})$/.exec(s))) {
