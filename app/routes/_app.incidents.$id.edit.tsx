@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { useLoaderData } from "@remix-run/react";
 import { useFormReply } from "~/components/ui/form-reply";
 import { getDb } from "~/modules/db.server";
+import { audit } from "~/modules/auth/audit.server";
 import { IncidentForm } from "~/components/incidents/IncidentForm";
 import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
@@ -16,8 +17,10 @@ import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "form.editTitle" };
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+/** The form shows the incident's personal detail, so opening it is audited like the detail page (issue 18). */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
+  audit(getDb(), actorOf(user, context), "incident.viewed", { type: "incident", id }, { page: "edit" });
   return { id, values: toFormValues(incident), ...formChoices(getDb(), user), messages: messages(request, ["field", "incidentForm"]) };
 }
 

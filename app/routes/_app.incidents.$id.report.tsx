@@ -5,6 +5,7 @@ import { useFormReply } from "~/components/ui/form-reply";
 import { type Message, messages } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
+import { audit } from "~/modules/auth/audit.server";
 import { AppError } from "~/modules/errors";
 import { formFailure, readForm, replyWithError } from "~/modules/http.server";
 import { parseForm } from "~/modules/forms";
@@ -21,8 +22,10 @@ export const handle: PageHandle = { titleKey: "incidentReport.title" };
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportStyles }];
 
 /** The report of an incident, started from the incident's own facts when there is none yet. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+/** The form shows the incident's summary, words and client, so opening it is audited like the detail page (issue 18). */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
+  audit(getDb(), actorOf(user, context), "incident.viewed", { type: "incident", id }, { page: "report" });
   const report = getReport(getDb(), id);
   const prefill: ReportFields = {
     whatHappened: incident.summary,

@@ -361,6 +361,19 @@ describe("the audit trail records who did what", () => {
     expect(failed.n).toBeGreaterThan(0);
   });
 
+  it("audits every view of an incident's personal detail: the edit and report forms and their data requests too (issue 18)", async () => {
+    const viewed = () =>
+      (db.prepare("select detail from audit_log where action = 'incident.viewed' and target_id = ? order by id").all(String(own)) as { detail: string | null }[]).map((r) => r.detail);
+    const before = viewed().length;
+    for (const path of [`/incidents/${own}/edit`, `/incidents/${own}/report`, `/incidents/${own}/edit.data`, `/incidents/${own}/report.data`]) {
+      const res = await clients.hr.get(path);
+      expect(res.status, path).toBe(200);
+    }
+    const after = viewed().slice(before);
+    expect(after).toHaveLength(4);
+    expect(after.map((d) => JSON.parse(d ?? "{}").page).sort()).toEqual(["edit", "edit", "report", "report"]);
+  });
+
   it("ends the session on the server at sign-out: the old cookie no longer works", async () => {
     const c = new HttpClient(baseURL);
     await c.signIn(users.executive);
