@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { clients } from "../db/schema";
-import { emptyFilters, listQueryToSearch, parseListQuery, type IncidentFilters } from "~/modules/incidents/filters";
+import { emptyFilters, listQueryToSearch, MAX_FILTER_VALUES, parseListQuery, type IncidentFilters } from "~/modules/incidents/filters";
 import { createIncident } from "~/modules/incidents/mutations.server";
 import { getIncident, listIncidents } from "~/modules/incidents/queries.server";
 import type { IncidentInput } from "~/modules/incidents/schema";
@@ -10,6 +10,17 @@ import { incidentInput, memoryDb, TODAY } from "./helpers";
 
 const parse = (search: string) => parseListQuery(new URLSearchParams(search));
 const roundTrip = (search: string) => parse(listQueryToSearch(parse(search)).slice(1));
+
+describe("many values of one filter (issue 18)", () => {
+  it("keeps the first MAX_FILTER_VALUES distinct ones and says it did", () => {
+    const many = Array.from({ length: 899 }, (_, i) => `client_id=${i + 1}`).join("&");
+    const q = parse(many);
+    expect(q.filters.clientId).toEqual(Array.from({ length: MAX_FILTER_VALUES }, (_, i) => i + 1));
+    expect(q.capped).toBe(true);
+    const repeated = parse(Array.from({ length: 500 }, () => "channel=C2").join("&"));
+    expect([repeated.filters.channel, repeated.capped]).toEqual([["C2"], false]);
+  });
+});
 
 describe("the drill-down params in the URL", () => {
   it("reads and writes client_id, unknown values, weekday and hour", () => {

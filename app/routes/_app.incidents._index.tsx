@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { getDb } from "~/modules/db.server";
 import { Flash } from "~/components/ui/Flash";
@@ -10,7 +10,7 @@ import { FilterActions } from "~/components/ui/FilterActions";
 import { CsvDownload } from "~/components/ui/CsvDownload";
 import { useT } from "~/i18n/use-t";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
-import { DRILL_PARAMS, type IncidentFilters, listQueryToSearch, MULTI_PARAMS, type MultiParam, parseListQuery, SORTS, UNKNOWN } from "~/modules/incidents/filters";
+import { DRILL_PARAMS, type IncidentFilters, listQueryToSearch, MAX_FILTER_VALUES, MULTI_PARAMS, type MultiParam, parseListQuery, SORTS, UNKNOWN } from "~/modules/incidents/filters";
 import { optionsOf } from "~/modules/incidents/form-values";
 import { clientNamesById, listClientNames, listDepartments, listIncidents } from "~/modules/incidents/queries.server";
 import { getSettings } from "~/modules/settings/settings.server";
@@ -33,6 +33,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const url = new URL(request.url);
   const { fiscalYearStartMonth } = getSettings(db);
+  // A chip's × posts `remove=<param>:<value>` with the filter form: the page answers with the list without that value.
+  // (One copy of the filters in the page, not one per chip: a chip link repeating every value made the page grow with
+  // the square of the number of values, issue 18.)
+  const removed = url.searchParams.getAll("remove");
+  if (removed.length) {
+    const kept = new URLSearchParams();
+    for (const [k, v] of url.searchParams) if (k !== "remove" && k !== "page" && !removed.includes(`${k}:${v}`)) kept.append(k, v);
+    const search = kept.toString();
+    throw redirect(`/incidents${search ? `?${search}` : ""}`);
+  }
   const query = parseListQuery(url.searchParams, fiscalYearStartMonth);
   // A supervisor's list is their department's, whatever the URL asks for.
   const scope = incidentScope(user);
@@ -125,17 +135,9 @@ export default function IncidentList() {
         return labelOf(name, v, lang);
     }
   };
-  const without = (name: MultiParam, index: number) => {
-    const key = MULTI_PARAMS[name];
-    const values: unknown[] = query.filters[key];
-    const filters = { ...query.filters, [key]: values.filter((_, i) => i !== index) } as IncidentFilters;
-    return `/incidents${listQueryToSearch({ filters, sort: query.sort })}`;
-  };
   const chips = (Object.keys(MULTI_PARAMS) as MultiParam[]).flatMap((name) => {
     if (inSelect(name)) return [];
-    return applied.getAll(name).map((value, index) => ({
-      name, value, index, text: `${fieldLabel[name]}: ${valueLabel(name, value)}`, href: without(name, index),
-    }));
+    return applied.getAll(name).map((value, index) => ({ name, value, index, text: `${fieldLabel[name]}: ${valueLabel(name, value)}` }));
   });
 
   return (
@@ -157,7 +159,7 @@ export default function IncidentList() {
       </div>
 
       {/* key: a new URL resets the uncontrolled inputs to what the URL says (back/forward, clear). */}
-      <Form method="get" className="filters" key={query.search} aria-label={t("list.filters")}>
+      <Form method="get" id="list-filters" className="filters" key={query.search} aria-label={t("list.filters")}>
         <div className="filter period">
           <label htmlFor="f-period">{t("list.period")}</label>
           <input id="f-period" name="period" list="period-options" defaultValue={raw.period ?? ""} placeholder={t("list.periodHint")} />
@@ -215,6 +217,11 @@ export default function IncidentList() {
         <FilterActions clearTo="/incidents" />
       </Form>
 
+      {query.capped ? (
+        <p className="notice" role="status">
+          {t("list.capped", { n: MAX_FILTER_VALUES })}
+        </p>
+      ) : null}
       {query.invalidPeriod ? (
         <p className="field-error" role="alert">
           {t("list.invalidPeriod", { value: query.invalidPeriod })}
@@ -226,9 +233,17 @@ export default function IncidentList() {
           {chips.map((c) => (
             <li key={`${c.name}-${c.index}`}>
               {c.text}{" "}
-              <Link to={c.href} aria-label={t("list.drill.remove", { filter: c.text })} title={t("list.drill.remove", { filter: c.text })}>
+              <button
+                type="submit"
+                form="list-filters"
+                name="remove"
+                value={`${c.name}:${c.value}`}
+                className="chip-remove"
+                aria-label={t("list.drill.remove", { filter: c.text })}
+                title={t("list.drill.remove", { filter: c.text })}
+              >
                 ×
-              </Link>
+              </button>
             </li>
           ))}
         </ul>
