@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { changePasswordSchema, signInSchema, userFieldsSchema } from "~/modules/auth/schema";
 import { fieldErrorsOf } from "~/modules/forms";
 import { consultationSchema, EMPTY_CONSULTATION_FORM } from "~/modules/consultations/schema";
-import { readForm, safeReturnTo, toThrowable } from "~/modules/http.server";
+import { BodyTooLarge, readForm, readMultipartForm, safeReturnTo, toThrowable } from "~/modules/http.server";
 import { mapColumns } from "~/modules/import/columns";
 import { readRow, rowLayout } from "~/modules/import/rows";
 import { reportFieldOf, reportFormInput, reportFormSchema } from "~/modules/incidents/report-schema";
@@ -176,3 +176,27 @@ describe("the Markdown report (issue 18)", () => {
     expect(md).toContain("A\\|B \\*C\\* \\`D\\`");
   });
 });
+
+describe("reading a form with files (issue 18)", () => {
+  const post = (body: BodyInit, headers: Record<string, string> = {}) => new Request("http://x/", { method: "POST", body, headers });
+  it("takes file names with = ; and quotes, which the Remix parser refused", async () => {
+    for (const name of ["a=b.csv", "x;y.csv", "台帳=2024;旧.csv", 'q"uote.csv']) {
+      const fd = new FormData();
+      fd.append("file", new File(["a,b\n"], name));
+      expect(((await readMultipartForm(post(fd), 10_000)).get("file") as File).name).toBe(name);
+    }
+  });
+
+  it("stops at the limit, whatever the declared length, and answers a malformed body with the 400 page", async () => {
+    const big = new FormData();
+    big.append("file", new File(["x".repeat(20_000)], "big.csv"));
+    await expect(readMultipartForm(post(big), 10_000)).rejects.toBeInstanceOf(BodyTooLarge);
+    // Sent in chunks with no length: the bytes read decide.
+    const body = await new Response(big).arrayBuffer();
+    const type = new Response(big).headers.get("Content-Type")!;
+    const chunked = new ReadableStream({ start(c) { c.enqueue(new Uint8Array(body)); c.close(); } });
+    await expect(readMultipartForm(new Request("http://x/", { method: "POST", body: chunked, headers: { "Content-Type": type }, duplex: "half" } as RequestInit), 10_000)).rejects.toBeInstanceOf(BodyTooLarge);
+    await expect(readMultipartForm(post("--x\r\ngarbage", { "Content-Type": "multipart/form-data; boundary=x" }), 10_000)).rejects.toMatchObject({ status: 400 });
+  });
+});
+

@@ -79,6 +79,44 @@ export function safeReturnTo(value: FormDataEntryValue | null, fallback = "/"): 
   }
 }
 
+/** What a multipart form adds to its file: the other fields, the boundaries and headers of each part. */
+export const FORM_OVERHEAD_BYTES = 64 * 1024;
+
+/** A multipart body larger than the form allows (readMultipartForm). */
+export class BodyTooLarge extends Error {
+  constructor() {
+    super("the body is larger than allowed");
+  }
+}
+
+/**
+ * A posted form with files, read by the platform's own parser: a file may be called "a=b.csv" or "x;y.csv" (Remix's
+ * multipart parser refused such names as malformed, so the file could not be uploaded at all, issue 18). At most
+ * `maxBytes` of body are read: more throws BodyTooLarge, as soon as the declared length or the bytes read say so.
+ * A body that is not a multipart form throws the 400 page's error.
+ */
+export async function readMultipartForm(request: Request, maxBytes: number): Promise<FormData> {
+  const declared = Number(request.headers.get("Content-Length"));
+  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLarge();
+  let read = 0;
+  const limited = request.body?.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        read += chunk.byteLength;
+        if (read > maxBytes) controller.error(new BodyTooLarge());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  const copy = new Request(request.url, { method: "POST", headers: request.headers, body: limited, duplex: "half" } as RequestInit);
+  try {
+    return await copy.formData();
+  } catch (e) {
+    if (read > maxBytes) throw new BodyTooLarge();
+    throw new AppError(400, "error.badForm", { cause: e });
+  }
+}
+
 /**
  * The posted form of a page without file inputs. A body that cannot be read as a form (a broken multipart body, a
  * content type that is not a form) or that carries a file is answered with the 400 page, not a 500.

@@ -1,10 +1,4 @@
-import {
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  MaxPartSizeExceededError,
-} from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useActionResult } from "~/components/ui/form-reply";
 import { TableHead } from "~/components/ui/TableHead";
@@ -13,7 +7,7 @@ import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
 import { messages, type Message, type MessageKey } from "~/i18n";
 import { getDb } from "~/modules/db.server";
-import { formError, readForm, replyWithError } from "~/modules/http.server";
+import { BodyTooLarge, formError, FORM_OVERHEAD_BYTES, readForm, readMultipartForm, replyWithError } from "~/modules/http.server";
 import type { Actor } from "~/modules/auth/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { listBatches, undoBatch } from "~/modules/import/batches.server";
@@ -123,9 +117,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
     let form: FormData;
     try {
-      form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
+      form = await readMultipartForm(request, MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES);
     } catch (e) {
-      if (e instanceof MaxPartSizeExceededError) {
+      if (e instanceof BodyTooLarge) {
         return formError(413, { key: "importPage.tooLarge", params: { max: LIMIT_TEXT } });
       }
       // A body that is not a multipart form a browser would send (no boundary, cut off, malformed).

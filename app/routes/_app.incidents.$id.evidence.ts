@@ -1,13 +1,6 @@
-import {
-  MaxPartSizeExceededError,
-  redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/modules/db.server";
-import { fail, idParam } from "~/modules/http.server";
+import { BodyTooLarge, fail, FORM_OVERHEAD_BYTES, idParam, readMultipartForm } from "~/modules/http.server";
 import { AppError } from "~/modules/errors";
 import { actorOf } from "~/modules/auth/guard.server";
 import { addEvidence, MAX_EVIDENCE_BYTES } from "~/modules/evidence/evidence.server";
@@ -18,9 +11,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, id } = await loadIncidentFor(request, params.id, "incidents.write");
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_EVIDENCE_BYTES }));
+    form = await readMultipartForm(request, MAX_EVIDENCE_BYTES + FORM_OVERHEAD_BYTES);
   } catch (e) {
-    if (e instanceof MaxPartSizeExceededError) return redirect(`/incidents/${id}?evidence=evidence.errors.tooLarge#evidence`);
+    if (e instanceof BodyTooLarge) return redirect(`/incidents/${id}?evidence=evidence.errors.tooLarge#evidence`);
     // Not a multipart body a browser would send (no boundary, malformed): the 400 page, not a 500.
     fail(400, "error.badForm");
   }

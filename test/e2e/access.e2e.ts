@@ -4,6 +4,8 @@
  * free text as text; security headers.
  */
 import Database from "better-sqlite3";
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { HttpClient, location } from "../../scripts/http-client";
 import { DEMO } from "./periods";
@@ -332,6 +334,22 @@ describe("hardening", () => {
     expect(res.headers.get("content-type")).toContain("text/csv");
     expect(csv).toContain(`"'=hyperlink(""http://evil.example"",""x"")"`);
     expect(csv).not.toMatch(/(^|,)"?=hyperlink/im);
+  });
+});
+
+describe("uploads whose file name holds = or ; (issue 18)", () => {
+  it("are taken as any other file, on the evidence form and the import page", async () => {
+    const cookie = (clients.hr as unknown as { cookie: string }).cookie;
+    const evidence = new FormData();
+    evidence.append("file", new File(["書き起こし"], "通話=2025;控え.txt", { type: "text/plain" }));
+    const up = await fetch(`${baseURL}/incidents/${other}/evidence`, { method: "POST", body: evidence, redirect: "manual", headers: { Cookie: cookie, Origin: baseURL } });
+    expect(location(up)).toContain("evidence=evidence.added");
+    expect(db.prepare("select count(*) as n from evidence_files where file_name = '通話=2025;控え.txt'").get()).toEqual({ n: 1 });
+    const ledger = new FormData();
+    ledger.append("file", new File([fs.readFileSync(path.resolve("test/fixtures/import/sample-utf8-bom.csv"))], "台帳=2024;旧.csv", { type: "text/csv" }));
+    const checked = await fetch(`${baseURL}/import`, { method: "POST", body: ledger, redirect: "manual", headers: { Cookie: cookie, Origin: baseURL } });
+    expect(checked.status).not.toBe(400);
+    expect(await checked.text()).toContain("台帳=2024;旧.csv");
   });
 });
 
