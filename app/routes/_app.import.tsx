@@ -130,7 +130,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return formError(400, { key: "importPage.noFile" });
     }
     // The page's progress bar follows the import under the id the form carried (docs/decisions/0020).
-    return runImport(await keepUpload(file), readImportForm(form), false, actor, reporterFor(form.get("progressId"), actor.userId));
+    return runImport(await keepUpload(file, user.id), readImportForm(form), false, actor, reporterFor(form.get("progressId"), actor.userId));
   }
 
   const form = await readForm(request);
@@ -142,7 +142,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return replyWithError(e);
     }
   }
-  const upload = uploadFor(String(form.get("token") ?? ""));
+  const upload = uploadFor(String(form.get("token") ?? ""), user.id);
   if (!upload) return formError(410, { key: "importPage.expired" });
   const choices = readImportForm(form);
   const db = getDb();

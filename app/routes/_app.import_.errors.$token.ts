@@ -14,7 +14,7 @@ import { uploadFor } from "~/modules/import/uploads.server";
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, "incidents.import");
-  const upload = uploadFor(params.token ?? "");
+  const upload = uploadFor(params.token ?? "", user.id);
   if (!upload || !fs.existsSync(upload.errorFile)) fail(404, "importPage.expired");
   return csvDownload(request, (encoding) => {
     const base = path.basename(upload.name, path.extname(upload.name));

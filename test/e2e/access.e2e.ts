@@ -349,7 +349,14 @@ describe("uploads whose file name holds = or ; (issue 18)", () => {
     ledger.append("file", new File([fs.readFileSync(path.resolve("test/fixtures/import/sample-utf8-bom.csv"))], "台帳=2024;旧.csv", { type: "text/csv" }));
     const checked = await fetch(`${baseURL}/import`, { method: "POST", body: ledger, redirect: "manual", headers: { Cookie: cookie, Origin: baseURL } });
     expect(checked.status).not.toBe(400);
-    expect(await checked.text()).toContain("台帳=2024;旧.csv");
+    const page = await checked.text();
+    expect(page).toContain("台帳=2024;旧.csv");
+    // The upload's token is the uploader's: the admin, who may import too, cannot commit HR's file with it.
+    const token = /name="token" value="([0-9a-f-]{36})"/.exec(page)![1];
+    const stolen = await clients.admin.post("/import", { intent: "commit", token });
+    expect(stolen.status).toBe(410);
+    const errors = await clients.admin.get(`/import/errors/${token}`);
+    expect(errors.status).toBe(404);
   });
 });
 

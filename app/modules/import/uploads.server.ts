@@ -1,6 +1,7 @@
 /**
  * Files uploaded on the import page wait here between "check" and "commit", under the data folder (never served).
- * A random token names each; the page only ever passes the token, never a path.
+ * A random token names each; the page only ever passes the token, never a path. A token is good for the user who
+ * uploaded the file only (issue 18): another user who learns it (a shared screen, a log) gets "expired".
  */
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -26,17 +27,19 @@ export interface Upload {
   errorFile: string;
 }
 
-export function uploadFor(token: string): Upload | null {
+/** The upload of a token, if that user made it. */
+export function uploadFor(token: string, userId: number): Upload | null {
   if (!TOKEN.test(token)) return null;
   const dir = uploadDir();
   const meta = path.join(dir, `${token}.json`);
   if (!fs.existsSync(meta)) return null;
-  const { name } = JSON.parse(fs.readFileSync(meta, "utf8")) as { name: string };
-  return { token, name, file: path.join(dir, `${token}.csv`), errorFile: path.join(dir, `${token}.errors.csv`) };
+  const kept = JSON.parse(fs.readFileSync(meta, "utf8")) as { name: string; userId?: number };
+  if (kept.userId !== userId) return null;
+  return { token, name: kept.name, file: path.join(dir, `${token}.csv`), errorFile: path.join(dir, `${token}.errors.csv`) };
 }
 
 /** Keeps an uploaded file under a new token; clears uploads older than a day while at it. */
-export async function keepUpload(data: File): Promise<Upload> {
+export async function keepUpload(data: File, userId: number): Promise<Upload> {
   const dir = uploadDir();
   const now = Date.now();
   for (const f of fs.readdirSync(dir)) {
@@ -46,6 +49,6 @@ export async function keepUpload(data: File): Promise<Upload> {
   const token = randomUUID();
   const name = path.basename(data.name || "upload.csv");
   fs.writeFileSync(path.join(dir, `${token}.csv`), Buffer.from(await data.arrayBuffer()));
-  fs.writeFileSync(path.join(dir, `${token}.json`), JSON.stringify({ name }));
-  return uploadFor(token)!;
+  fs.writeFileSync(path.join(dir, `${token}.json`), JSON.stringify({ name, userId }));
+  return uploadFor(token, userId)!;
 }
