@@ -20,6 +20,12 @@ export const departments = sqliteTable("departments", {
   /** NFKC + trim + case fold: the key that makes "東京本店" typed twice one department. */
   normalizedName: text("normalized_name").notNull().unique("departments_normalized_name_unique"),
   inTokyo: integer("in_tokyo", { mode: "boolean" }),
+  /** Retired by an admin: kept for history and filters of past periods, no longer offered for new entries. */
+  retiredAt: text("retired_at"),
+  /** Merged by an admin into another department: its incidents and users moved there; the row stays for history. */
+  mergedIntoId: integer("merged_into_id"),
+  /** Optimistic concurrency: every update increments it, a stale form's version is refused (issue 18). */
+  version: integer("version").notNull().default(1),
   createdAt: text("created_at").notNull().default(now),
 });
 
@@ -116,6 +122,8 @@ export const incidents = sqliteTable(
     /** Duplicate key for rows without a ref: occurred_at, client, department, channel and summary, normalised. */
     fingerprint: text("fingerprint").notNull(),
     batchId: text("batch_id").references(() => importBatches.id, { onDelete: "set null" }),
+    /** Optimistic concurrency: every update increments it, a stale form's version is refused (issue 18). */
+    version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },
@@ -192,6 +200,8 @@ export const measures = sqliteTable("measures", {
   inPlaceOn: text("in_place_on"),
   reviewedOn: text("reviewed_on"),
   updatedBy: text("updated_by"),
+  /** Optimistic concurrency: every update increments it, a stale form's version is refused (issue 18). */
+  version: integer("version").notNull().default(1),
   updatedAt: text("updated_at").notNull().default(now),
 });
 
@@ -255,6 +265,8 @@ export const users = sqliteTable(
     mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
     passwordChangedAt: text("password_changed_at").notNull().default(now),
     disabledAt: text("disabled_at"),
+    /** Optimistic concurrency: every update increments it, a stale form's version is refused (issue 18). */
+    version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },
@@ -379,6 +391,8 @@ export const incidentReports = sqliteTable(
     submittedBy: text("submitted_by"),
     approvedOn: text("approved_on"),
     approvedBy: text("approved_by"),
+    /** Optimistic concurrency: every update increments it, a stale form's version is refused (issue 18). */
+    version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },
@@ -405,6 +419,8 @@ export const consultations = sqliteTable(
     followUp: text("follow_up"),
     closedOn: text("closed_on"),
     createdBy: text("created_by"),
+    /** Optimistic concurrency: every update increments it, a stale form's version is refused (issue 18). */
+    version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },

@@ -219,10 +219,11 @@ describe("backup → restore round trip", () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the latest migration (0017, the triggers refusing REPLACE): its
-    // triggers dropped and its record removed.
+    // Make the copy look like it was taken before the latest migration (0018, version columns and the department
+    // master's columns): those columns dropped and its record removed.
     const old = new Database(taken.file);
-    old.exec(`drop trigger audit_log_no_replace; drop trigger issued_reports_no_replace;
+    old.exec(`${["consultations", "departments", "incident_reports", "incidents", "measures", "users"].map((t) => `alter table ${t} drop column version;`).join(" ")}
+      alter table departments drop column retired_at; alter table departments drop column merged_into_id;
       delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
     old.close();
     const verified = await verifyBackupFile(taken.file);
