@@ -16,6 +16,7 @@ import type { RequestContext } from "../app/modules/auth/guard.server";
 import { MAX_UPLOAD_BYTES } from "../app/modules/import/uploads.server";
 import { MAX_EVIDENCE_BYTES } from "../app/modules/evidence/evidence.server";
 import { toThrowable } from "../app/modules/http.server";
+import { networkConfig, type NetworkConfig } from "./network-config";
 
 /**
  * Request bodies are cut off here, before anything is read. Ordinary forms are small; the pages that take files have
@@ -112,13 +113,6 @@ function refuseBody(req: Request, res: Response, status: number, ja: string, en:
   req.resume();
 }
 
-function allowedOrigins(): string[] {
-  return (process.env.ALLOWED_ORIGINS ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
@@ -128,14 +122,18 @@ export interface AppOptions {
    * scripts/start.ts): while there is one, every request answers 503 with its message and none reaches the database.
    */
   databaseProblem?: () => DatabaseProblem | null;
+  /** Proxies to believe and origins to accept (scripts/network-config.ts); read from the environment when not given. */
+  network?: NetworkConfig;
 }
 
 export function createApp(build: ServerBuild, root: string = process.cwd(), options: AppOptions = {}): express.Express {
   findStylesheet(root);
   const app = express();
   app.disable("x-powered-by");
-  // Behind a reverse proxy, TRUST_PROXY (e.g. "loopback" or "1") lets the client address and https come through.
-  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  const network = options.network ?? networkConfig(process.env, Number(process.env.PORT ?? 3000));
+  // Behind a reverse proxy, TRUST_PROXY (a hop count or the proxies' addresses) lets the client address and https through.
+  app.set("trust proxy", network.trustProxy);
+  const [expected, ...allowed] = network.origins;
 
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString("base64");
@@ -184,8 +182,8 @@ export function createApp(build: ServerBuild, root: string = process.cwd(), opti
   app.use((req, res, next) => {
     const reason = crossSiteReason({
       method: req.method,
-      expected: `${req.protocol}://${req.get("host")}`,
-      allowed: allowedOrigins(),
+      expected,
+      allowed,
       secFetchSite: req.get("sec-fetch-site"),
       origin: req.get("origin"),
       referer: req.get("referer"),

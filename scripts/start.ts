@@ -7,7 +7,8 @@
  * (docs/decisions/0016).
  *
  * Environment: PORT, HOST, DATABASE_PATH (default data/kasuhara.db), DEMO_INCIDENTS (size of the demo data, default 3000;
- * 0 starts with an empty database), FIRST_ADMIN_EMAIL (default admin@example.com), TRUST_PROXY, ALLOWED_ORIGINS,
+ * 0 starts with an empty database), FIRST_ADMIN_EMAIL (default admin@example.com), TRUST_PROXY, PUBLIC_ORIGIN, ALLOWED_ORIGINS
+ * (scripts/network-config.ts),
  * SESSION_IDLE_MINUTES (default 30), SESSION_MAX_HOURS (default 12).
  */
 import type { ServerBuild } from "@remix-run/node";
@@ -26,6 +27,7 @@ import { purgeExpiredSessions } from "../app/modules/auth/session.server";
 import { ensureFirstAdmin, FIRST_ADMIN_EMAIL } from "../app/modules/auth/users.server";
 import { unlessBusy } from "../db/busy.server";
 import { createApp } from "./server";
+import { networkConfig, NetworkConfigError, type NetworkConfig } from "./network-config";
 
 const root = process.cwd();
 const BUILD_FILE = path.join(root, "build/index.js");
@@ -153,15 +155,29 @@ function checkInBackground(file: string): void {
   );
 }
 
-async function serve(): Promise<void> {
+/** The network settings, or the reason they cannot be used (printed, exit 1) before anything else is done. */
+function readNetworkConfig(port: number): NetworkConfig {
+  try {
+    const network = networkConfig(process.env, port);
+    for (const w of network.warnings) console.warn(w);
+    return network;
+  } catch (e) {
+    if (!(e instanceof NetworkConfigError)) throw e;
+    console.error(translate("ja", "cli.start.cannotStart"));
+    console.error(e.message);
+    process.exit(1);
+  }
+}
+
+async function serve(network: NetworkConfig, port: number): Promise<void> {
   const build = (await import(pathToFileURL(BUILD_FILE).href)) as ServerBuild;
-  const app = createApp(build, root, { databaseProblem: () => damaged });
-  const port = Number(process.env.PORT ?? 3000);
+  const app = createApp(build, root, { databaseProblem: () => damaged, network });
   const host = process.env.HOST ?? "0.0.0.0";
   const server = app.listen(port, host, () => {
     const addr = server.address();
     const actual = typeof addr === "object" && addr ? addr.port : port;
     console.log(translate("ja", "cli.start.listening", { port: actual, database: databasePath() }));
+    console.log(translate("ja", "cli.start.origins", { origins: network.origins.join(", ") }));
     const warmUp = (build.entry.module as { warmUp?: () => Promise<void> }).warmUp;
     const warmedUp = new Promise<void>((resolve) => setImmediate(() => void Promise.resolve(warmUp?.()).finally(resolve)));
     // The check reads the whole file and the warm-up most of it: one after the other, the first dashboard comes sooner
@@ -176,6 +192,8 @@ async function serve(): Promise<void> {
 
 const { values } = parseArgs({ options: { "no-build": { type: "boolean", default: false } } });
 process.env.NODE_ENV ??= "production";
+const port = Number(process.env.PORT ?? 3000);
+const network = readNetworkConfig(port);
 if (!values["no-build"]) buildIfStale();
 await prepareDatabase();
-await serve();
+await serve(network, port);

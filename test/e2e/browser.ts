@@ -12,7 +12,7 @@ const FLAGS = [
   "--disable-component-update", "--disable-sync",
 ];
 
-export async function openBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function openBrowser(opts: { ignoreHTTPSErrors?: boolean } = {}): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "kasuhara-chromium-"));
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const context = await chromium.launchPersistentContext(profile, {
@@ -22,6 +22,8 @@ export async function openBrowser(): Promise<{ context: BrowserContext; close: (
     viewport: { width: 1366, height: 900 },
     locale: "ja-JP",
     timezoneId: "Asia/Tokyo",
+    // Only for a test's own self-signed certificate (the proxy test).
+    ignoreHTTPSErrors: opts.ignoreHTTPSErrors ?? false,
   });
   return {
     context,
