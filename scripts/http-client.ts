@@ -3,18 +3,26 @@
  * the load benchmark.
  */
 export class HttpClient {
-  private cookie = "";
+  /** Every cookie the app set (the session, the sign-in device cookie), as a browser keeps them. */
+  private readonly cookies = new Map<string, string>();
   constructor(private readonly baseURL: string) {}
 
+  /** The Cookie header this client sends, for a test that builds its own request (a multipart upload). */
+  get cookie(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+
   private headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { ...(this.cookie ? { Cookie: this.cookie } : {}), ...extra };
+    const cookie = this.cookie;
+    return { ...(cookie ? { Cookie: cookie } : {}), ...extra };
   }
 
   private keepCookie(res: Response) {
     for (const c of res.headers.getSetCookie()) {
       const pair = c.split(";")[0];
       const [name, value] = [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)];
-      if (name === "kasuhara_session") this.cookie = value ? `${name}=${value}` : "";
+      if (value) this.cookies.set(name, value);
+      else this.cookies.delete(name);
     }
   }
 
@@ -43,7 +51,7 @@ export class HttpClient {
 
   async signIn(user: { email: string; password: string }): Promise<Response> {
     const res = await this.post("/login", { email: user.email, password: user.password });
-    if (res.status !== 302 || !this.cookie) throw new Error(`sign-in as ${user.email} failed: ${res.status}`);
+    if (res.status !== 302 || !this.cookies.has("kasuhara_session")) throw new Error(`sign-in as ${user.email} failed: ${res.status}`);
     return res;
   }
 }

@@ -24,6 +24,7 @@ import { runScriptWorker } from "../app/modules/worker-thread.server";
 import { countIncidents } from "../app/modules/incidents/queries.server";
 import { seedDemo } from "../app/modules/demo/seed.server";
 import { purgeExpiredSessions } from "../app/modules/auth/session.server";
+import { purgeThrottle } from "../app/modules/auth/throttle.server";
 import { ensureFirstAdmin, FIRST_ADMIN_EMAIL } from "../app/modules/auth/users.server";
 import { unlessBusy } from "../db/busy.server";
 import { createApp } from "./server";
@@ -105,7 +106,11 @@ async function prepareDatabase(): Promise<void> {
     throw e;
   }
   try {
-    unlessBusy(() => purgeExpiredSessions(db)); // housekeeping: not worth waiting for an import another process runs
+    // Housekeeping: not worth waiting for an import another process runs.
+    unlessBusy(() => {
+      purgeExpiredSessions(db);
+      purgeThrottle(db, new Date());
+    });
     if (countIncidents(db) === 0) {
       const n = Number(process.env.DEMO_INCIDENTS ?? 3000);
       if (Number.isInteger(n) && n > 0) {

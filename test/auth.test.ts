@@ -19,7 +19,7 @@ import { userFieldsSchema, type UserFields } from "~/modules/auth/schema";
 import {
   createSession, destroySession, purgeExpiredSessions, readSession, SESSION_LIMITS,
 } from "~/modules/auth/session.server";
-import { clearAccountFailures, lockedUntil, recordFailure } from "~/modules/auth/throttle.server";
+import { type AttemptKeys, clearAccountFailures, purgeThrottle, recordFailure, recordSuccess, THROTTLE, waitAfter, waitUntil } from "~/modules/auth/throttle.server";
 import {
   changeOwnPassword, createUser, ensureFirstAdmin, getUser, resetPassword, signIn, updateUser,
 } from "~/modules/auth/users.server";
@@ -199,86 +199,116 @@ describe.concurrent("password hashing", () => {
 
 describe("sign-in throttle", () => {
   const EMAIL = "taro@example.com";
-  const accountOnly = { account: EMAIL, address: null };
-  const failTimes = (db: Db, keys: { account: string; address: string | null }, n: number, when: Date) =>
-    Array.from({ length: n }, () => recordFailure(db, keys, when));
+  const from = (address: string | null, device: string | null = null) => ({ account: EMAIL, address, device });
+  const failTimes = (db: Db, keys: AttemptKeys, n: number, when: Date) => Array.from({ length: n }, () => recordFailure(db, keys, when));
+  const sec = (s: number) => new Date(T0.getTime() + s * 1000);
 
-  it("does not slow down the first two failures, then waits 1 s more per failure, at most 5 s", () => {
+  it("lets three failures go, then doubles the wait of the next attempt: 1 s, 2 s, 4 s … up to 15 minutes", () => {
     const db = memoryDb();
-    const delays = failTimes(db, accountOnly, 9, T0).map((o) => o.delayMs);
-    expect(delays).toEqual([0, 0, 1000, 2000, 3000, 4000, 5000, 5000, 5000]);
+    expect(failTimes(db, from("192.0.2.1"), 17, T0).map((o) => o.waitMs)).toEqual([
+      0, 0, 0, 1000, 2000, 4000, 8000, 16_000, 32_000, 64_000, 128_000, 256_000, 512_000, 900_000, 900_000, 900_000, 900_000,
+    ]);
+    expect(waitAfter(1_000_000, THROTTLE.pair)).toBe(15 * MIN);
   });
 
-  it("locks the account at the fifth failure for 15 minutes", () => {
+  it("answers an attempt before its wait is over with the time to wait, and one after it with none", () => {
     const db = memoryDb();
-    const outcomes = failTimes(db, accountOnly, 5, T0);
-    for (const o of outcomes.slice(0, 4)) expect(o).toMatchObject({ locked: [], lockedUntil: null });
-    const until = at(15).toISOString();
-    expect(outcomes[4]).toEqual({ delayMs: 3000, locked: [`account:${EMAIL}`], lockedUntil: until });
-    expect(lockedUntil(db, accountOnly, at(0))).toBe(until);
-    expect(lockedUntil(db, accountOnly, at(14))).toBe(until);
-    expect(lockedUntil(db, accountOnly, new Date(at(15).getTime() + 1))).toBeNull();
-    expect(lockedUntil(db, accountOnly, at(16))).toBeNull();
+    const keys = from("192.0.2.1");
+    failTimes(db, keys, 5, T0); // the fifth makes the next wait 2 s
+    expect(waitUntil(db, keys, sec(1))).toBe(sec(2).toISOString());
+    expect(waitUntil(db, keys, sec(2))).toBeNull();
   });
 
-  it("does not lock before the fifth failure", () => {
+  it("never locks: the right password is checked again as soon as the wait is over", async () => {
     const db = memoryDb();
-    failTimes(db, accountOnly, 4, T0);
-    expect(lockedUntil(db, accountOnly, at(1))).toBeNull();
+    insertUser(db, { email: EMAIL, role: "hr", password: true });
+    let now = T0;
+    const clock = () => now;
+    for (let i = 0; i < 3; i++) await signIn(db, EMAIL, `wrong ${i}`, { ip: "192.0.2.9" }, clock);
+    expect(await signIn(db, EMAIL, "wrong 3", { ip: "192.0.2.9" }, clock)).toEqual({ ok: false, reason: "invalid", retryAt: sec(1).toISOString() });
+    // Before the wait is over, neither the right password nor a guess is checked, and neither counts.
+    expect(await signIn(db, EMAIL, RIGHT, { ip: "192.0.2.9" }, clock)).toEqual({ ok: false, reason: "wait", retryAt: sec(1).toISOString() });
+    expect(await signIn(db, EMAIL, "guess", { ip: "192.0.2.9" }, clock)).toEqual({ ok: false, reason: "wait", retryAt: sec(1).toISOString() });
+    now = sec(1);
+    expect(await signIn(db, EMAIL, "wrong 4", { ip: "192.0.2.9" }, clock)).toEqual({ ok: false, reason: "invalid", retryAt: sec(3).toISOString() });
+    now = sec(3);
+    expect(await signIn(db, EMAIL, RIGHT, { ip: "192.0.2.9" }, clock)).toMatchObject({ ok: true });
   });
 
-  it("a failure during the lock does not report or extend the lock again", () => {
+  it("does not slow the owner's own browser down, however many failures anybody else made on the account", async () => {
     const db = memoryDb();
-    failTimes(db, accountOnly, 5, T0);
-    const sixth = recordFailure(db, accountOnly, at(10));
-    expect(sixth.locked).toEqual([]);
-    expect(sixth.lockedUntil).toBe(at(15).toISOString());
-    expect(lockedUntil(db, accountOnly, at(15.5))).toBeNull();
+    insertUser(db, { email: EMAIL, role: "admin", password: true });
+    const clock = () => T0;
+    const owner = await signIn(db, EMAIL, RIGHT, { ip: "198.51.100.7" }, clock);
+    if (!owner.ok) throw new Error("the owner could not sign in");
+    // An attacker: 200 guesses from one address, then one from each of 100 addresses.
+    for (let i = 0; i < 200; i++) recordFailure(db, from("203.0.113.66"), T0);
+    for (let i = 0; i < 100; i++) recordFailure(db, from(`203.0.113.${i}`), T0);
+    expect(await signIn(db, EMAIL, "guess", { ip: "203.0.113.66" }, clock)).toMatchObject({ ok: false, reason: "wait" });
+    // The owner, in the browser they signed in from (its device cookie), from the same address as the attacker even.
+    expect(await signIn(db, EMAIL, RIGHT, { ip: "203.0.113.66", device: owner.deviceToken }, clock)).toMatchObject({ ok: true });
+    expect(await signIn(db, EMAIL, RIGHT, { ip: "198.51.100.7", device: owner.deviceToken }, clock)).toMatchObject({ ok: true });
   });
 
-  it("counts failures within 15 minutes of the first; older failures start a new count", () => {
+  it("makes the owner in a new browser wait a minute at most while many addresses guess the account", () => {
     const db = memoryDb();
-    failTimes(db, accountOnly, 4, T0);
-    // The fifth failure, 16 minutes after the first: a new window, so it is failure 1 and nothing is locked.
-    const fifth = recordFailure(db, accountOnly, at(16));
-    expect(fifth).toEqual({ delayMs: 0, locked: [], lockedUntil: null });
-    expect(db.select().from(loginThrottle).get()).toMatchObject({ failures: 1, windowStartedAt: at(16).toISOString() });
-
-    // Within the window (14 minutes after the first), the fifth failure locks.
-    const db2 = memoryDb();
-    failTimes(db2, accountOnly, 4, T0);
-    expect(recordFailure(db2, accountOnly, at(14)).locked).toEqual([`account:${EMAIL}`]);
+    for (let i = 0; i < 300; i++) recordFailure(db, from(`203.0.113.${i % 250}`), T0);
+    expect(waitUntil(db, from("198.51.100.8"), T0)).toBe(sec(60).toISOString());
+    expect(waitUntil(db, from("198.51.100.8"), sec(60))).toBeNull();
   });
 
-  it("locks an address after 30 failures across different accounts", () => {
+  it("counts a device's own failures on its own key, so a stolen device cookie still has to wait", () => {
+    const db = memoryDb();
+    const token = recordSuccess(db, from("198.51.100.7"), T0);
+    const device = from("203.0.113.1", token);
+    const waits = failTimes(db, device, 6, T0).map((o) => o.waitMs);
+    expect(waits).toEqual([0, 0, 0, 1000, 2000, 4000]);
+    // Its failures counted on the device only: the account and the address have none.
+    const keys = db.select().from(loginThrottle).all().map((r) => r.key.split(":")[0]);
+    expect(keys).toEqual(["device"]);
+    // A device token is registered for its account only.
+    expect(waitUntil(db, { account: "other@example.com", address: "203.0.113.1", device: token }, T0)).toBeNull();
+  });
+
+  it("slows an address that sprays many accounts after 30 failures", () => {
     const db = memoryDb();
     const ip = "192.0.2.10";
-    for (let i = 0; i < 29; i++) {
-      const o = recordFailure(db, { account: `user${i}@example.com`, address: ip }, T0);
-      expect(o.locked).toEqual([]);
-    }
-    expect(lockedUntil(db, { account: "someone@example.com", address: ip }, T0)).toBeNull();
-    const thirtieth = recordFailure(db, { account: "user29@example.com", address: ip }, T0);
-    expect(thirtieth.locked).toEqual([`address:${ip}`]);
-    expect(thirtieth.delayMs).toBe(5000);
-    // Every account is refused from that address, while the same account from elsewhere is not.
-    expect(lockedUntil(db, { account: "someone@example.com", address: ip }, at(1))).toBe(at(15).toISOString());
-    expect(lockedUntil(db, { account: "user0@example.com", address: "198.51.100.1" }, at(1))).toBeNull();
+    const waits = Array.from({ length: 32 }, (_, i) => recordFailure(db, { account: `user${i}@example.com`, address: ip, device: null }, T0).waitMs);
+    expect(waits.slice(0, 30).every((w) => w === 0)).toBe(true);
+    expect(waits.slice(30)).toEqual([1000, 2000]);
+    expect(waitUntil(db, { account: "someone@example.com", address: ip, device: null }, T0)).toBe(sec(2).toISOString());
+    expect(waitUntil(db, { account: "someone@example.com", address: "198.51.100.1", device: null }, T0)).toBeNull();
   });
 
-  it("clearing an account's failures resets the account but not the address", () => {
+  it("lets a count lapse 15 minutes after its wait ended", () => {
     const db = memoryDb();
-    const keys = { account: EMAIL, address: "192.0.2.20" };
-    failTimes(db, keys, 5, T0);
-    expect(lockedUntil(db, keys, at(1))).not.toBeNull();
+    failTimes(db, from("192.0.2.1"), 4, T0); // wait 1 s
+    expect(recordFailure(db, from("192.0.2.1"), new Date(sec(1).getTime() + 15 * MIN)).waitMs).toBe(2000);
+    const db2 = memoryDb();
+    failTimes(db2, from("192.0.2.1"), 4, T0);
+    expect(recordFailure(db2, from("192.0.2.1"), new Date(sec(1).getTime() + 15 * MIN + 1)).waitMs).toBe(0);
+  });
+
+  it("a password reset ends the account's counts from every address", () => {
+    const db = memoryDb();
+    failTimes(db, from("192.0.2.20"), 12, T0);
+    failTimes(db, from("192.0.2.21"), 5, T0);
+    failTimes(db, { account: "ta_ro@example.com", address: "192.0.2.22", device: null }, 5, T0);
+    expect(waitUntil(db, from("192.0.2.20"), T0)).not.toBeNull();
     clearAccountFailures(db, EMAIL);
-    expect(lockedUntil(db, keys, at(1))).toBeNull();
-    const rows = Object.fromEntries(db.select().from(loginThrottle).all().map((r) => [r.key, r.failures]));
-    expect(rows).toEqual({ "address:192.0.2.20": 5 });
-    // The next failure counts from one for the account and goes on for the address.
-    recordFailure(db, keys, at(2));
-    const after = Object.fromEntries(db.select().from(loginThrottle).all().map((r) => [r.key, r.failures]));
-    expect(after).toEqual({ [`account:${EMAIL}`]: 1, "address:192.0.2.20": 6 });
+    expect(waitUntil(db, from("192.0.2.20"), T0)).toBeNull();
+    expect(waitUntil(db, from("192.0.2.21"), T0)).toBeNull();
+    // Another account (whose name a LIKE pattern would have matched) keeps its count.
+    expect(waitUntil(db, { account: "ta_ro@example.com", address: "192.0.2.22", device: null }, T0)).not.toBeNull();
+  });
+
+  it("purges lapsed counts and devices registered more than 180 days ago", () => {
+    const db = memoryDb();
+    failTimes(db, from("192.0.2.1"), 5, T0);
+    recordSuccess(db, from("192.0.2.2"), T0);
+    expect(purgeThrottle(db, at(10))).toBe(0);
+    expect(purgeThrottle(db, at(16))).toBe(3);
+    expect(purgeThrottle(db, new Date(T0.getTime() + 181 * 86_400_000))).toBe(1);
   });
 });
 
@@ -405,7 +435,7 @@ describe.concurrent("creating users", () => {
     expect(oneTimePassword).toMatch(/^[a-zA-Z2-9]{4}(-[a-zA-Z2-9]{4}){3}$/);
     expect(getUser(db, id)).toMatchObject({ email: "new@example.com", displayName: "新人", role: "hr", mustChangePassword: true });
     expect(db.select().from(users).get()!.passwordHash).not.toContain(oneTimePassword!);
-    expect(await signIn(db, "new@example.com", oneTimePassword!, null)).toMatchObject({ ok: true, user: { id } });
+    expect(await signIn(db, "new@example.com", oneTimePassword!, { ip: null })).toMatchObject({ ok: true, user: { id } });
     const [entry] = auditOf(db, "user.created");
     expect(entry).toMatchObject({ actor: "test", ip: "127.0.0.1", targetType: "user", targetId: String(id) });
     expect(detailOf(entry)).toEqual({ email: "new@example.com", role: "hr", department: null });
@@ -539,24 +569,24 @@ describe("changing users", () => {
 describe.concurrent("passwords of users", () => {
   const meta = { ip: null, userAgent: null };
 
-  it("a reset issues a working one-time password, ends sessions and lifts the account lock", async () => {
+  it("a reset issues a working one-time password, ends sessions and ends the account's sign-in wait", async () => {
     const db = memoryDb();
     const email = "r@example.com";
     const id = insertUser(db, { email, role: "hr", password: true });
     const token = createSession(db, id, meta);
-    for (let i = 0; i < 5; i++) recordFailure(db, { account: email, address: null }, new Date());
-    expect(lockedUntil(db, { account: email, address: null }, new Date())).not.toBeNull();
+    for (let i = 0; i < 5; i++) recordFailure(db, { account: email, address: null, device: null }, new Date());
+    expect(waitUntil(db, { account: email, address: null, device: null }, new Date())).not.toBeNull();
 
     const otp = await resetPassword(db, id, actor);
     expect(otp).toMatch(/^[a-zA-Z2-9]{4}(-[a-zA-Z2-9]{4}){3}$/);
     expect(readSession(db, token)).toBeNull();
     expect(sessionCount(db, id)).toBe(0);
     expect(getUser(db, id)!.mustChangePassword).toBe(true);
-    expect(lockedUntil(db, { account: email, address: null }, new Date())).toBeNull();
+    expect(waitUntil(db, { account: email, address: null, device: null }, new Date())).toBeNull();
     expect(auditOf(db, "user.password_reset")).toMatchObject([{ targetType: "user", targetId: String(id) }]);
 
-    expect(await signIn(db, email, RIGHT, null)).toMatchObject({ ok: false, reason: "invalid" });
-    expect(await signIn(db, email, otp, null)).toMatchObject({ ok: true, user: { id, mustChangePassword: true } });
+    expect(await signIn(db, email, RIGHT, { ip: null })).toMatchObject({ ok: false, reason: "invalid" });
+    expect(await signIn(db, email, otp, { ip: null })).toMatchObject({ ok: true, user: { id, mustChangePassword: true } });
   });
 
   it("changing one's own password needs the current one; other sessions end, the one in use stays", async () => {
@@ -589,7 +619,7 @@ describe.concurrent("signing in", () => {
   it("succeeds with the right password however the e-mail is typed, and records it", async () => {
     const db = memoryDb();
     const id = insertUser(db, { email: "ok@example.com", role: "hr", password: true });
-    const r = await signIn(db, "  ＯＫ@Example.com ", RIGHT, IP);
+    const r = await signIn(db, "  ＯＫ@Example.com ", RIGHT, { ip: IP });
     expect(r).toMatchObject({ ok: true, user: { id, email: "ok@example.com" } });
     const [entry] = auditOf(db, "auth.signed_in");
     expect(entry).toMatchObject({ userId: id, actor: "ok@example.com", ip: IP, targetType: "user", targetId: String(id) });
@@ -599,10 +629,10 @@ describe.concurrent("signing in", () => {
   it("answers the same for an unknown e-mail and a wrong password, and records why", async () => {
     const db = memoryDb();
     const id = insertUser(db, { email: "known@example.com", role: "hr", password: true });
-    const unknown = await signIn(db, "nobody@example.com", RIGHT, IP);
-    const wrong = await signIn(db, "known@example.com", "wrong password", IP);
-    expect(unknown).toEqual({ ok: false, reason: "invalid", lockedUntil: null, delayMs: 0 });
-    expect(wrong).toEqual({ ok: false, reason: "invalid", lockedUntil: null, delayMs: 0 });
+    const unknown = await signIn(db, "nobody@example.com", RIGHT, { ip: IP });
+    const wrong = await signIn(db, "known@example.com", "wrong password", { ip: IP });
+    expect(unknown).toEqual({ ok: false, reason: "invalid", retryAt: null });
+    expect(wrong).toEqual({ ok: false, reason: "invalid", retryAt: null });
     const entries = auditOf(db, "auth.sign_in_failed");
     expect(entries.map((e) => [e.actor, e.userId, e.ip, detailOf(e).reason])).toEqual([
       ["nobody@example.com", null, IP, "unknown_user"],
@@ -614,39 +644,22 @@ describe.concurrent("signing in", () => {
   it("refuses a disabled user even with the right password, as invalid", async () => {
     const db = memoryDb();
     insertUser(db, { email: "gone@example.com", role: "hr", password: true, disabled: true });
-    expect(await signIn(db, "gone@example.com", RIGHT, IP)).toEqual({ ok: false, reason: "invalid", lockedUntil: null, delayMs: 0 });
+    expect(await signIn(db, "gone@example.com", RIGHT, { ip: IP })).toEqual({ ok: false, reason: "invalid", retryAt: null });
     const [entry] = auditOf(db, "auth.sign_in_failed");
     expect(detailOf(entry)).toEqual({ reason: "disabled" });
     expect(auditOf(db, "auth.signed_in")).toHaveLength(0);
   });
 
-  it("locks the account at the fifth wrong password, refuses even the right one, and lets it in after 15 minutes", async () => {
+  it("records when a wait starts, with the keys but never a device's hash", async () => {
     const db = memoryDb();
-    const email = "lock@example.com";
+    const email = "slow@example.com";
     insertUser(db, { email, role: "hr", password: true });
-    let now = T0;
-    const clock = () => now;
-    // Three failures already counted (the throttle tests cover the counting); the next two go through signIn.
-    for (let i = 0; i < 3; i++) recordFailure(db, { account: email, address: IP }, T0);
-    expect(await signIn(db, email, "wrong 4", IP, clock)).toEqual({ ok: false, reason: "invalid", lockedUntil: null, delayMs: 2000 });
-    expect(auditOf(db, "auth.locked")).toHaveLength(0);
-    const fifth = await signIn(db, email, "wrong 5", IP, clock);
-    expect(fifth).toEqual({ ok: false, reason: "locked", lockedUntil: at(15).toISOString(), delayMs: 3000 });
-    const [locked] = auditOf(db, "auth.locked");
-    expect(detailOf(locked)).toEqual({ keys: [`account:${email}`], until: at(15).toISOString() });
-
-    now = at(1);
-    expect(await signIn(db, email, RIGHT, IP, clock)).toMatchObject({ ok: false, reason: "locked" });
-    now = at(14);
-    expect(await signIn(db, email, RIGHT, IP, clock)).toMatchObject({ ok: false, reason: "locked" });
-    const failed = auditOf(db, "auth.sign_in_failed");
-    expect(failed.map((e) => detailOf(e).reason)).toEqual(["wrong_password", "wrong_password", "locked", "locked"]);
-    expect(detailOf(failed[3])).toEqual({ reason: "locked", until: at(15).toISOString() });
-    expect(auditOf(db, "auth.signed_in")).toHaveLength(0);
-
-    now = at(16);
-    expect(await signIn(db, email, RIGHT, IP, clock)).toMatchObject({ ok: true });
-    // Success clears the account's failure count.
-    expect(db.select().from(loginThrottle).where(eq(loginThrottle.key, `account:${email}`)).get()).toBeUndefined();
+    for (let i = 0; i < 4; i++) await signIn(db, email, `wrong ${i}`, { ip: IP }, () => T0);
+    const [slowed] = auditOf(db, "auth.slowed");
+    expect(detailOf(slowed)).toEqual({ keys: [`pair:${email}|${IP}`], waitMs: 1000 });
+    const early = await signIn(db, email, RIGHT, { ip: IP }, () => T0);
+    expect(early).toEqual({ ok: false, reason: "wait", retryAt: new Date(T0.getTime() + 1000).toISOString() });
+    expect(detailOf(auditOf(db, "auth.sign_in_failed").at(-1)!)).toEqual({ reason: "wait", until: early.ok ? null : early.retryAt });
   });
+
 });

@@ -33,7 +33,7 @@ describe("npm run user -- add", { timeout: 60_000 }, () => {
     expect(r.stdout).toContain("ueda.sup@example.co.jp");
     const db = openDatabase(dbPath);
     try {
-      const result = await signIn(db, "ueda.sup@example.co.jp", "a long enough password", null);
+      const result = await signIn(db, "ueda.sup@example.co.jp", "a long enough password", { ip: null });
       expect(result.ok).toBe(true);
       if (result.ok) expect(result.user).toMatchObject({ role: "supervisor", mustChangePassword: false });
       const audit = db.$client.prepare("select actor, action from audit_log where action = 'user.created'").get() as { actor: string };
@@ -50,7 +50,7 @@ describe("npm run user -- add", { timeout: 60_000 }, () => {
     expect(otp).toBeTruthy();
     const db = openDatabase(dbPath);
     try {
-      const result = await signIn(db, "exec@example.co.jp", otp!, null);
+      const result = await signIn(db, "exec@example.co.jp", otp!, { ip: null });
       expect(result.ok && result.user.mustChangePassword).toBe(true);
     } finally {
       db.$client.close();

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
 import { useFormReply } from "~/components/ui/form-reply";
 import { TextField } from "~/components/ui/fields";
@@ -9,13 +9,19 @@ import { formFailure, readForm, safeReturnTo } from "~/modules/http.server";
 import { clientIpOf, currentUser } from "~/modules/auth/guard.server";
 import { signInSchema } from "~/modules/auth/schema";
 import { decodeMessage } from "~/modules/validation";
-import { createSession, destroySession, sessionCookieHeader, sessionTokenOf } from "~/modules/auth/session.server";
+import type { FormReply } from "~/modules/forms";
+import { createSession, destroySession, deviceCookieHeader, deviceTokenOf, sessionCookieHeader, sessionTokenOf } from "~/modules/auth/session.server";
 import { signIn } from "~/modules/auth/users.server";
-import { displayInstant } from "~/modules/incidents/dates";
 import type { PageHandle } from "~/root";
 import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "login.title" };
+
+/** A refused attempt's Retry-After reaches the page's response (Remix keeps an action's headers to itself). */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
@@ -23,8 +29,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (await currentUser(request)) throw redirect(returnTo);
   return { returnTo, signedOut: url.searchParams.get("signedOut") === "1", messages: messages(request, ["auth"]) };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
@@ -39,25 +43,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!email || !parsed.data.password) return refused("login.errors.missing", email, 400);
   const db = getDb();
   const ip = clientIpOf(context);
-  const result = await signIn(db, email, parsed.data.password, ip);
+  const result = await signIn(db, email, parsed.data.password, { ip, device: await deviceTokenOf(request) });
   if (!result.ok) {
-    // Slowing down repeated failures: the answer waits (the throttle decides how long).
-    if (result.delayMs) await sleep(result.delayMs);
-    if (result.reason !== "locked") return refused("login.errors.invalid", email, 401);
-    const until = result.lockedUntil;
-    return refused("login.errors.locked", email, 429, until ? { until: displayInstant(until) } : undefined);
+    // No lock-out: failures make the next attempt wait longer (throttle.server.ts); the page says how long.
+    const seconds = result.retryAt ? Math.max(1, Math.ceil((Date.parse(result.retryAt) - Date.now()) / 1000)) : 0;
+    if (result.reason === "invalid" && !seconds) return refused("login.errors.invalid", email, 401);
+    const inMinutes = seconds >= 120;
+    const key = `login.errors.${result.reason === "wait" ? "wait" : "invalidWait"}${inMinutes ? "Minutes" : "Seconds"}` as const;
+    const params: Params = inMinutes ? { minutes: Math.ceil(seconds / 60) } : { seconds };
+    return refused(key, email, result.reason === "wait" ? 429 : 401, params, { "Retry-After": String(seconds) });
   }
   // A fresh session on every sign-in (no fixation); a session this browser still had is ended.
   const previous = await sessionTokenOf(request);
   if (previous) destroySession(db, previous);
   const token = createSession(db, result.user.id, { ip, userAgent: request.headers.get("User-Agent") });
   const target = result.user.mustChangePassword ? "/account/password" : returnTo;
-  return redirect(target, { headers: { "Set-Cookie": await sessionCookieHeader(token, request) } });
+  const headers = new Headers();
+  headers.append("Set-Cookie", await sessionCookieHeader(token, request));
+  headers.append("Set-Cookie", await deviceCookieHeader(result.deviceToken, request));
+  return redirect(target, { headers });
 }
 
 /** A refused sign-in: the message, and the e-mail as typed (never the password). */
-function refused(key: MessageKey, email: string, status: number, params?: Params) {
-  return formFailure({ error: params ? { key, params } : { key }, fieldErrors: {}, values: { email } }, status);
+function refused(key: MessageKey, email: string, status: number, params?: Params, headers?: HeadersInit) {
+  const reply: FormReply<{ email: string }> = { error: params ? { key, params } : { key }, fieldErrors: {}, values: { email } };
+  return headers ? data(reply, { status, headers }) : formFailure(reply, status);
 }
 
 export default function Login() {

@@ -3,6 +3,7 @@ export const AUDIT_ACTION_NAMES = [
   "auth.signed_in",
   "auth.sign_in_failed",
   "auth.locked",
+  "auth.slowed",
   "auth.signed_out",
   "auth.password_changed",
   "incident.viewed",

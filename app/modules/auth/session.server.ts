@@ -40,6 +40,21 @@ export function clearedSessionCookieHeader(request: Request): Promise<string> {
   return cookie.serialize("", { secure: isHttps(request), maxAge: 0, expires: new Date(0) });
 }
 
+/**
+ * The browser's device cookie (throttle.server.ts): set at a successful sign-in and kept after sign-out, so failures
+ * made elsewhere never slow its owner down. It proves nothing by itself: a password is still needed.
+ */
+const deviceCookie = createCookie("kasuhara_device", { httpOnly: true, sameSite: "lax", path: "/", maxAge: 180 * 86_400 });
+
+export async function deviceTokenOf(request: Request): Promise<string | null> {
+  const value: unknown = await deviceCookie.parse(request.headers.get("Cookie"));
+  return typeof value === "string" && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
+}
+
+export function deviceCookieHeader(token: string, request: Request): Promise<string> {
+  return deviceCookie.serialize(token, { secure: isHttps(request) });
+}
+
 export async function sessionTokenOf(request: Request): Promise<string | null> {
   const value: unknown = await cookie.parse(request.headers.get("Cookie"));
   return typeof value === "string" && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;

@@ -11,7 +11,7 @@ import { audit, type Actor } from "./audit.server";
 import { decoyHash, generateOneTimePassword, hashPassword, verifyPassword } from "./password.server";
 import type { Role } from "./permissions";
 import { normalizeEmail, type UserFields } from "./schema";
-import { clearAccountFailures, lockedUntil, recordFailure } from "./throttle.server";
+import { clearAccountFailures, recordFailure, recordSuccess, waitUntil } from "./throttle.server";
 
 /** Who a user is (identityColumns below). */
 
@@ -213,8 +213,15 @@ export async function changeOwnPassword(
 }
 
 export type SignInResult =
-  | { ok: true; user: User }
-  | { ok: false; reason: "invalid" | "locked"; lockedUntil: string | null; delayMs: number };
+  | { ok: true; user: User; deviceToken: string }
+  /** "wait": an attempt before the wait of earlier failures was over (its password was not checked). */
+  | { ok: false; reason: "invalid" | "wait"; retryAt: string | null };
+
+/** Where an attempt comes from: the client's address and the browser's device token (cookie), if any. */
+export interface AttemptOrigin {
+  ip: string | null;
+  device?: string | null;
+}
 
 /**
  * Checks an e-mail and password, with the throttle of throttle.server.ts, and writes the audit entry. Unknown e-mail,
@@ -225,37 +232,40 @@ export async function signIn(
   db: Db,
   emailTyped: string,
   password: string,
-  ip: string | null,
+  from: AttemptOrigin,
   clock: () => Date = () => new Date(),
 ): Promise<SignInResult> {
   const email = normalizeEmail(emailTyped).slice(0, 254);
-  const keys = { account: email, address: ip };
+  const { ip } = from;
+  const keys = { account: email, address: ip, device: from.device ?? null };
   const actor: Actor = { userId: null, name: email || "(空)", ip };
-  const lock = lockedUntil(db, keys, clock());
-  if (lock) {
-    audit(db, actor, "auth.sign_in_failed", null, { reason: "locked", until: lock });
-    return { ok: false, reason: "locked", lockedUntil: lock, delayMs: 0 };
+  const waitFor = waitUntil(db, keys, clock());
+  if (waitFor) {
+    audit(db, actor, "auth.sign_in_failed", null, { reason: "wait", until: waitFor });
+    return { ok: false, reason: "wait", retryAt: waitFor };
   }
   const user = db.select().from(users).where(eq(users.email, email)).get();
   const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
   if (user && matches && user.disabledAt === null) {
-    db.transaction(() => {
-      clearAccountFailures(db, email);
+    const deviceToken = db.transaction(() => {
       audit(db, { userId: user.id, name: user.email, ip }, "auth.signed_in", { type: "user", id: user.id });
+      return recordSuccess(db, keys, clock());
     });
-    return { ok: true, user };
+    return { ok: true, user, deviceToken };
   }
   const reason = !user ? "unknown_user" : user.disabledAt ? "disabled" : "wrong_password";
   const outcome = db.transaction(() => {
-    const o = recordFailure(db, keys, clock());
+    const now = clock();
+    const o = recordFailure(db, keys, now);
     audit(db, { ...actor, userId: user?.id ?? null }, "auth.sign_in_failed", user ? { type: "user", id: user.id } : null, { reason });
-    if (o.locked.length) audit(db, actor, "auth.locked", null, { keys: o.locked, until: o.lockedUntil });
-    return o;
+    if (o.slowed.length) audit(db, actor, "auth.slowed", null, { keys: o.slowed.map(auditableKey), waitMs: o.waitMs });
+    return { ...o, retryAt: o.waitMs ? new Date(now.getTime() + o.waitMs).toISOString() : null };
   });
-  return outcome.lockedUntil
-    ? { ok: false, reason: "locked", lockedUntil: outcome.lockedUntil, delayMs: outcome.delayMs }
-    : { ok: false, reason: "invalid", lockedUntil: null, delayMs: outcome.delayMs };
+  return { ok: false, reason: "invalid", retryAt: outcome.retryAt };
 }
+
+/** A throttle key as the audit shows it: a device key is a hash of a secret, so only its kind is kept. */
+const auditableKey = (key: string) => (key.startsWith("device:") ? "device" : key);
 
 export const FIRST_ADMIN_EMAIL = "admin@example.com";
 
