@@ -289,3 +289,29 @@ describe("imports are audited", () => {
     expect(db.get<{ n: number }>(sql`select count(*) as n from incidents`)!.n).toBe(0);
   });
 });
+
+describe("what the trail holds (ADR 0005: identifiers, not values)", () => {
+  it("keeps no name, e-mail, title or free text typed into users, measures, training, consultations or incidents", async () => {
+    const db = memoryDb();
+    const secrets = ["山田 花子", "hanako.yamada@example.co.jp", "鈴木 記入", "佐藤さん向け個別研修", "社員番号 A-99817", "顧客 田中様が激高"];
+    const { createUser, updateUser } = await import("~/modules/auth/users.server");
+    const { saveMeasureForm } = await import("~/modules/registers/measures.server");
+    const { addTrainingForm, deleteTraining } = await import("~/modules/registers/training.server");
+    const { createConsultation, updateConsultation } = await import("~/modules/consultations/consultations.server");
+    const { id: userId } = await createUser(db, { email: "yamada@example.co.jp", displayName: secrets[0], role: "hr", department: null }, actor, { password: "a long enough password" });
+    updateUser(db, userId, { fields: { email: secrets[1], displayName: `${secrets[0]}(人事)`, role: "supervisor", department: "東京本店" }, disabled: false }, actor);
+    saveMeasureForm(db, "G03", { status: "in_place", evidenceText: secrets[5], evidenceUrl: "https://intra.example.co.jp/x", inPlaceOn: "2025-04-01", reviewedOn: "", updatedBy: secrets[2] }, TODAY, actor);
+    const training = addTrainingForm(db, { heldOn: "2025-06-10", title: secrets[3], attendees: "3", invited: "4", notes: secrets[5] }, TODAY, actor);
+    if (training.ok) deleteTraining(db, training.id, actor);
+    const consultation = createConsultation(db, { receivedOn: "2025-05-01", route: "phone", employeeRef: secrets[4], anonymous: false, incidentId: null, firstResponseOn: null, followUp: secrets[5], closedOn: null }, actor);
+    updateConsultation(db, consultation, { receivedOn: "2025-05-01", route: "phone", employeeRef: secrets[4], anonymous: false, incidentId: null, firstResponseOn: "2025-05-02", followUp: `${secrets[5]}。続報`, closedOn: null }, actor);
+    const incident = createIncident(db, incidentInput({ summary: secrets[5], client: secrets[0] }), { today: TODAY, actor });
+    updateIncident(db, incident, incidentInput({ summary: `${secrets[5]}。再度`, client: secrets[0], severity: 4 }), toInput(getIncident(db, incident)!), { today: TODAY, actor });
+
+    const details = db.select({ action: auditLog.action, detail: auditLog.detail }).from(auditLog).all();
+    expect(details.map((d) => d.action)).toEqual(expect.arrayContaining(["user.created", "user.updated", "measure.updated", "training.created", "training.deleted", "consultation.created", "consultation.updated", "incident.created", "incident.updated"]));
+    for (const { action, detail } of details) {
+      for (const secret of secrets) expect(detail ?? "", `${action} keeps "${secret}"`).not.toContain(secret);
+    }
+  });
+});

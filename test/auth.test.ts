@@ -438,7 +438,8 @@ describe.concurrent("creating users", () => {
     expect(await signIn(db, "new@example.com", oneTimePassword!, { ip: null })).toMatchObject({ ok: true, user: { id } });
     const [entry] = auditOf(db, "user.created");
     expect(entry).toMatchObject({ actor: "test", ip: "127.0.0.1", targetType: "user", targetId: String(id) });
-    expect(detailOf(entry)).toEqual({ email: "new@example.com", role: "hr", department: null });
+    // Identifiers only: no e-mail or name in the trail (the target is the user's id).
+    expect(detailOf(entry)).toEqual({ role: "hr", departmentId: null });
   });
 
   it("with a chosen password returns no one-time password and does not force a change", async () => {
@@ -476,7 +477,8 @@ describe.concurrent("creating users", () => {
   it("gives a supervisor the department by name, creating it once and reusing it however it is typed", async () => {
     const db = memoryDb();
     const a = await createUser(db, fields({ email: "s1@example.com", role: "supervisor", department: "東京本店" }), actor, { password: "p" });
-    expect(detailOf(auditOf(db, "user.created")[0])).toMatchObject({ role: "supervisor", department: "東京本店" });
+    const tokyo = db.select().from(departments).where(eq(departments.name, "東京本店")).get()!;
+    expect(detailOf(auditOf(db, "user.created")[0])).toEqual({ role: "supervisor", departmentId: tokyo.id });
     // A second supervisor (written directly to save a hash) moved to the same department typed differently.
     const b = insertUser(db, { email: "s2@example.com", role: "hr" });
     updateUser(db, b, { fields: fields({ email: "s2@example.com", role: "supervisor", department: "　東京本店 " }), disabled: false }, actor);
@@ -515,15 +517,19 @@ describe("changing users", () => {
     expect(getUser(db, id)).toMatchObject({ email: "u2@example.com", role: "executive", displayName: "山田" });
   });
 
-  it("records each change with its before and after in the audit entry", () => {
+  it("records each change in the audit entry by identifiers: codes and ids with before and after, e-mail and name by field only", () => {
     const db = memoryDb();
     const id = insertUser(db, { email: "u@example.com", role: "hr" });
-    updateUser(db, id, { fields: { email: "u@example.com", displayName: null, role: "supervisor", department: "大阪支店" }, disabled: true }, actor);
+    const changed = updateUser(db, id, { fields: { email: "u2@example.com", displayName: "大阪 太郎", role: "supervisor", department: "大阪支店" }, disabled: true }, actor);
+    expect(changed).toEqual(["email", "displayName", "role", "department", "disabled"]);
+    const osaka = db.select().from(departments).where(eq(departments.name, "大阪支店")).get()!;
     const [entry] = auditOf(db, "user.updated");
     expect(entry).toMatchObject({ targetType: "user", targetId: String(id), actor: "test" });
     expect(detailOf(entry)).toEqual({
-      changes: { role: ["hr", "supervisor"], department: [null, "大阪支店"], disabled: [false, true] },
+      changes: { role: ["hr", "supervisor"], departmentId: [null, osaka.id], disabled: [false, true] },
+      fields: ["email", "displayName"],
     });
+    expect(entry.detail).not.toMatch(/u2@example|大阪/);
   });
 
   it("ends the user's sessions when the account is disabled or the role changes, not for a new display name", () => {

@@ -218,6 +218,11 @@ export default function EditMeasure() {
                         <strong>{isField(field) ? t(FIELD_LABEL[field]) : field}</strong>: {shown(field, from)} → {shown(field, to)}
                       </div>
                     ))}
+                    {h.changedFields.map((field) => (
+                      <div key={field}>
+                        <strong>{isField(field) ? t(FIELD_LABEL[field]) : field}</strong>: {t("registers.history.changedOnly")}
+                      </div>
+                    ))}
                   </div>
                 </td>
               </tr>

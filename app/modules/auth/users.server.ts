@@ -77,6 +77,9 @@ function emailTaken(db: Db, email: string, exceptId?: number): boolean {
   return !!db.select({ id: users.id }).from(users).where(where).get();
 }
 
+const departmentIdOf = (db: Db, userId: number) =>
+  db.select({ id: users.departmentId }).from(users).where(eq(users.id, userId)).get()?.id ?? null;
+
 /** A user's department by name, created on first sight like an incident's (names are normalised). */
 function departmentIdFor(db: Db, name: string | null): number | null {
   return name ? new IncidentWriter(db).departmentId(name) : null;
@@ -111,9 +114,8 @@ export async function createUser(
       })
       .returning({ id: users.id })
       .get();
-    audit(db, actor, "user.created", { type: "user", id: row.id }, {
-      email: fields.email, role: fields.role, department: fields.department,
-    });
+    // Identifiers only (ADR 0005): the role's code and the department's id; the e-mail is the target user's own row.
+    audit(db, actor, "user.created", { type: "user", id: row.id }, { role: fields.role, departmentId: departmentIdOf(db, row.id) });
     return row.id;
   });
   return { id, oneTimePassword };
@@ -137,18 +139,19 @@ export function updateUser(db: Db, id: number, changes: UserChanges, actor: Acto
     }
     const departmentId = departmentIdFor(db, changes.fields.department);
     const disabledAt = changes.disabled ? (before.disabledAt ?? now()) : null;
+    // The audit entry holds identifiers (ADR 0005): codes, ids and flags with their before and after; the e-mail and
+    // the name, which are the person's own, by field name only.
     const diff: Record<string, [unknown, unknown]> = {};
+    const named: string[] = [];
     const compare = (name: string, a: unknown, b: unknown) => {
       if (a !== b) diff[name] = [a, b];
     };
-    compare("email", before.email, changes.fields.email);
-    compare("displayName", before.displayName, changes.fields.displayName);
+    if (before.email !== changes.fields.email) named.push("email");
+    if (before.displayName !== changes.fields.displayName) named.push("displayName");
     compare("role", before.role, changes.fields.role);
-    const departmentName =
-      departmentId === null ? null : (db.select({ name: departments.name }).from(departments).where(eq(departments.id, departmentId)).get()?.name ?? null);
-    compare("department", before.department, departmentName);
+    compare("departmentId", before.departmentId, departmentId);
     compare("disabled", before.disabledAt !== null, changes.disabled);
-    if (Object.keys(diff).length === 0) return [];
+    if (Object.keys(diff).length === 0 && named.length === 0) return [];
     db.update(users)
       .set({
         email: changes.fields.email,
@@ -161,9 +164,9 @@ export function updateUser(db: Db, id: number, changes: UserChanges, actor: Acto
       .where(eq(users.id, id))
       .run();
     // A changed role or a disabled account takes effect at once, not at the next sign-in.
-    if (diff.disabled || diff.role || diff.department) db.delete(sessions).where(eq(sessions.userId, id)).run();
-    audit(db, actor, "user.updated", { type: "user", id }, { changes: diff });
-    return Object.keys(diff);
+    if (diff.disabled || diff.role || diff.departmentId) db.delete(sessions).where(eq(sessions.userId, id)).run();
+    audit(db, actor, "user.updated", { type: "user", id }, named.length ? { changes: diff, fields: named } : { changes: diff });
+    return [...named, ...Object.keys(diff).map((f) => (f === "departmentId" ? "department" : f))];
   });
 }
 

@@ -57,6 +57,9 @@ export function getMeasure(db: Db, code: string | undefined, today: string): Mea
 
 export type MeasureChanges = Record<string, [unknown, unknown]>;
 
+const VALUES_KEPT = ["status", "inPlaceOn", "reviewedOn"] as const;
+const isValueKept = (f: string): f is (typeof VALUES_KEPT)[number] => (VALUES_KEPT as readonly string[]).includes(f);
+
 /**
  * Saves a measure. Returns the names of the fields that changed ([] when nothing did: no write, no entry), or null for an
  * unknown code. The "who" (updatedBy) is stored with a change and listed in it when it differs, but alone is no change.
@@ -66,10 +69,14 @@ export function updateMeasure(db: Db, code: string, input: MeasureInput, actor: 
   return db.transaction((tx) => {
     const before = tx.select().from(measures).where(eq(measures.code, code)).get();
     if (!before) return null;
+    const changed: string[] = MEASURE_CONTENT_FIELDS.filter((f) => before[f] !== input[f]);
+    if (changed.length === 0) return [];
+    if (before.updatedBy !== input.updatedBy) changed.push("updatedBy");
+    // The trail keeps the status code and the dates with their before and after; the evidence text and URL and the
+    // person who wrote it (記入者) by field name only (ADR 0005: identifiers, not values).
     const changes: MeasureChanges = {};
-    for (const f of MEASURE_CONTENT_FIELDS) if (before[f] !== input[f]) changes[f] = [before[f], input[f]];
-    if (Object.keys(changes).length === 0) return [];
-    if (before.updatedBy !== input.updatedBy) changes.updatedBy = [before.updatedBy, input.updatedBy];
+    for (const f of changed) if (isValueKept(f)) changes[f] = [before[f], input[f]];
+    const fields = changed.filter((f) => !isValueKept(f));
     tx.update(measures)
       .set({
         status: input.status,
@@ -82,8 +89,8 @@ export function updateMeasure(db: Db, code: string, input: MeasureInput, actor: 
       })
       .where(eq(measures.code, code))
       .run();
-    audit(tx, actor, "measure.updated", { type: "measure", id: code }, { changes });
-    return Object.keys(changes);
+    audit(tx, actor, "measure.updated", { type: "measure", id: code }, fields.length ? { changes, fields } : { changes });
+    return changed;
   });
 }
 
@@ -115,6 +122,8 @@ export interface MeasureHistoryEntry {
   at: string;
   actor: string;
   changes: MeasureChanges;
+  /** Fields that changed whose values the trail does not keep (free text and names). */
+  changedFields: string[];
 }
 
 export const HISTORY_LIMIT = 200;
@@ -128,18 +137,23 @@ export function measureHistory(db: Db, code: string, limit = HISTORY_LIMIT): Mea
     .orderBy(desc(auditLog.id))
     .limit(limit)
     .all()
-    .map((e) => ({ id: e.id, at: e.at, actor: e.actor, changes: changesOf(e.detail) }));
+    .map((e) => ({ id: e.id, at: e.at, actor: e.actor, ...changesOf(e.detail) }));
 }
 
-function changesOf(detail: string | null): MeasureChanges {
+/** An entry's changes: with values (older entries have them for every field) and by name only. */
+function changesOf(detail: string | null): { changes: MeasureChanges; changedFields: string[] } {
   try {
-    const d = JSON.parse(detail ?? "null") as { changes?: unknown } | null;
+    const d = JSON.parse(detail ?? "null") as { changes?: unknown; fields?: unknown } | null;
     const c = d?.changes;
-    if (!c || typeof c !== "object") return {};
-    return Object.fromEntries(
-      Object.entries(c as Record<string, unknown>).filter((e): e is [string, [unknown, unknown]] => Array.isArray(e[1]) && e[1].length === 2),
-    );
+    const changes: MeasureChanges =
+      c && typeof c === "object"
+        ? Object.fromEntries(
+            Object.entries(c as Record<string, unknown>).filter((e): e is [string, [unknown, unknown]] => Array.isArray(e[1]) && e[1].length === 2),
+          )
+        : {};
+    const changedFields = Array.isArray(d?.fields) ? d.fields.filter((f): f is string => typeof f === "string") : [];
+    return { changes, changedFields };
   } catch {
-    return {};
+    return { changes: {}, changedFields: [] };
   }
 }

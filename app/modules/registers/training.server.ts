@@ -28,9 +28,9 @@ export function createTraining(db: Db, input: TrainingInput, actor: Actor): numb
       .values({ heldOn: input.heldOn, title: input.title, attendees: input.attendees, invited: input.invited, notes: input.notes })
       .returning({ id: trainingSessions.id })
       .get();
+    // No title or notes in the trail (ADR 0005): free text, which may name people.
     audit(tx, actor, "training.created", { type: "training", id }, {
       heldOn: input.heldOn,
-      title: input.title,
       attendees: input.attendees,
       invited: input.invited,
     });
@@ -47,7 +47,7 @@ export function addTrainingForm(db: Db, values: Record<TrainingField, string>, t
   return { ok: true, id: createTraining(db, parsed.data, actor) };
 }
 
-/** Deletes a session, keeping what it was in the audit entry; false when there is no such session. */
+/** Deletes a session, keeping its date and counts in the audit entry; false when there is no such session. */
 export function deleteTraining(db: Db, id: number, actor: Actor): boolean {
   return db.transaction((tx) => {
     const before = tx.select().from(trainingSessions).where(eq(trainingSessions.id, id)).get();
@@ -55,7 +55,6 @@ export function deleteTraining(db: Db, id: number, actor: Actor): boolean {
     tx.delete(trainingSessions).where(eq(trainingSessions.id, id)).run();
     audit(tx, actor, "training.deleted", { type: "training", id }, {
       heldOn: before.heldOn,
-      title: before.title,
       attendees: before.attendees,
       invited: before.invited,
     });
