@@ -35,6 +35,11 @@ const readDb = <T,>(sql: string, ...args: unknown[]): T => {
 
 /** The draft keys this tab holds. */
 const draftKeys = () => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("kasuhara.draft.")));
+/** The tab holds no draft (React's effects run just after the page shows the answer: waits a moment for them). */
+async function expectNoDraft() {
+  await page.waitForFunction(() => !Object.keys(sessionStorage).some((k) => k.startsWith("kasuhara.draft.")), undefined, { timeout: 5_000 }).catch(() => undefined);
+  expect(await draftKeys()).toEqual([]);
+}
 
 /** Both widths, for looking at: the whole page at 1440 px, what the window shows at 390 px (a phone). */
 async function shots(name: string) {
@@ -106,7 +111,7 @@ describe("a session that ends while someone types", () => {
     const row = readDb<{ summary: string; responders: number }>("select summary, responders from incidents where id = ?", incidentId);
     expect(row).toEqual({ summary: "期限切れの間に入力した概要。改行も\n残ること。", responders: 2 });
     // Saved: the draft is gone, and the form opens empty again.
-    expect(await draftKeys()).toEqual([]);
+    await expectNoDraft();
     await page.goto(`${baseURL}/incidents/new`);
     await page.getByRole("heading", { level: 1, name: "事案を登録" }).waitFor();
     expect(await page.getByText(RESTORED).count()).toBe(0);
@@ -128,7 +133,7 @@ describe("a session that ends while someone types", () => {
     await Promise.all([page.waitForURL(/\?flash=updated$/), page.getByRole("button", { name: "保存する" }).click()]);
     const row = readDb<{ summary: string; prevention: string }>("select summary, prevention from incidents where id = ?", incidentId);
     expect(row).toEqual({ summary: "編集中に期限切れ。この文は失われない。", prevention: "二名で対応する。" });
-    expect(await draftKeys()).toEqual([]);
+    await expectNoDraft();
   });
 
   it("corrective report: the same, for the company's report form", async () => {
@@ -146,7 +151,7 @@ describe("a session that ends while someone types", () => {
     const row = readDb<{ what: string; actions: string }>("select what_happened as what, actions from incident_reports where incident_id = ?", incidentId);
     expect(row.what).toBe("報告書の本文。期限切れでも残る。");
     expect(JSON.parse(row.actions)[0].action).toBe("掲示物を見直す");
-    expect(await draftKeys()).toEqual([]);
+    await expectNoDraft();
   });
 
   it("measure register: a form whose save answers with data (and is re-created) ends its draft once saved", async () => {
@@ -161,7 +166,7 @@ describe("a session that ends while someone types", () => {
     await page.getByRole("button", { name: "保存する" }).click();
     await page.getByText("保存しました。変更は下の変更履歴に記録されています。").waitFor();
     expect(readDb<{ text: string }>("select evidence_text as text from measures where code = 'G03'").text).toBe("相談窓口の案内を全店に再掲示した(下書き検証)。");
-    expect(await draftKeys()).toEqual([]);
+    await expectNoDraft();
     await page.goto(`${baseURL}${measurePath}`);
     await evidence.waitFor();
     expect(await page.getByText(RESTORED).count()).toBe(0);
@@ -177,7 +182,7 @@ describe("a session that ends while someone types", () => {
     await page.getByRole("button", { name: "復元した内容を破棄する" }).click();
     expect(await page.getByLabel("概要").inputValue()).toBe("編集中に期限切れ。この文は失われない。");
     expect(await page.getByText(RESTORED).count()).toBe(0);
-    expect(await draftKeys()).toEqual([]);
+    await expectNoDraft();
   });
 });
 
@@ -205,7 +210,7 @@ describe("a save the server cannot take", () => {
   it("signing out in this tab removes every kept draft", async () => {
     expect((await draftKeys()).length).toBe(1);
     await Promise.all([page.waitForURL(/\/login\?signedOut=1/), page.getByRole("button", { name: "サインアウト" }).click()]);
-    expect(await draftKeys()).toEqual([]);
+    await expectNoDraft();
   });
 
   it("reports no script or CSP problem on these pages (the failed load of the faked 503 aside)", () => {
