@@ -14,7 +14,8 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
+import { clearAllDrafts, draftKeptFor } from "~/components/forms/draft-storage";
 import { useNonce } from "~/components/ui/nonce";
 import { langFromCookie, type Lang, type Message, type MessageKey } from "~/i18n";
 import { rootMessages } from "~/i18n/dictionary.server";
@@ -34,6 +35,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet
 
 /** What the header shows of the signed-in user. */
 interface HeaderUser {
+  /** Whose drafts a form may restore (app/components/forms/DraftKeeper.tsx). */
+  id: number;
   email: string;
   displayName: string | null;
   role: Role;
@@ -45,6 +48,7 @@ interface HeaderUser {
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await currentUser(request);
   const header: HeaderUser | null = user && {
+    id: user.id,
     email: user.email,
     displayName: user.displayName,
     role: user.role,
@@ -120,7 +124,8 @@ function Document({ lang, user, failed = false, children }: { lang: Lang; user: 
                   {user.department ? ` · ${user.department}` : ""}
                 </small>
               </Link>
-              <Form method="post" action="/logout">
+              {/* Signing out ends this tab's kept drafts too: the next person at this PC must not find them. */}
+              <Form method="post" action="/logout" onSubmit={clearAllDrafts}>
                 <button type="submit" className="link-button">
                   {t("nav.signOut")}
                 </button>
@@ -169,11 +174,31 @@ export function ErrorBoundary() {
           {t("error.title")} <small>({status})</small>
         </h1>
         <p>{t(message.key, message.params)}</p>
+        <BackToKeptForm />
         <p>
           <Link to="/">{t("error.home")}</Link>
         </p>
       </section>
     </Document>
+  );
+}
+
+/**
+ * A post failed with this page (the server down or unusable): when the form of this URL kept what was typed, a link
+ * opens it again, where DraftKeeper restores the text. A full load, so that nothing of the failed state remains.
+ */
+function BackToKeptForm() {
+  const location = useLocation();
+  const { t, has } = useT();
+  const [kept, setKept] = useState(false);
+  useEffect(() => setKept(draftKeptFor(location.pathname)), [location.pathname]);
+  if (!kept || !has("drafts.backToForm")) return null;
+  return (
+    <p>
+      <a href={location.pathname + location.search} className="button primary">
+        {t("drafts.backToForm")}
+      </a>
+    </p>
   );
 }
 

@@ -3,7 +3,7 @@
  * request size limits, the client address for the audit trail, and an error page without stack traces.
  */
 import { createRequestHandler } from "@remix-run/express";
-import type { ServerBuild } from "@remix-run/node";
+import { data, type ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { randomBytes } from "node:crypto";
@@ -16,6 +16,8 @@ import type { RequestContext } from "../app/modules/auth/guard.server";
 import { MAX_UPLOAD_BYTES } from "../app/modules/import/uploads.server";
 import { MAX_EVIDENCE_BYTES } from "../app/modules/evidence/evidence.server";
 import { toThrowable } from "../app/modules/http.server";
+import { type AppError, isAppError, type Message } from "../app/modules/errors";
+import { DRAFT_FIELD, DRAFT_FORM_ID, retryReply } from "../app/modules/forms";
 import { networkConfig, type NetworkConfig } from "./network-config";
 
 /**
@@ -57,24 +59,44 @@ type DataFunction = (args: { request: globalThis.Request }) => unknown;
  * Every loader and action waits for SQLite's write lock between event-loop turns instead of failing or freezing the
  * server (db/busy.server.ts): when one meets SQLITE_BUSY, it is run again on an untouched copy of the request. Its
  * writes are transactions (rolled back when they met the lock) and a file written before one is removed when it fails,
- * so running it again stores nothing twice. After WRITE_WAIT_MS the user gets 「混み合っています」 (503).
+ * so running it again stores nothing twice. After WRITE_WAIT_MS the user gets 「混み合っています」 (503): as a page, or, for
+ * a post of a form whose typed text DraftKeeper keeps, as that form's retry reply (the form stays on screen as typed).
  *
  * It is also where an AppError a route let through becomes its Response (status, message key), so the root error
  * boundary shows its status and message: Remix would answer a thrown Error with a bare 500.
  */
-function retryingWhileBusy<F extends DataFunction>(fn: F): F {
+function retryingWhileBusy<F extends DataFunction>(fn: F, kind: "loader" | "action"): F {
   return (async (args: Parameters<F>[0]) => {
     const pristine = args.request;
     try {
       return await retryWhileBusy(() => fn({ ...args, request: pristine.clone() }));
     } catch (e) {
-      if (e instanceof DatabaseBusyError) {
-        console.warn(`${pristine.method} ${new URL(pristine.url).pathname}: ${e.message}`);
+      const busy = e instanceof DatabaseBusyError;
+      if (busy) console.warn(`${pristine.method} ${new URL(pristine.url).pathname}: ${e.message}`);
+      // A form that keeps its typed text stays on screen, with the reason, instead of the error page (issue 18).
+      const unavailable = busy || (isAppError(e) && e.status === 503);
+      const keptForm = kind === "action" && unavailable ? await keptFormOf(pristine) : null;
+      if (keptForm) {
+        const reason: Message = busy ? { key: "error.busy" } : (e as AppError).userFacing;
+        return data(retryReply(reason, keptForm), { status: 503, headers: { "Retry-After": "30" } });
+      }
+      if (busy) {
         throw new Response("error.busy", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "30" } });
       }
       throw toThrowable(e);
     }
   }) as F;
+}
+
+/** The id of the DraftKeeper form a post came from (its hidden DRAFT_FIELD), or null for any other post. */
+async function keptFormOf(request: globalThis.Request): Promise<string | null> {
+  if (!(request.headers.get("Content-Type") ?? "").startsWith("application/x-www-form-urlencoded")) return null;
+  try {
+    const id = new URLSearchParams(await request.clone().text()).get(DRAFT_FIELD);
+    return id && DRAFT_FORM_ID.test(id) ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 function withBusyRetries(build: ServerBuild): ServerBuild {
@@ -85,8 +107,8 @@ function withBusyRetries(build: ServerBuild): ServerBuild {
       ...route,
       module: {
         ...route.module,
-        ...(loader ? { loader: retryingWhileBusy(loader as DataFunction) } : {}),
-        ...(action ? { action: retryingWhileBusy(action as DataFunction) } : {}),
+        ...(loader ? { loader: retryingWhileBusy(loader as DataFunction, "loader") } : {}),
+        ...(action ? { action: retryingWhileBusy(action as DataFunction, "action") } : {}),
       } as typeof route.module,
     };
   }

@@ -13,6 +13,7 @@ import { common } from "./namespaces/common";
 import { consultations } from "./namespaces/consultations";
 import { dashboard } from "./namespaces/dashboard";
 import { download } from "./namespaces/download";
+import { drafts } from "./namespaces/drafts";
 import { error } from "./namespaces/error";
 import { field } from "./namespaces/field";
 import { importProblems } from "./namespaces/import";
@@ -32,7 +33,7 @@ import { users } from "./namespaces/users";
 
 const NAMESPACES = {
   nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, importProgress, auth, dashboard, chart, users,
-  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download,
+  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, drafts,
 };
 
 export type Namespace = keyof typeof NAMESPACES;
@@ -50,8 +51,11 @@ function merge(lang: Lang): Record<MessageKey, string> {
   return all as Record<MessageKey, string>;
 }
 
-/** What the root and the shared components (header, error page, flash, pager) use: sent with every page. */
-export const ROOT_NAMESPACES = ["nav", "common", "error"] as const satisfies readonly Namespace[];
+/**
+ * What the root and the shared components (header, error page, flash, pager, the kept drafts of every form) use: sent
+ * with every page.
+ */
+export const ROOT_NAMESPACES = ["nav", "common", "error", "drafts"] as const satisfies readonly Namespace[];
 
 /**
  * Keys of other namespaces that a loader or an action throws (`fail`, `AppError`) to the one error boundary: the page

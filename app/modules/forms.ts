@@ -17,6 +17,31 @@ export interface FormReply<V = Record<string, string>> {
   error: Message | null;
   fieldErrors: FieldErrors;
   values?: V;
+  /**
+   * The server could not take the post now (503: the database busy or unusable) and stored nothing: the form stays as
+   * typed, DraftKeeper says why, and the user sends it again. Pages do not treat it as their own failure. The value names
+   * the form (DraftKeeper's `id`) whose post it was.
+   */
+  retry?: string;
+}
+
+/**
+ * The hidden field DraftKeeper adds to a form whose typed text it keeps: a post with it that meets a 503 gets a
+ * `retryReply` (the form stays on screen) instead of the error page (scripts/server.ts).
+ */
+export const DRAFT_FIELD = "_draft";
+
+/** A form id as DraftKeeper sends it in DRAFT_FIELD (anything else is not echoed back). */
+export const DRAFT_FORM_ID = /^[\w-]{1,40}$/;
+
+/** The answer to a kept form's post that the server could not take now (see `FormReply.retry`). */
+export function retryReply(error: Message, formId: string): FormReply<never> {
+  return { error, fieldErrors: {}, retry: formId };
+}
+
+/** Whether an action's data is a retry reply. */
+export function isRetryReply(x: unknown): x is FormReply<never> & { retry: string } {
+  return isFormReply(x) && typeof (x as FormReply).retry === "string";
 }
 
 /** Whether an action's data is a form reply (and not the page's own success data). */

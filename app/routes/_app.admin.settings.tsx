@@ -13,6 +13,7 @@ import { SETTINGS_FIELDS, settingsSchema } from "~/modules/settings/schema";
 import { updateSettings } from "~/modules/settings/settings.server";
 import type { PageHandle } from "~/root";
 import { messages } from "~/i18n";
+import { DraftKeeper } from "~/components/forms/DraftKeeper";
 
 export const handle: PageHandle = { titleKey: "settings.title" };
 
@@ -46,6 +47,7 @@ export default function SettingsPage() {
         </p>
       ) : null}
       <Form method="post" className="card stack" noValidate>
+        <DraftKeeper />
         <div className="grid">
           <SelectField
             name="fiscalYearStartMonth"

@@ -13,6 +13,7 @@ import { displayInstant } from "~/modules/incidents/dates";
 import { listDepartments } from "~/modules/incidents/queries.server";
 import type { PageHandle } from "~/root";
 import { messages } from "~/i18n";
+import { DraftKeeper } from "~/components/forms/DraftKeeper";
 
 export const handle: PageHandle = { titleKey: "users.editTitle" };
 
@@ -85,6 +86,7 @@ export default function EditUser() {
         </div>
       </dl>
       <Form method="post" className="card stack" noValidate>
+        <DraftKeeper />
         {invalid?.summary ? (
           <p className="error-summary" role="alert">
             {invalid.summary}

@@ -13,6 +13,7 @@ import { displayInstant } from "~/modules/incidents/dates";
 import { listDepartments } from "~/modules/incidents/queries.server";
 import type { PageHandle } from "~/root";
 import { messages } from "~/i18n";
+import { DraftKeeper } from "~/components/forms/DraftKeeper";
 
 export const handle: PageHandle = { titleKey: "users.title" };
 
@@ -82,6 +83,7 @@ export default function UsersPage() {
 
       <h2>{t("users.add")}</h2>
       <Form method="post" className="card stack" noValidate key={created ? created.email : "add"}>
+        <DraftKeeper />
         {failed?.summary ? (
           <p className="error-summary" role="alert">
             {failed.summary}

@@ -17,6 +17,7 @@ import { REPORT_ACTION_ROWS, reportFieldOf, reportFormInput, reportFormSchema, t
 import { labelOf } from "~/modules/incidents/taxonomy";
 import type { PageHandle } from "~/root";
 import reportStyles from "~/styles/report.css";
+import { DraftKeeper } from "~/components/forms/DraftKeeper";
 
 export const handle: PageHandle = { titleKey: "incidentReport.title" };
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportStyles }];
@@ -116,6 +117,7 @@ export default function IncidentReportPage() {
       ) : null}
 
       <Form method="post" className="company-form">
+        <DraftKeeper />
         <header className="company-form-header">
           <h1>{t("incidentReport.formTitle")}</h1>
           <table className="company-form-meta">

@@ -16,6 +16,7 @@ import {
   EVIDENCE_TEXT_MAX, EVIDENCE_URL_MAX, MEASURE_FIELDS, UPDATED_BY_MAX, type MeasureField,
 } from "~/modules/registers/schema";
 import type { PageHandle } from "~/root";
+import { DraftKeeper } from "~/components/forms/DraftKeeper";
 
 export const handle: PageHandle = { titleKey: "registers.measure.title" };
 
@@ -130,6 +131,7 @@ export default function EditMeasure() {
         ) : null}
       </dl>
       <Form method="post" className="card stack" noValidate key={measure.updatedAt}>
+        <DraftKeeper />
         <div className="grid">
           <SelectField
             name="status"

@@ -17,6 +17,7 @@ import { addTrainingForm, deleteTraining, listTraining } from "~/modules/registe
 import { parsePeriod, periodLabel } from "~/modules/reports/periods";
 import type { PageHandle } from "~/root";
 import { messages } from "~/i18n";
+import { DraftKeeper } from "~/components/forms/DraftKeeper";
 
 export const handle: PageHandle = { titleKey: "registers.training.title" };
 
@@ -158,6 +159,7 @@ export default function TrainingPage() {
 
       <h2>{t("registers.training.add")}</h2>
       <Form method="post" className="card stack" noValidate key={result?.kind === "created" ? `created-${result.id}` : "add"}>
+        <DraftKeeper />
         {invalid ? (
           <p className="error-summary" role="alert">
             {invalid.summary}

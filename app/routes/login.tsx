@@ -1,5 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { clearAllDrafts, draftKeptFor } from "~/components/forms/draft-storage";
 import { useFormReply } from "~/components/ui/form-reply";
 import { TextField } from "~/components/ui/fields";
 import type { MessageKey, Params } from "~/i18n";
@@ -27,7 +29,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const returnTo = safeReturnTo(url.searchParams.get("returnTo"), "/");
   if (await currentUser(request)) throw redirect(returnTo);
-  return { returnTo, signedOut: url.searchParams.get("signedOut") === "1", messages: messages(request, ["auth"]) };
+  return {
+    returnTo,
+    signedOut: url.searchParams.get("signedOut") === "1",
+    expired: url.searchParams.get("expired") === "1",
+    messages: messages(request, ["auth"]),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -71,10 +78,16 @@ function refused(key: MessageKey, email: string, status: number, params?: Params
 }
 
 export default function Login() {
-  const { returnTo, signedOut } = useLoaderData<typeof loader>();
+  const { returnTo, signedOut, expired } = useLoaderData<typeof loader>();
   const failed = useFormReply<{ email: string }>();
   const { t } = useT();
   const busy = useNavigation().state !== "idle";
+  // Only this tab knows whether the form it came from kept what was typed (DraftKeeper, sessionStorage).
+  const [draftKept, setDraftKept] = useState(false);
+  useEffect(() => {
+    if (signedOut) clearAllDrafts();
+    setDraftKept(expired && draftKeptFor(new URL(returnTo, window.location.origin).pathname));
+  }, [expired, signedOut, returnTo]);
   return (
     <section className="auth-card">
       <h1>{t("login.title")}</h1>
@@ -82,6 +95,11 @@ export default function Login() {
       {signedOut ? (
         <p className="flash" role="status">
           {t("login.signedOut")}
+        </p>
+      ) : null}
+      {expired ? (
+        <p className="notice" role="status">
+          {t(draftKept ? "login.expiredDraftKept" : "login.expired")}
         </p>
       ) : null}
       {failed ? (

@@ -432,9 +432,10 @@ describe("the audit trail records who did what", () => {
     expect((await c.get("/")).status).toBe(200);
     const out = await c.post("/logout");
     expect(location(out)).toBe("/login?signedOut=1");
-    // Replaying the cookie as it was before sign-out: the server has forgotten the session.
+    // Replaying the cookie as it was before sign-out: the server has forgotten the session (and the sign-in page says
+    // the session ended, as for any cookie it no longer knows).
     const replay = await fetch(`${baseURL}/`, { redirect: "manual", headers: { Cookie: cookieBefore } });
     expect(replay.status).toBe(302);
-    expect(location(replay)).toBe("/login");
+    expect(location(replay)).toBe("/login?expired=1");
   });
 });

@@ -6,6 +6,7 @@ import { useT } from "~/i18n/use-t";
 import {
   CONSULTATION_ROUTES, EMPLOYEE_REF_MAX, FOLLOW_UP_MAX, type ConsultationField, type ConsultationFormValues,
 } from "~/modules/consultations/schema";
+import { DraftKeeper } from "~/components/forms/DraftKeeper";
 
 export function ConsultationForm({
   values,
@@ -32,6 +33,7 @@ export function ConsultationForm({
   const invalid = !!errors && Object.keys(errors).length > 0;
   return (
     <Form method="post" className="card stack" noValidate key={formKey}>
+      <DraftKeeper />
       {invalid ? (
         <p className="error-summary" role="alert">
           {t("consultations.errors.summary")}

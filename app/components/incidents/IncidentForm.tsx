@@ -10,6 +10,7 @@ import { type FormValues, optionsOf } from "~/modules/incidents/form-values";
 import type { FieldErrors, IncidentField } from "~/modules/incidents/schema";
 import { CLOSED_DATE_UNKNOWN, INCIDENT_FIELDS, TEXT_LIMITS } from "~/modules/incidents/schema";
 import { CheckboxGroup, SelectField, TextArea, TextField, YesNoField } from "../ui/fields";
+import { DraftKeeper } from "~/components/forms/DraftKeeper";
 
 interface Props {
   values: FormValues;
@@ -43,6 +44,7 @@ export function IncidentForm({ values, errors = {}, departments, clients, cancel
 
   return (
     <Form method="post" noValidate className="incident-form">
+      <DraftKeeper />
       {errorCount > 0 ? (
         <div className="error-summary" role="alert" tabIndex={-1}>
           <p>{t("form.errorSummary", { n: errorCount })}</p>

@@ -1,6 +1,6 @@
 import { useActionData } from "@remix-run/react";
 import { useT } from "~/i18n/use-t";
-import { isFormReply, type FormReply } from "~/modules/forms";
+import { isFormReply, isRetryReply, type FormReply } from "~/modules/forms";
 import type { Message } from "~/i18n";
 
 /** The reply of the page's last form post when it failed, with its messages translated; null when it did not fail. */
@@ -18,7 +18,8 @@ export interface FormReplyView<V> extends FormReply<V> {
 export function useFormReply<V = Record<string, string>>(): FormReplyView<V> | null {
   const result = useActionData();
   const { t } = useT();
-  if (!isFormReply(result)) return null;
+  // A post the server could not take now is DraftKeeper's to show: the page keeps the form as typed.
+  if (!isFormReply(result) || isRetryReply(result)) return null;
   const reply = result as unknown as FormReply<V>;
   const text = (m: Message | null | undefined) => (m ? t(m.key, m.params) : undefined);
   return { ...reply, summary: text(reply.error), fieldError: (name) => text(reply.fieldErrors[name]) };

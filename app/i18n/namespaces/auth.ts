@@ -4,6 +4,8 @@ import type { Texts } from "../texts";
 const ja = {
   "login.title": "サインイン",
   "login.signedOut": "サインアウトしました。",
+  "login.expired": "セッションの有効期限が切れました。もう一度サインインしてください。",
+  "login.expiredDraftKept": "セッションの有効期限が切れました。もう一度サインインしてください。入力内容は保存されています。",
   "login.email": "メールアドレス",
   "login.password": "パスワード",
   "login.submit": "サインイン",
@@ -41,6 +43,8 @@ const ja = {
 const en: Texts<typeof ja> = {
   "login.title": "Sign in",
   "login.signedOut": "You have signed out.",
+  "login.expired": "Your session has expired. Please sign in again.",
+  "login.expiredDraftKept": "Your session has expired. Please sign in again. What you typed has been kept.",
   "login.email": "E-mail",
   "login.password": "Password",
   "login.submit": "Sign in",

@@ -1,11 +1,12 @@
 /**
  * What every loader, action and resource route calls first: who is signed in, and may they do this?
- * Signed out → 302 to /login (back here afterwards); a one-time password not yet changed → 302 to the password page;
- * not permitted → 403 with the Japanese forbidden page.
+ * Signed out → 302 to /login (back here afterwards; for a post, back to the form it came from, with word that the
+ * session ended); a one-time password not yet changed → 302 to the password page; not permitted → 403 with the
+ * Japanese forbidden page.
  */
 import { redirect } from "@remix-run/node";
 import { getDb } from "../db.server";
-import { fail } from "../http.server";
+import { fail, safeReturnTo } from "../http.server";
 import type { Actor } from "./audit.server";
 import { can, canReachIncident, type Permission } from "./permissions";
 import { readSession, sessionTokenOf, type SessionUser } from "./session.server";
@@ -37,20 +38,57 @@ export function currentUser(request: Request): Promise<SessionUser | null> {
 
 /** The page the user asked for, to come back to after signing in (never a `.data` request of single fetch). */
 export function returnPathOf(request: Request): string {
-  const url = new URL(request.url);
+  return pagePathOf(new URL(request.url));
+}
+
+function pagePathOf(url: URL): string {
   url.searchParams.delete("_routes");
   const path = url.pathname.replace(/\.data$/, "").replace(/^\/_root$/, "/") || "/";
   const query = url.searchParams.toString();
   return query ? `${path}?${query}` : path;
 }
 
+/**
+ * The page of the form a post came from, to come back to after signing in: the Referer (a page of this site, as the
+ * browser showed it), not the URL posted to, which may be an action of another route (`/incidents/1/delete`) or a
+ * `.data` request. Without a usable Referer, the path posted to.
+ */
+export function formPageOf(request: Request): string {
+  const referer = request.headers.get("Referer");
+  if (referer) {
+    try {
+      const from = new URL(referer);
+      if (from.origin === new URL(request.url).origin) return safeReturnTo(pagePathOf(from));
+    } catch {
+      // not a URL: fall through
+    }
+  }
+  return safeReturnTo(returnPathOf(request));
+}
+
+/**
+ * The sign-in page for a signed-out request: `returnTo` the page to come back to (checked again by the sign-in page),
+ * `expired=1` when a session had ended — a post (a form was open, so its user had signed in) or a request that still
+ * carries a session cookie the server no longer knows. The sign-in page then says so (docs/decisions/0024).
+ */
+export function signInPath(back: string, expired: boolean): string {
+  const params = new URLSearchParams();
+  if (back !== "/") params.set("returnTo", back);
+  if (expired) params.set("expired", "1");
+  const query = params.toString();
+  return query ? `/login?${query}` : "/login";
+}
+
 export const PASSWORD_PAGE = "/account/password";
+
+const READS = new Set(["GET", "HEAD"]);
 
 export async function requireUser(request: Request, permission?: Permission): Promise<SessionUser> {
   const user = await currentUser(request);
   if (!user) {
-    const back = request.method === "GET" ? returnPathOf(request) : "/";
-    throw redirect(back === "/" ? "/login" : `/login?returnTo=${encodeURIComponent(back)}`);
+    const post = !READS.has(request.method.toUpperCase());
+    const back = post ? formPageOf(request) : returnPathOf(request);
+    throw redirect(signInPath(back, post || (await sessionTokenOf(request)) !== null));
   }
   if (user.mustChangePassword && new URL(request.url).pathname.replace(/\.data$/, "") !== PASSWORD_PAGE) {
     throw redirect(PASSWORD_PAGE);
