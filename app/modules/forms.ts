@@ -4,6 +4,7 @@
  * an action returns and a page reads (through `useFormReply`, app/components/ui/form-reply.ts).
  */
 import type { z } from "zod";
+import type { Conflict } from "./concurrency";
 import type { AppError, FieldErrors, Message } from "./errors";
 import { decodeMessage } from "./validation";
 
@@ -17,6 +18,10 @@ export interface FormReply<V = Record<string, string>> {
   error: Message | null;
   fieldErrors: FieldErrors;
   values?: V;
+  /** A versioned form posted after someone else saved: both versions of the fields that differ (concurrency.ts). */
+  conflict?: Conflict;
+  /** A versioned form: the version its values were typed against, which it keeps posting (formVersion). */
+  version?: number;
 }
 
 /** Whether an action's data is a form reply (and not the page's own success data). */
