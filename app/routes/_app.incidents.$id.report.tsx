@@ -11,7 +11,7 @@ import { formVersion, parseVersion, postedVersion, saveOrConflict, VERSION_FIELD
 import { atVersion, conflictReply, formFailure, readForm, replyWithError } from "~/modules/http.server";
 import { parseForm } from "~/modules/forms";
 import { actorOf } from "~/modules/auth/guard.server";
-import { loadIncidentFor } from "~/modules/incidents/access.server";
+import { loadIncidentFor, reachableIncident } from "~/modules/incidents/access.server";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
 import { approveReport, getReport, NO_REPORT_VERSION, returnReport, saveDraft, storedReport, submitReport } from "~/modules/incidents/report.server";
 import {
@@ -79,7 +79,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       },
       // The buttons say what the form was showing: a draft to save or submit, or a submitted report to decide.
       () => reportComparable(f, intent === "approve" || intent === "return" ? "submitted" : "draft"),
-      () => storedReport(db, id),
+      () => {
+        reachableIncident(db, id, user); // the stored report only while the user may still open its incident
+        return storedReport(db, id);
+      },
     );
   } catch (e) {
     // ReportNotReady (422) comes back as field errors without a summary: the page lists them.

@@ -3,14 +3,13 @@ import type { Db } from "../../../db/client.server";
 import { todayInTokyo } from "./dates";
 import { type FieldErrors, formDataToRaw, type IncidentField, type IncidentInput, parseIncidentForm } from "./schema";
 import { updateIncident, ValidationFailed } from "./mutations.server";
-import { getIncident, listClientNames, listDepartments, toInput, type IncidentDetail } from "./queries.server";
+import { listClientNames, listDepartments, toInput, type IncidentDetail } from "./queries.server";
+import { reachableIncident } from "./access.server";
 import { toFormValues, type FormValues } from "./form-values";
 import { incidentScope } from "../auth/permissions";
 import type { Actor } from "../auth/audit.server";
-import { requireIncidentAccess } from "../auth/guard.server";
 import type { SessionUser } from "../auth/session.server";
 import { parseVersion, saveOrConflict, VERSION_FIELD, type Conflict, type Versioned } from "../concurrency";
-import { AppError } from "../errors";
 
 /** The form's suggestions; a supervisor's department is fixed, so they get no list of the others. */
 export function formChoices(db: Db, user: SessionUser): { departments: string[]; clients: string[]; lockedDepartment: string | null } {
@@ -68,8 +67,6 @@ export function submitIncidentEdit(db: Db, form: FormData, user: SessionUser, be
 
 /** The incident as its form shows it now, with its version (one read, so the two agree). */
 function storedIncident(db: Db, id: number, user: SessionUser): Versioned {
-  const now = db.transaction((tx) => getIncident(tx, id));
-  if (!now) throw new AppError(404, "error.incidentNotFound");
-  requireIncidentAccess(user, now);
+  const now = db.transaction((tx) => reachableIncident(tx, id, user));
   return { version: now.version, values: toFormValues(toInput(now)) };
 }
