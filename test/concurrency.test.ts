@@ -25,8 +25,10 @@ import { submitIncidentEdit } from "~/modules/incidents/form-actions.server";
 import { toFormValues } from "~/modules/incidents/form-values";
 import { createIncident, updateIncident } from "~/modules/incidents/mutations.server";
 import { getIncident, toInput } from "~/modules/incidents/queries.server";
-import { approveReport, getReport, NO_REPORT_VERSION, returnReport, saveDraft, submitReport } from "~/modules/incidents/report.server";
-import type { ReportFields } from "~/modules/incidents/report-schema";
+import {
+  approveReport, getReport, NO_REPORT_VERSION, returnReport, saveDraft, storedReport, submitReport,
+} from "~/modules/incidents/report.server";
+import { reportComparable, type ReportFields } from "~/modules/incidents/report-schema";
 import { getMeasure, saveMeasureForm } from "~/modules/registers/measures.server";
 import type { MeasureField } from "~/modules/registers/schema";
 import { erasePersonalData } from "~/modules/retention/retention.server";
@@ -255,6 +257,28 @@ describe("the corrective report form", () => {
     expect(errorOf(() => returnReport(db, id, "差し戻し", boss, opened))).toBeInstanceOf(StaleVersion);
     expect(snapshot(db)).toBe(before);
     expect(getReport(db, id)).toMatchObject({ status: "draft", supervisorComment: "原因をもう少し具体的に。", version: opened + 1 });
+  });
+
+  it("shows the stale form both versions: the state, the texts and the actions that differ", () => {
+    const db = memoryDb();
+    const id = reportIncident(db);
+    submitReport(db, id, complete, other, "2025-05-05", NO_REPORT_VERSION);
+    const mine: ReportFields = { ...complete, causeAnalysis: "自分の原因分析", actions: [{ ...complete.actions[0], done: true }] };
+    const saved = saveOrConflict(
+      () => saveDraft(db, id, mine, responder, NO_REPORT_VERSION),
+      () => reportComparable(mine, "draft"),
+      () => storedReport(db, id),
+    );
+    expect(saved).toEqual({
+      ok: false,
+      conflict: {
+        version: 1,
+        fields: ["status", "causeAnalysis", "actions"],
+        mine: { status: "draft", causeAnalysis: "自分の原因分析", actions: ["基準を共有する / 店長 / 2025-05-15 / ✓"] },
+        stored: { status: "submitted", causeAnalysis: complete.causeAnalysis, actions: ["基準を共有する / 店長 / 2025-05-15"] },
+      },
+    });
+    expect(getReport(db, id)).toMatchObject({ status: "submitted", causeAnalysis: complete.causeAnalysis });
   });
 
   it("is made stale by the retention run erasing the report's text", () => {

@@ -2,7 +2,8 @@
  * Two tabs on one record (issue 18): tab 1 saves a change; tab 2, opened before that save, saves another field and is
  * refused with 「他の人が先に更新しました」, seeing both versions of what differs while keeping what it typed; the stored
  * record keeps tab 1's change. Tab 2 then saves deliberately (at the version it has now seen). The incident edit form
- * and the measure form, at 1440 and 390 px; and a form posted without its version is refused with a 400.
+ * and the measure form (at 1440 and 390 px), the corrective report and the user form; and a form posted without its
+ * version is refused with a 400.
  */
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -42,9 +43,9 @@ async function conflictRow(page: Page, label: string): Promise<[string, string]>
   return [cells[0].trim(), cells[1].trim()];
 }
 /** The 409 answered to tab 2's save, seen on the page. */
-async function saveExpectingConflict(page: Page): Promise<void> {
+async function saveExpectingConflict(page: Page, button = "保存する"): Promise<void> {
   const answered = page.waitForResponse((r) => r.request().method() === "POST");
-  await page.getByRole("button", { name: "保存する" }).click();
+  await page.getByRole("button", { name: button }).click();
   expect((await answered).status()).toBe(409);
   await page.getByRole("heading", { name: "他の人が先に更新しました" }).waitFor();
 }
@@ -144,6 +145,52 @@ describe("two tabs editing one measure", () => {
     await tab2.getByRole("status").waitFor();
     expect(stored("select status, evidence_text as e, version from measures where code = 'G05'")).toEqual({ status, e: evidence, version: before.version + 2 });
     expect(await tab2.getByRole("alert").count()).toBe(0);
+  });
+});
+
+describe("two tabs on a corrective report not started yet", () => {
+  it("refuses the second draft, shows both causes, then saves it deliberately", async () => {
+    const { id } = stored<{ id: number }>(
+      "select min(i.id) as id from incidents i left join incident_reports r on r.incident_id = i.id where r.id is null",
+    );
+    const report = `${baseURL}/incidents/${id}/report`;
+    await tab1.goto(report);
+    await tab2.goto(report);
+    await tab1.getByLabel("原因の分析").fill("一次対応の打切り基準がなかった。");
+    await Promise.all([tab1.waitForURL(/done=save/), tab1.getByRole("button", { name: "下書き保存" }).click()]);
+
+    await tab2.getByLabel("原因の分析").fill("担当者が一人で対応していた。");
+    await saveExpectingConflict(tab2, "下書き保存");
+    expect(await conflictRow(tab2, "原因の分析")).toEqual(["担当者が一人で対応していた。", "一次対応の打切り基準がなかった。"]);
+    expect(stored("select cause_analysis as c, version from incident_reports where incident_id = ?", id)).toEqual({ c: "一次対応の打切り基準がなかった。", version: 1 });
+    await tab2.locator(".conflict").screenshot({ path: path.join(SCREENSHOT_DIR, "concurrency-report-conflict-panel-1440.png") });
+
+    await tab2.getByLabel("原因の分析").fill("担当者が一人で対応し、打切り基準もなかった。");
+    await Promise.all([tab2.waitForURL(/done=save/), tab2.getByRole("button", { name: "下書き保存" }).click()]);
+    expect(stored("select cause_analysis as c, version from incident_reports where incident_id = ?", id)).toEqual({ c: "担当者が一人で対応し、打切り基準もなかった。", version: 2 });
+  });
+});
+
+describe("two admins' tabs on one user", () => {
+  it("refuses the second change with both names, then saves it deliberately", async () => {
+    await signIn(tab1, baseURL, users.admin);
+    const { id, version } = stored<{ id: number; version: number }>("select id, version from users where email = ?", users.executive.email);
+    const page = `${baseURL}/admin/users/${id}`;
+    await tab1.goto(page);
+    await tab2.goto(page);
+    await tab1.getByLabel("氏名(表示名)").fill("経営 一郎");
+    await tab1.getByRole("button", { name: "保存する" }).click();
+    await tab1.getByRole("status").waitFor();
+
+    await tab2.getByLabel("氏名(表示名)").fill("経営 次郎");
+    await saveExpectingConflict(tab2);
+    expect(await conflictRow(tab2, "氏名(表示名)")).toEqual(["経営 次郎", "経営 一郎"]);
+    expect(stored("select display_name as n, version from users where id = ?", id)).toEqual({ n: "経営 一郎", version: version + 1 });
+    await tab2.locator(".conflict").screenshot({ path: path.join(SCREENSHOT_DIR, "concurrency-user-conflict-panel-1440.png") });
+
+    await tab2.getByRole("button", { name: "保存する" }).click();
+    await tab2.getByRole("status").waitFor();
+    expect(stored("select display_name as n, version from users where id = ?", id)).toEqual({ n: "経営 次郎", version: version + 2 });
     expect(problems).toEqual([]);
   });
 });
