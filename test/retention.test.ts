@@ -53,9 +53,11 @@ describe("retention", () => {
     expect(result).toEqual({ incidents: 2, clients: 1 }); // 古い商事 goes; 共有商事 stays (a recent incident uses it)
     const after = row(db, old);
     expect(after).toMatchObject({ summary: null, verbatim: null, client_id: null, personal_erased_at: expect.any(String) });
+    // The erasure is a change like any other: an edit form opened before it is now stale (issue 18).
+    expect(after.version).toBe((before.version as number) + 1);
     // Every other column — dates, codes, counts, the fingerprint — is as it was.
     for (const k of Object.keys(before)) {
-      if (["summary", "verbatim", "client_id", "personal_erased_at", "updated_at"].includes(k)) continue;
+      if (["summary", "verbatim", "client_id", "personal_erased_at", "updated_at", "version"].includes(k)) continue;
       expect(after[k], k).toEqual(before[k]);
     }
     expect(db.$client.prepare("select what_happened, cause_analysis, supervisor_comment, actions from incident_reports where incident_id = ?").get(old)).toEqual({

@@ -10,6 +10,7 @@ import { backups } from "./namespaces/backups";
 import { chart } from "./namespaces/chart";
 import { cli } from "./namespaces/cli";
 import { common } from "./namespaces/common";
+import { concurrency } from "./namespaces/concurrency";
 import { consultations } from "./namespaces/consultations";
 import { dashboard } from "./namespaces/dashboard";
 import { download } from "./namespaces/download";
@@ -33,7 +34,7 @@ import { users } from "./namespaces/users";
 
 const NAMESPACES = {
   nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, importProgress, auth, dashboard, chart, users,
-  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, drafts,
+  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, drafts, concurrency,
 };
 
 export type Namespace = keyof typeof NAMESPACES;
@@ -63,6 +64,7 @@ export const ROOT_NAMESPACES = ["nav", "common", "error", "drafts"] as const sat
  */
 export const BOUNDARY_KEYS = [
   "auth.errors.emailTaken", "auth.errors.selfDemotion", "auth.errors.userNotFound",
+  "concurrency.conflict", "concurrency.errors.versionMissing",
   "consultations.notFound",
   "evidence.errors.empty", "evidence.errors.tooLarge", "evidence.errors.type", "evidence.notFound",
   "import.batch.alreadyUndone", "import.batch.notFound", "importPage.expired",

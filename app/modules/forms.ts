@@ -4,6 +4,7 @@
  * an action returns and a page reads (through `useFormReply`, app/components/ui/form-reply.ts).
  */
 import type { z } from "zod";
+import type { Conflict } from "./concurrency";
 import type { AppError, FieldErrors, Message } from "./errors";
 import { decodeMessage } from "./validation";
 
@@ -23,6 +24,10 @@ export interface FormReply<V = Record<string, string>> {
    * the form (DraftKeeper's `id`) whose post it was.
    */
   retry?: string;
+  /** A versioned form posted after someone else saved: both versions of the fields that differ (concurrency.ts). */
+  conflict?: Conflict;
+  /** A versioned form: the version its values were typed against, which it keeps posting (formVersion). */
+  version?: number;
 }
 
 /**

@@ -5,8 +5,9 @@
  */
 import { data } from "@remix-run/node";
 import type { MessageKey } from "~/i18n";
+import { postedVersion, type Conflict } from "./concurrency";
 import { AppError, isAppError, type AppErrorOptions, type Message } from "./errors";
-import { invalidReply, replyOf, type FieldErrors, type FormReply } from "./forms";
+import { invalidReply, isFormReply, replyOf, type FieldErrors, type FormReply } from "./forms";
 
 /** Throws the AppError of an HTTP status and the message key the error boundary shows. */
 export function fail(status: number, key: MessageKey, options?: AppErrorOptions): never {
@@ -51,6 +52,34 @@ export function invalidForm<V>(errors: FieldErrors, values?: V, error: Message |
 export function replyWithError<V>(e: unknown, values?: V, status?: number) {
   if (!isAppError(e)) throw e;
   return formFailure(replyOf(e, values), status ?? e.status);
+}
+
+/**
+ * A stale form's answer (409): nothing was written; the values as typed, which the form shows again, and both versions
+ * of the fields that differ, which the conflict panel shows. The form posts the stored version from now on.
+ */
+export function conflictReply<V>(values: V, conflict: Conflict) {
+  return formFailure<V>({ error: { key: "concurrency.conflict" }, fieldErrors: {}, values, conflict, version: conflict.version }, 409);
+}
+
+/**
+ * A versioned form's failed answer, saying which version its typed values were typed against (`version`, when the
+ * post had one), so the form keeps posting it (formVersion). Any other answer is returned as it is.
+ */
+export function atVersion<T>(version: number | undefined, answer: T): T {
+  if (version === undefined || !(answer instanceof Object) || !("data" in answer) || !("init" in answer)) return answer;
+  const { data: reply, init } = answer as { data: unknown; init: ResponseInit | null };
+  if (!isFormReply(reply) || (reply as FormReply).conflict) return answer;
+  return data({ ...(reply as FormReply), version }, init ?? undefined) as T;
+}
+
+/**
+ * A versioned form's failed save as its answer: the conflict with what is stored (409), or the field errors (422) at
+ * the version the form posted.
+ */
+export function failedSave<V>(form: FormData, failed: { errors: FieldErrors; values: V; conflict?: Conflict }, error: Message | null = null) {
+  if (failed.conflict) return conflictReply(failed.values, failed.conflict);
+  return atVersion(postedVersion(form), invalidForm(failed.errors, failed.values, error));
 }
 
 /** A positive integer id from a URL parameter, or a 404. */

@@ -2,18 +2,21 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/nod
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useActionResult } from "~/components/ui/form-reply";
 import { ConsultationForm } from "~/components/consultations/ConsultationForm";
+import { ConflictPanel, revalidateAfterConflict } from "~/components/ui/ConflictPanel";
 import { useT } from "~/i18n/use-t";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formStrings } from "~/modules/forms";
 import { updateConsultationForm, viewConsultation } from "~/modules/consultations/consultations.server";
-import { CONSULTATION_FIELDS, routeLabel, toFormValues, type ConsultationFormValues } from "~/modules/consultations/schema";
+import { CONSULTATION_FIELDS, routeLabel, toFormValues, type ConsultationField, type ConsultationFormValues } from "~/modules/consultations/schema";
 import { getDb } from "~/modules/db.server";
-import { fail, idParam, invalidForm, readForm } from "~/modules/http.server";
+import { failedSave, fail, idParam, readForm } from "~/modules/http.server";
+import { formVersion, VERSION_FIELD } from "~/modules/concurrency";
 import { daysBetween, displayInstant, todayInTokyo } from "~/modules/incidents/dates";
 import type { PageHandle } from "~/root";
 import { messages } from "~/i18n";
 
 export const handle: PageHandle = { titleKey: "consultations.detailTitle" };
+export const shouldRevalidate = revalidateAfterConflict;
 
 /** Opening a consultation shows personal detail (the reference, the follow-up), so each view is audited. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -21,16 +24,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const id = idParam(params.id, "consultations.notFound");
   const consultation = viewConsultation(getDb(), id, actorOf(user, context));
   if (!consultation) fail(404, "consultations.notFound");
-  return { consultation, today: todayInTokyo(), messages: messages(request, ["consultations", "auth", "incidentForm"]) };
+  return { consultation, today: todayInTokyo(), messages: messages(request, ["consultations", "auth", "incidentForm", "concurrency"]) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "consultations.manage");
   const id = idParam(params.id, "consultations.notFound");
-  const values = formStrings(await readForm(request), CONSULTATION_FIELDS);
-  const result = updateConsultationForm(getDb(), id, values, todayInTokyo(), actorOf(user, context));
+  const form = await readForm(request);
+  const values = formStrings(form, CONSULTATION_FIELDS);
+  const result = updateConsultationForm(getDb(), id, values, todayInTokyo(), actorOf(user, context), form.get(VERSION_FIELD));
   if (!result) fail(404, "consultations.notFound");
-  if (!result.ok) return invalidForm(result.errors, result.values);
+  if (!result.ok) return failedSave(form, result);
   return { changed: result.value };
 }
 
@@ -39,6 +43,7 @@ export default function ConsultationDetail() {
   const { done: saved, failed } = useActionResult<typeof action, ConsultationFormValues>();
   const [params] = useSearchParams();
   const { t, lang } = useT();
+  const version = formVersion(c.version, failed);
   return (
     <section>
       <p>
@@ -108,13 +113,20 @@ export default function ConsultationDetail() {
         </div>
       </dl>
       <h2>{t("consultations.edit")}</h2>
+      <ConflictPanel
+        conflict={failed?.conflict}
+        label={(f) => t(`consultations.field.${f as ConsultationField}`)}
+        show={(f, v) => (f === "route" ? routeLabel(v, lang) : f === "anonymous" ? t("common.yes") : v)}
+        reloadTo={`/consultations/${c.id}`}
+      />
       <ConsultationForm
         values={failed?.values ?? toFormValues(c)}
         errors={failed?.fieldErrors}
         today={today}
         submitLabel={t("common.save")}
         cancelTo="/consultations"
-        formKey={c.updatedAt}
+        formKey={String(version)}
+        version={version}
       />
     </section>
   );

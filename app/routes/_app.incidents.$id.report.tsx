@@ -2,24 +2,28 @@ import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunct
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PrintButton } from "~/components/reports/ReportActions";
 import { useFormReply } from "~/components/ui/form-reply";
+import { ConflictPanel, revalidateAfterConflict, VersionField } from "~/components/ui/ConflictPanel";
 import { type Message, messages } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { audit } from "~/modules/auth/audit.server";
-import { AppError } from "~/modules/errors";
-import { formFailure, readForm, replyWithError } from "~/modules/http.server";
+import { formVersion, parseVersion, postedVersion, saveOrConflict, VERSION_FIELD } from "~/modules/concurrency";
+import { atVersion, conflictReply, formFailure, readForm, replyWithError } from "~/modules/http.server";
 import { parseForm } from "~/modules/forms";
 import { actorOf } from "~/modules/auth/guard.server";
-import { loadIncidentFor } from "~/modules/incidents/access.server";
+import { loadIncidentFor, reachableIncident } from "~/modules/incidents/access.server";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
-import { approveReport, getReport, returnReport, saveDraft, submitReport } from "~/modules/incidents/report.server";
-import { REPORT_ACTION_ROWS, reportFieldOf, reportFormInput, reportFormSchema, type ReportFields } from "~/modules/incidents/report-schema";
+import { approveReport, getReport, NO_REPORT_VERSION, returnReport, saveDraft, storedReport, submitReport } from "~/modules/incidents/report.server";
+import {
+  REPORT_ACTION_ROWS, reportComparable, reportFieldOf, reportFormInput, reportFormSchema, type ReportFields,
+} from "~/modules/incidents/report-schema";
 import { labelOf } from "~/modules/incidents/taxonomy";
 import type { PageHandle } from "~/root";
 import reportStyles from "~/styles/report.css";
 import { DraftKeeper } from "~/components/forms/DraftKeeper";
 
 export const handle: PageHandle = { titleKey: "incidentReport.title" };
+export const shouldRevalidate = revalidateAfterConflict;
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportStyles }];
 
 /** The report of an incident, started from the incident's own facts when there is none yet. */
@@ -35,7 +39,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     supervisorComment: null,
   };
   return {
-    messages: messages(request, ["incidentReport", "report", "reports", "field", "auth"]),
+    messages: messages(request, ["incidentReport", "report", "reports", "field", "auth", "concurrency"]),
     incident: {
       id,
       ref: incident.ref,
@@ -47,6 +51,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       severity: incident.severity,
     },
     report,
+    version: report?.version ?? NO_REPORT_VERSION,
     fields: report ?? prefill,
     // Four eyes: whoever submitted it does not approve it.
     canApprove: report?.status === "submitted" && report.submittedBy !== user.email,
@@ -61,23 +66,48 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = actorOf(user, context);
   const input = reportFormInput(form);
   const parsed = parseForm(reportFormSchema, undefined, { input, fieldOf: reportFieldOf(input), error: { key: "incidentReport.errors.invalid" } });
-  if (!parsed.ok) return formFailure(parsed.reply);
+  if (!parsed.ok) return atVersion(postedVersion(form), formFailure(parsed.reply));
+  const version = parseVersion(form.get(VERSION_FIELD));
+  const f = parsed.data;
+  let saved;
   try {
-    if (intent === "submit") submitReport(db, id, parsed.data, actor, todayInTokyo());
-    else if (intent === "approve") approveReport(db, id, parsed.data.supervisorComment, actor, todayInTokyo());
-    else if (intent === "return") returnReport(db, id, parsed.data.supervisorComment, actor);
-    else saveDraft(db, id, parsed.data, actor);
+    saved = saveOrConflict(
+      () => {
+        if (intent === "submit") submitReport(db, id, f, actor, todayInTokyo(), version);
+        else if (intent === "approve") approveReport(db, id, f.supervisorComment, actor, todayInTokyo(), version);
+        else if (intent === "return") returnReport(db, id, f.supervisorComment, actor, version);
+        else saveDraft(db, id, f, actor, version);
+      },
+      // The buttons say what the form was showing: a draft to save or submit, or a submitted report to decide.
+      () => reportComparable(f, intent === "approve" || intent === "return" ? "submitted" : "draft"),
+      () => {
+        reachableIncident(db, id, user); // the stored report only while the user may still open its incident
+        return storedReport(db, id);
+      },
+    );
   } catch (e) {
     // ReportNotReady (422) comes back as field errors without a summary: the page lists them.
-    return replyWithError(e);
+    return atVersion(version, replyWithError(e));
   }
+  if (!saved.ok) return conflictReply(f, saved.conflict);
   return redirect(`/incidents/${id}/report?done=${intent}`);
 }
 
+const REPORT_LABELS = {
+  status: "incidentReport.state",
+  whatHappened: "incidentReport.whatHappened",
+  causeAnalysis: "incidentReport.cause",
+  actions: "incidentReport.actions",
+  supervisorComment: "incidentReport.supervisorComment",
+} as const;
+
 export default function IncidentReportPage() {
-  const { incident, report, fields, canApprove } = useLoaderData<typeof loader>();
-  const failed = useFormReply();
+  const { incident, report, version, fields: storedFields, canApprove } = useLoaderData<typeof loader>();
+  const failed = useFormReply<ReportFields>();
   const { t, lang } = useT();
+  // After a conflict the form is drawn again from what was typed, at the stored version (formVersion).
+  const fields = (failed?.conflict && failed.values) || storedFields;
+  const shownVersion = formVersion(version, failed);
   // Field errors without a summary are what submitting still needs (ReportNotReady): listed above the form. With a
   // summary they are the fields' own messages (a garbled character, a text too long…), shown beside each.
   const missing = failed && !failed.error ? Object.entries(failed.fieldErrors) : [];
@@ -116,7 +146,16 @@ export default function IncidentReportPage() {
         </div>
       ) : null}
 
-      <Form method="post" className="company-form">
+      <div className="no-print">
+        <ConflictPanel
+          conflict={failed?.conflict}
+          label={(f) => t(REPORT_LABELS[f as keyof typeof REPORT_LABELS])}
+          show={(f, v) => (f === "status" ? t(`incidentReport.status.${v as "draft"}`) : v)}
+          reloadTo={`/incidents/${incident.id}/report`}
+        />
+      </div>
+      <Form method="post" className="company-form" key={shownVersion}>
+        <VersionField version={shownVersion} />
         <DraftKeeper />
         <header className="company-form-header">
           <h1>{t("incidentReport.formTitle")}</h1>

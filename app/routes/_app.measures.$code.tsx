@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useActionResult } from "~/components/ui/form-reply";
+import { ConflictPanel, revalidateAfterConflict, VersionField } from "~/components/ui/ConflictPanel";
 import { SelectField, TextArea, TextField } from "~/components/ui/fields";
 import { type MessageKey, messages } from "~/i18n";
 import { ReviewedOn } from "~/components/registers/ReviewedOn";
@@ -8,7 +9,8 @@ import { useT } from "~/i18n/use-t";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { formStrings } from "~/modules/forms";
 import { getDb } from "~/modules/db.server";
-import { fail, invalidForm, readForm } from "~/modules/http.server";
+import { failedSave, fail, readForm } from "~/modules/http.server";
+import { formVersion, VERSION_FIELD } from "~/modules/concurrency";
 import { displayInstant, todayInTokyo } from "~/modules/incidents/dates";
 import { MEASURE_STATUSES, MEASURES } from "~/modules/incidents/taxonomy";
 import { getMeasure, measureHistory, saveMeasureForm } from "~/modules/registers/measures.server";
@@ -19,6 +21,7 @@ import type { PageHandle } from "~/root";
 import { DraftKeeper } from "~/components/forms/DraftKeeper";
 
 export const handle: PageHandle = { titleKey: "registers.measure.title" };
+export const shouldRevalidate = revalidateAfterConflict;
 
 async function load(request: Request, code: string | undefined) {
   const user = await requireUser(request, "registers.manage");
@@ -31,7 +34,7 @@ async function load(request: Request, code: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, today, measure } = await load(request, params.code);
   return {
-    messages: messages(request, ["registers", "auth", "incidentForm"]),
+    messages: messages(request, ["registers", "auth", "incidentForm", "concurrency"]),
     today,
     measure,
     history: measureHistory(getDb(), measure.code),
@@ -41,10 +44,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, today, measure } = await load(request, params.code);
-  const values = formStrings(await readForm(request), MEASURE_FIELDS);
-  const result = saveMeasureForm(getDb(), measure.code, values, today, actorOf(user, context));
+  const form = await readForm(request);
+  const values = formStrings(form, MEASURE_FIELDS);
+  const result = saveMeasureForm(getDb(), measure.code, values, today, actorOf(user, context), form.get(VERSION_FIELD));
   if (!result) fail(404, "registers.measure.notFound");
-  if (!result.ok) return invalidForm(result.errors, result.values, { key: "registers.errors.summary" });
+  if (!result.ok) return failedSave(form, result, { key: "registers.errors.summary" });
   return { changed: result.changed };
 }
 
@@ -75,6 +79,7 @@ export default function EditMeasure() {
     updatedBy: who,
   };
   const value = (f: MeasureField) => failed?.values?.[f] ?? stored[f];
+  const version = formVersion(measure.version, failed);
   const err = (f: MeasureField) => failed?.fieldError(f);
   const shown = (field: string, v: unknown) => {
     if (v === null || v === undefined || v === "") return <span className="muted">{t("registers.history.blank")}</span>;
@@ -99,11 +104,17 @@ export default function EditMeasure() {
           {saved.changed.length ? t("registers.measure.saved") : t("registers.measure.noChange")}
         </p>
       ) : null}
-      {failed ? (
+      {failed?.summary ? (
         <p className="error-summary" role="alert">
           {failed.summary}
         </p>
       ) : null}
+      <ConflictPanel
+        conflict={failed?.conflict}
+        label={(f) => t(FIELD_LABEL[f as MeasureField])}
+        show={(f, v) => (f === "status" ? statusLabel(v) : v)}
+        reloadTo={`/measures/${measure.code}`}
+      />
       <dl className="facts compact">
         <div>
           <dt>{t("registers.col.reviewedOn")}</dt>
@@ -130,7 +141,8 @@ export default function EditMeasure() {
           </div>
         ) : null}
       </dl>
-      <Form method="post" className="card stack" noValidate key={measure.updatedAt}>
+      <Form method="post" className="card stack" noValidate key={version}>
+        <VersionField version={version} />
         <DraftKeeper />
         <div className="grid">
           <SelectField

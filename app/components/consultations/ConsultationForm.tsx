@@ -1,6 +1,7 @@
 /** The consultation form, the same on the new page and the detail page (edit). */
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { SelectField, TextArea, TextField } from "~/components/ui/fields";
+import { VersionField } from "~/components/ui/ConflictPanel";
 import type { Message } from "~/i18n";
 import { useT } from "~/i18n/use-t";
 import {
@@ -15,6 +16,7 @@ export function ConsultationForm({
   submitLabel,
   cancelTo,
   formKey,
+  version,
 }: {
   values: ConsultationFormValues;
   errors?: Partial<Record<string, Message>>;
@@ -23,6 +25,8 @@ export function ConsultationForm({
   cancelTo: string;
   /** A new key resets the uncontrolled inputs (after a save, to what is stored). */
   formKey?: string;
+  /** Editing: the version of the consultation the values belong to, posted with them (none for a new one). */
+  version?: number;
 }) {
   const { t, lang } = useT();
   const busy = useNavigation().state === "submitting";
@@ -34,6 +38,7 @@ export function ConsultationForm({
   return (
     <Form method="post" className="card stack" noValidate key={formKey}>
       <DraftKeeper />
+      {version === undefined ? null : <VersionField version={version} />}
       {invalid ? (
         <p className="error-summary" role="alert">
           {t("consultations.errors.summary")}

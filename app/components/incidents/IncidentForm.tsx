@@ -11,6 +11,7 @@ import type { FieldErrors, IncidentField } from "~/modules/incidents/schema";
 import { CLOSED_DATE_UNKNOWN, INCIDENT_FIELDS, TEXT_LIMITS } from "~/modules/incidents/schema";
 import { CheckboxGroup, SelectField, TextArea, TextField, YesNoField } from "../ui/fields";
 import { DraftKeeper } from "~/components/forms/DraftKeeper";
+import { VersionField } from "../ui/ConflictPanel";
 
 interface Props {
   values: FormValues;
@@ -20,9 +21,11 @@ interface Props {
   cancelTo: string;
   /** A supervisor records for their own department only: the field is shown, fixed (the server enforces it too). */
   lockedDepartment?: string | null;
+  /** Editing: the version of the incident the form's values belong to, posted with them (none for a new incident). */
+  version?: number;
 }
 
-export function IncidentForm({ values, errors = {}, departments, clients, cancelTo, lockedDepartment }: Props) {
+export function IncidentForm({ values, errors = {}, departments, clients, cancelTo, lockedDepartment, version }: Props) {
   const { t, lang } = useT();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
@@ -45,6 +48,7 @@ export function IncidentForm({ values, errors = {}, departments, clients, cancel
   return (
     <Form method="post" noValidate className="incident-form">
       <DraftKeeper />
+      {version === undefined ? null : <VersionField version={version} />}
       {errorCount > 0 ? (
         <div className="error-summary" role="alert" tabIndex={-1}>
           <p>{t("form.errorSummary", { n: errorCount })}</p>

@@ -22,7 +22,8 @@ export function useFormReply<V = Record<string, string>>(): FormReplyView<V> | n
   if (!isFormReply(result) || isRetryReply(result)) return null;
   const reply = result as unknown as FormReply<V>;
   const text = (m: Message | null | undefined) => (m ? t(m.key, m.params) : undefined);
-  return { ...reply, summary: text(reply.error), fieldError: (name) => text(reply.fieldErrors[name]) };
+  // A conflict's message is the heading of its panel (ConflictPanel), not a second summary.
+  return { ...reply, summary: reply.conflict ? undefined : text(reply.error), fieldError: (name) => text(reply.fieldErrors[name]) };
 }
 
 type ActionData<A> = NonNullable<ReturnType<typeof useActionData<A>>>;

@@ -7,6 +7,7 @@ import type { Db } from "../../../db/client.server";
 import { departments, sessions, users, type User } from "../../../db/schema";
 import { IncidentWriter } from "../incidents/mutations.server";
 import { AppError } from "../errors";
+import { checkVersion, type Comparable, type Versioned } from "../concurrency";
 import { audit, type Actor } from "./audit.server";
 import { decoyHash, generateOneTimePassword, hashPassword, verifyPassword } from "./password.server";
 import type { Role } from "./permissions";
@@ -35,6 +36,8 @@ export interface UserView extends UserIdentity {
   disabledAt: string | null;
   createdAt: string;
   passwordChangedAt: string;
+  /** Moves on with every change (a password reset too): the edit form posts the one it was opened at. */
+  version: number;
 }
 
 /** Who a user is, as the session and the pages need it (select from users left-joined to departments). */
@@ -53,6 +56,7 @@ const viewColumns = {
   disabledAt: users.disabledAt,
   createdAt: users.createdAt,
   passwordChangedAt: users.passwordChangedAt,
+  version: users.version,
 };
 
 export function listUsers(db: Db): UserView[] {
@@ -124,14 +128,32 @@ export async function createUser(
 export interface UserChanges {
   fields: UserFields;
   disabled: boolean;
+  /** The version of the user the form was opened at (undefined: from no form, e.g. `npm run user`). */
+  version?: number;
 }
 
-/** Changes a user's e-mail, name, role, department or disabled state; disabling ends their sessions. */
+/** A user as the edit form shows and compares it. */
+export function userComparable(u: { email: string; displayName: string | null; role: string; department: string | null; disabled: boolean }): Comparable {
+  return { email: normalizeEmail(u.email), displayName: u.displayName ?? "", role: u.role, department: u.department ?? "", disabled: u.disabled ? "yes" : "no" };
+}
+
+/** The user as stored now, for a stale form's conflict. */
+export function storedUser(db: Db, id: number): Versioned {
+  const u = getUser(db, id);
+  if (!u) throw new AppError(404, "auth.errors.userNotFound");
+  return { version: u.version, values: userComparable({ ...u, disabled: u.disabledAt !== null }) };
+}
+
+/**
+ * Changes a user's e-mail, name, role, department or disabled state; disabling ends their sessions. A form opened at
+ * another version than the stored one is refused (StaleVersion), even when it changes nothing.
+ */
 export function updateUser(db: Db, id: number, changes: UserChanges, actor: Actor): string[] {
   changes = { ...changes, fields: { ...changes.fields, email: normalizeEmail(changes.fields.email) } };
   return db.transaction(() => {
     const before = getUser(db, id);
     if (!before) throw new AppError(404, "auth.errors.userNotFound");
+    checkVersion(before.version, changes.version);
     if (emailTaken(db, changes.fields.email, id)) throw emailTakenError();
     if (actor.userId === id && (changes.disabled || changes.fields.role !== "admin")) {
       // An admin cannot lock themselves out; another admin has to do it.

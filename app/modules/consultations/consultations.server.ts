@@ -8,9 +8,10 @@ import type { Conn, Db } from "../../../db/client.server";
 import { consultations, incidents } from "../../../db/schema";
 import { audit, type Actor } from "../auth/audit.server";
 import { fieldErrorsOf, type FieldErrors } from "../forms";
+import { checkVersion, parseVersion, saveOrConflict, type Conflict } from "../concurrency";
 import { daysBetween } from "../incidents/dates";
 import {
-  CONSULTATION_CONTENT_FIELDS, CONSULTATION_PAGE_SIZE, consultationSchema, median, type ConsultationFormValues,
+  CONSULTATION_CONTENT_FIELDS, CONSULTATION_PAGE_SIZE, consultationSchema, median, toFormValues, type ConsultationFormValues,
   type ConsultationInput, type ConsultationQuery,
 } from "./schema";
 
@@ -136,11 +137,13 @@ export function createConsultation(db: Db, input: ConsultationInput, actor: Acto
 /**
  * Saves an edit. Returns the names of the fields that changed ([] when nothing did: no write, no entry), or null when
  * there is no such consultation. The audit entry lists the names only, never the values (the follow-up is personal).
+ * A form opened at another `version` than the stored one is refused (StaleVersion), even when it changes nothing.
  */
-export function updateConsultation(db: Db, id: number, input: ConsultationInput, actor: Actor): string[] | null {
+export function updateConsultation(db: Db, id: number, input: ConsultationInput, actor: Actor, version?: number): string[] | null {
   return db.transaction((tx) => {
     const before = tx.select().from(consultations).where(eq(consultations.id, id)).get();
     if (!before) return null;
+    checkVersion(before.version, version);
     const fields: string[] = CONSULTATION_CONTENT_FIELDS.filter((f) => before[f] !== input[f]);
     if (fields.length === 0) return [];
     tx.update(consultations)
@@ -152,7 +155,10 @@ export function updateConsultation(db: Db, id: number, input: ConsultationInput,
   });
 }
 
-export type ConsultationFormResult<T> = { ok: false; errors: FieldErrors; values: ConsultationFormValues } | { ok: true; value: T };
+/** A failed save: field errors, or (a stale form, no field errors) the conflict with what is stored. */
+export type ConsultationFormResult<T> =
+  | { ok: false; errors: FieldErrors; values: ConsultationFormValues; conflict?: Conflict }
+  | { ok: true; value: T };
 
 function parseForm(db: Db, values: ConsultationFormValues, today: string) {
   return consultationSchema(today, (incident) => incidentExists(db, incident)).safeParse(values);
@@ -170,20 +176,34 @@ export function createConsultationForm(
   return { ok: true, value: createConsultation(db, parsed.data, actor) };
 }
 
-/** The detail page's action: validate, then save; the changed field names, or null for an unknown id. */
+/**
+ * The detail page's action: validate, then save; the changed field names, or null for an unknown id. `posted` is the
+ * form's version field, read once the fields are valid (missing or not a number: a 400); a stale form writes nothing and
+ * gets the conflict. Without `posted` (no form) the version is not checked.
+ */
 export function updateConsultationForm(
   db: Db,
   id: number,
   values: ConsultationFormValues,
   today: string,
   actor: Actor,
+  posted?: FormDataEntryValue | null,
 ): ConsultationFormResult<string[]> | null {
   const parsed = parseForm(db, values, today);
   if (!parsed.success) {
     return getConsultation(db, id) ? { ok: false, errors: fieldErrorsOf(parsed.error.issues), values } : null;
   }
-  const changed = updateConsultation(db, id, parsed.data, actor);
-  return changed === null ? null : { ok: true, value: changed };
+  const version = posted === undefined ? undefined : parseVersion(posted);
+  const saved = saveOrConflict(
+    () => updateConsultation(db, id, parsed.data, actor, version),
+    () => toFormValues(parsed.data),
+    () => {
+      const now = getConsultation(db, id);
+      return { version: now?.version ?? 0, values: now ? toFormValues(now) : {} };
+    },
+  );
+  if (!saved.ok) return { ok: false, errors: {}, conflict: saved.conflict, values };
+  return saved.value === null ? null : { ok: true, value: saved.value };
 }
 
 // ---------- the compliance report ----------

@@ -1,12 +1,15 @@
 /** What the create and edit routes share: the form's choices and turning a submission into a saved incident. */
 import type { Db } from "../../../db/client.server";
 import { todayInTokyo } from "./dates";
-import { type FieldErrors, formDataToRaw, type IncidentInput, parseIncidentForm } from "./schema";
-import { ValidationFailed } from "./mutations.server";
-import { listClientNames, listDepartments } from "./queries.server";
-import type { FormValues } from "./form-values";
+import { type FieldErrors, formDataToRaw, type IncidentField, type IncidentInput, parseIncidentForm } from "./schema";
+import { updateIncident, ValidationFailed } from "./mutations.server";
+import { listClientNames, listDepartments, toInput, type IncidentDetail } from "./queries.server";
+import { reachableIncident } from "./access.server";
+import { toFormValues, type FormValues } from "./form-values";
 import { incidentScope } from "../auth/permissions";
+import type { Actor } from "../auth/audit.server";
 import type { SessionUser } from "../auth/session.server";
+import { parseVersion, saveOrConflict, VERSION_FIELD, type Conflict, type Versioned } from "../concurrency";
 
 /** The form's suggestions; a supervisor's department is fixed, so they get no list of the others. */
 export function formChoices(db: Db, user: SessionUser): { departments: string[]; clients: string[]; lockedDepartment: string | null } {
@@ -17,7 +20,8 @@ export function formChoices(db: Db, user: SessionUser): { departments: string[];
   return { departments: listDepartments(db).map((d) => d.name), clients: listClientNames(db), lockedDepartment: null };
 }
 
-export type SubmitResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; values: FormValues };
+/** A failed save: field errors, or (a stale edit, no field errors) the conflict with what is stored. */
+export type SubmitResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; values: FormValues; conflict?: Conflict };
 
 /**
  * Parses the form and runs `write` with the typed incident; validation failures come back as field errors.
@@ -40,4 +44,29 @@ export function submitIncidentForm<T>(
     if (e instanceof ValidationFailed) return { ok: false, errors: e.fieldErrors, values };
     throw e;
   }
+}
+
+
+/**
+ * The edit page's save: the form as `submitIncidentForm` reads it, written only if the incident is still at the version
+ * the form posts (read once the fields are valid; a form without one is a 400). A stale form writes nothing and gets
+ * both versions of the fields that differ — the stored one read again, and only if the user may still open it.
+ */
+export function submitIncidentEdit(db: Db, form: FormData, user: SessionUser, before: IncidentDetail, actor: Actor): SubmitResult<IncidentField[]> {
+  const result = submitIncidentForm(form, user, (input, today) =>
+    saveOrConflict(
+      () => updateIncident(db, before.id, input, toInput(before), { today, actor, version: parseVersion(form.get(VERSION_FIELD)) }),
+      () => toFormValues(input),
+      () => storedIncident(db, before.id, user),
+    ),
+  );
+  if (!result.ok) return result;
+  const saved = result.value;
+  return saved.ok ? { ok: true, value: saved.value } : { ok: false, errors: {}, conflict: saved.conflict, values: formDataToRaw(form) as FormValues };
+}
+
+/** The incident as its form shows it now, with its version (one read, so the two agree). */
+function storedIncident(db: Db, id: number, user: SessionUser): Versioned {
+  const now = db.transaction((tx) => reachableIncident(tx, id, user));
+  return { version: now.version, values: toFormValues(toInput(now)) };
 }

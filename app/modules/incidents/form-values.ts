@@ -1,4 +1,5 @@
 /** Converting a stored incident to the strings the form shows, and code sets to form options. */
+import type { Translate } from "~/i18n";
 import { CODE_SETS, type CodedField, fullLabelOf, type Lang, MULTI_FIELDS } from "./taxonomy";
 import { INCIDENT_FIELDS, type IncidentInput } from "./schema";
 import { toLocalInput } from "./dates";
@@ -54,4 +55,17 @@ export function optionsOf(field: CodedField, lang: Lang): { value: string; label
     label: fullLabelOf(field, d.code, lang),
     group: "group" in d ? d.group : undefined,
   }));
+}
+
+const YES_NO_FIELDS = ["in_tokyo", "customer_identified", "recorded", "closed_date_unknown"];
+
+/** One value of the form as a reader of the form knows it: a code's label, yes or no, a date and time with a space. */
+export function showFormValue(field: string, value: string, lang: Lang, t: Translate): string {
+  if (field in CODE_SETS) {
+    const label = fullLabelOf(field as CodedField, value, lang);
+    return field === "severity" ? `${value} ${label}` : label;
+  }
+  if (YES_NO_FIELDS.includes(field)) return value === "yes" || value === "on" ? t("common.yes") : value === "no" ? t("common.no") : value;
+  if (field === "occurred_at" || field === "reported_at") return value.replace("T", " ");
+  return value;
 }

@@ -9,6 +9,7 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents } from "../../../db/schema";
 import { AppError } from "../errors";
+import { checkVersion } from "../concurrency";
 import { audit, type Actor } from "../auth/audit.server";
 import { removeStoredFiles, storedFilesOf } from "../evidence/evidence.server";
 import { normalizeName } from "./normalize";
@@ -220,15 +221,24 @@ export function createIncident(db: Db, input: IncidentInput, opts: WriteOptions 
   });
 }
 
-/** Saves an edit; returns the fields that changed (audited by name, never by value: values may be personal). */
+/** An edit: who writes it, and the version of the incident its form was opened at (undefined: from no form). */
+export interface UpdateOptions extends WriteOptions {
+  version?: number;
+}
+
+/**
+ * Saves an edit; returns the fields that changed (audited by name, never by value: values may be personal). A form
+ * opened at another version than the stored one is refused (StaleVersion) and nothing is written.
+ */
 export function updateIncident(
   db: Db,
   id: number,
   input: IncidentInput,
   before: IncidentInput,
-  opts: WriteOptions = {},
+  opts: UpdateOptions = {},
 ): IncidentField[] {
   return db.transaction(() => {
+    checkVersion(db.select({ version: incidents.version }).from(incidents).where(eq(incidents.id, id)).get()?.version, opts.version);
     const fields = new IncidentWriter(db, opts).update(id, input, before);
     if (opts.actor && fields.length) audit(db, opts.actor, "incident.updated", { type: "incident", id }, { fields });
     return fields;

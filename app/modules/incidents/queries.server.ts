@@ -139,6 +139,8 @@ export interface IncidentDetail extends IncidentInput {
   batchId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Moves on with every update: the edit form posts the one it was opened at (optimistic concurrency). */
+  version: number;
 }
 
 export function getIncident(db: Conn, id: number): IncidentDetail | null {
@@ -167,13 +169,13 @@ export function getIncident(db: Conn, id: number): IncidentDetail | null {
     contact_count: i.contactCount, responders: i.responders, recorded: i.recorded, summary: i.summary,
     verbatim: i.verbatim, determination: i.determination, responses: lists.responses, care: lists.care,
     outcome: i.outcome, status: i.status, closed_at: i.closedAt, ...(i.closedDateUnknown ? { closed_date_unknown: true } : {}), report_submitted_at: i.reportSubmittedAt,
-    prevention: i.prevention, batchId: i.batchId, createdAt: i.createdAt, updatedAt: i.updatedAt,
+    prevention: i.prevention, batchId: i.batchId, createdAt: i.createdAt, updatedAt: i.updatedAt, version: i.version,
   };
 }
 
 /** The typed input of a stored incident, e.g. to compare before and after an edit. */
 export function toInput(d: IncidentDetail): IncidentInput {
-  const { id: _i, departmentId: _d, clientId: _c, batchId: _b, createdAt: _ca, updatedAt: _u, ...input } = d;
+  const { id: _i, departmentId: _d, clientId: _c, batchId: _b, createdAt: _ca, updatedAt: _u, version: _v, ...input } = d;
   return input;
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { Message } from "~/i18n";
+import type { Comparable } from "../concurrency";
 import { fieldErrorsOf } from "../forms";
 import { msg, plainText } from "../validation";
 import { isValidDay } from "./dates";
@@ -89,4 +90,18 @@ export function submissionProblems(f: ReportFields): Record<string, Message> {
     if (a.action && (!a.owner || !a.due)) problems[`action_${i}`] = { key: "incidentReport.errors.actionIncomplete" };
   });
   return problems;
+}
+
+/**
+ * A report as its conflict panel compares it: each text as it is, each action as one line, and the state the form was
+ * in (a draft being written, or a submitted report being decided).
+ */
+export function reportComparable(f: ReportFields, status: string): Comparable {
+  return {
+    status,
+    whatHappened: f.whatHappened ?? "",
+    causeAnalysis: f.causeAnalysis ?? "",
+    actions: f.actions.map((a) => [a.action, a.owner, a.due ?? "", a.done ? "✓" : ""].filter(Boolean).join(" / ")),
+    supervisorComment: f.supervisorComment ?? "",
+  };
 }

@@ -8,8 +8,9 @@ import type { Db } from "../../../db/client.server";
 import { incidentReports, incidents } from "../../../db/schema";
 import { AppError, type FieldErrors } from "../errors";
 import { audit, type Actor } from "../auth/audit.server";
+import { checkVersion, type Versioned } from "../concurrency";
 import type { CorrectiveAction, ReportFields } from "./report-schema";
-import { submissionProblems } from "./report-schema";
+import { reportComparable, submissionProblems } from "./report-schema";
 
 export type ReportStatus = "draft" | "submitted" | "approved";
 
@@ -21,6 +22,8 @@ export interface IncidentReportView extends ReportFields {
   approvedOn: string | null;
   approvedBy: string | null;
   updatedAt: string | null;
+  /** Moves on with every write: the form posts the one it was opened at (0 before the report was started). */
+  version: number;
 }
 
 /** What submitting still needs, per field (422): the page lists them under 「提出できません」. */
@@ -47,6 +50,7 @@ function view(row: typeof incidentReports.$inferSelect): IncidentReportView {
     approvedOn: row.approvedOn,
     approvedBy: row.approvedBy,
     updatedAt: row.updatedAt,
+    version: row.version,
   };
 }
 
@@ -54,6 +58,26 @@ function view(row: typeof incidentReports.$inferSelect): IncidentReportView {
 export function getReport(db: Db, incidentId: number): IncidentReportView | null {
   const row = db.select().from(incidentReports).where(eq(incidentReports.incidentId, incidentId)).get();
   return row ? view(row) : null;
+}
+
+/** The version of a report not started yet: a form opened then is stale once anyone starts it. */
+export const NO_REPORT_VERSION = 0;
+
+/**
+ * The report as stored now, as its conflict panel compares it. `version` (optional everywhere below) is the version the
+ * form was opened at; a write from no form passes none.
+ */
+export function storedReport(db: Db, incidentId: number): Versioned {
+  const r = getReport(db, incidentId);
+  const empty: ReportFields = { whatHappened: null, causeAnalysis: null, actions: [], supervisorComment: null };
+  return { version: r?.version ?? NO_REPORT_VERSION, values: reportComparable(r ?? empty, r?.status ?? "draft") };
+}
+
+/** The report, checked to be still at the version its form was opened at (StaleVersion otherwise). */
+function currentAt(db: Db, incidentId: number, version: number | undefined): IncidentReportView | null {
+  const current = getReport(db, incidentId);
+  checkVersion(current?.version ?? NO_REPORT_VERSION, version);
+  return current;
 }
 
 const now = () => new Date().toISOString();
@@ -74,9 +98,9 @@ function fieldsToRow(f: ReportFields) {
 }
 
 /** Saves the form as a draft. An approved report no longer changes; a submitted one changes only by its approver. */
-export function saveDraft(db: Db, incidentId: number, f: ReportFields, actor: Actor): void {
+export function saveDraft(db: Db, incidentId: number, f: ReportFields, actor: Actor, version?: number): void {
   db.transaction(() => {
-    const current = getReport(db, incidentId);
+    const current = currentAt(db, incidentId, version);
     if (current?.status === "approved") throw new AppError(409, "incidentReport.errors.approved");
     if (current?.status === "submitted") throw new AppError(409, "incidentReport.errors.submitted");
     write(db, incidentId, { ...fieldsToRow(f), status: "draft" });
@@ -88,11 +112,11 @@ export function saveDraft(db: Db, incidentId: number, f: ReportFields, actor: Ac
  * Submits the report to the supervisor: complete fields are required; the submission day becomes the incident's
  * report_submitted_at (the first submission counts when a report was returned and submitted again).
  */
-export function submitReport(db: Db, incidentId: number, f: ReportFields, actor: Actor, today: string): void {
+export function submitReport(db: Db, incidentId: number, f: ReportFields, actor: Actor, today: string, version?: number): void {
   const problems = submissionProblems(f);
   if (Object.keys(problems).length) throw new ReportNotReady(problems);
   db.transaction(() => {
-    const current = getReport(db, incidentId);
+    const current = currentAt(db, incidentId, version);
     if (current?.status === "approved") throw new AppError(409, "incidentReport.errors.approved");
     if (current?.status === "submitted") throw new AppError(409, "incidentReport.errors.submitted");
     const submittedOn = current?.submittedOn ?? today;
@@ -103,9 +127,9 @@ export function submitReport(db: Db, incidentId: number, f: ReportFields, actor:
 }
 
 /** The supervisor approves a submitted report, with their comment. */
-export function approveReport(db: Db, incidentId: number, comment: string | null, actor: Actor, today: string): void {
+export function approveReport(db: Db, incidentId: number, comment: string | null, actor: Actor, today: string, version?: number): void {
   db.transaction(() => {
-    submittedByAnother(getReport(db, incidentId), actor);
+    submittedByAnother(currentAt(db, incidentId, version), actor);
     write(db, incidentId, { status: "approved", supervisorComment: comment, approvedOn: today, approvedBy: actor.name });
     audit(db, actor, "incident_report.approved", { type: "incident", id: incidentId }, { approvedOn: today });
   });
@@ -121,9 +145,9 @@ function submittedByAnother(current: IncidentReportView | null, actor: Actor): v
 }
 
 /** The supervisor sends a submitted report back for changes, saying why. */
-export function returnReport(db: Db, incidentId: number, comment: string | null, actor: Actor): void {
+export function returnReport(db: Db, incidentId: number, comment: string | null, actor: Actor, version?: number): void {
   db.transaction(() => {
-    submittedByAnother(getReport(db, incidentId), actor);
+    submittedByAnother(currentAt(db, incidentId, version), actor);
     write(db, incidentId, { status: "draft", supervisorComment: comment });
     audit(db, actor, "incident_report.returned", { type: "incident", id: incidentId });
   });

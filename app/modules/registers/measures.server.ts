@@ -8,6 +8,7 @@ import type { Db } from "../../../db/client.server";
 import { auditLog, measures } from "../../../db/schema";
 import { audit, type Actor } from "../auth/audit.server";
 import { fieldErrorsOf, type FieldErrors } from "../forms";
+import { checkVersion, parseVersion, saveOrConflict, type Comparable, type Conflict, type Versioned } from "../concurrency";
 import { MEASURES, type MeasureCode, type MeasureStatus } from "../incidents/taxonomy";
 import { isMeasureCode, isStale, MEASURE_CONTENT_FIELDS, measureSchema, type MeasureField, type MeasureInput } from "./schema";
 
@@ -23,6 +24,8 @@ export interface MeasureRow {
   updatedAt: string;
   /** Not reviewed within 12 months of today, or never. */
   stale: boolean;
+  /** Moves on with every write: the edit form posts the one it was opened at. */
+  version: number;
 }
 
 type Stored = typeof measures.$inferSelect;
@@ -39,6 +42,7 @@ function toRow(code: MeasureCode, group: "G" | "N", r: Stored | undefined, today
     updatedBy: r?.updatedBy ?? null,
     updatedAt: r?.updatedAt ?? "",
     stale: isStale(r?.reviewedOn, today),
+    version: r?.version ?? 1,
   };
 }
 
@@ -63,12 +67,14 @@ const isValueKept = (f: string): f is (typeof VALUES_KEPT)[number] => (VALUES_KE
 /**
  * Saves a measure. Returns the names of the fields that changed ([] when nothing did: no write, no entry), or null for an
  * unknown code. The "who" (updatedBy) is stored with a change and listed in it when it differs, but alone is no change.
+ * A form opened at another `version` than the stored one is refused (StaleVersion), even when it changes nothing.
  */
-export function updateMeasure(db: Db, code: string, input: MeasureInput, actor: Actor): string[] | null {
+export function updateMeasure(db: Db, code: string, input: MeasureInput, actor: Actor, version?: number): string[] | null {
   if (!isMeasureCode(code)) return null;
   return db.transaction((tx) => {
     const before = tx.select().from(measures).where(eq(measures.code, code)).get();
     if (!before) return null;
+    checkVersion(before.version, version);
     const changed: string[] = MEASURE_CONTENT_FIELDS.filter((f) => before[f] !== input[f]);
     if (changed.length === 0) return [];
     if (before.updatedBy !== input.updatedBy) changed.push("updatedBy");
@@ -94,13 +100,26 @@ export function updateMeasure(db: Db, code: string, input: MeasureInput, actor: 
   });
 }
 
+/** A failed save: field errors, or (a stale form, no field errors) the conflict with what is stored. */
 export type MeasureFormResult =
-  | { ok: false; errors: FieldErrors; values: Record<MeasureField, string> }
+  | { ok: false; errors: FieldErrors; values: Record<MeasureField, string>; conflict?: Conflict }
   | { ok: true; changed: string[] };
+
+/** A measure's content as its form shows it (the "who" is the one saving, not part of what is compared). */
+function comparable(m: MeasureInput | Stored): Comparable {
+  return Object.fromEntries(MEASURE_CONTENT_FIELDS.map((f) => [f, m[f] ?? ""]));
+}
+
+function storedMeasure(db: Db, code: MeasureCode): Versioned {
+  const row = db.select().from(measures).where(eq(measures.code, code)).get();
+  return { version: row?.version ?? 1, values: row ? comparable(row) : {} };
+}
 
 /**
  * What the edit page's action does with the posted form: validate (today = the Tokyo calendar day), then save. Invalid
- * input writes nothing. Null for an unknown code.
+ * input writes nothing. Null for an unknown code. `posted` is the form's version field, read once the fields are valid
+ * (missing or not a number: a 400); a stale form writes nothing and gets the conflict. Without `posted` (no form) the
+ * version is not checked.
  */
 export function saveMeasureForm(
   db: Db,
@@ -108,12 +127,19 @@ export function saveMeasureForm(
   values: Record<MeasureField, string>,
   today: string,
   actor: Actor,
+  posted?: FormDataEntryValue | null,
 ): MeasureFormResult | null {
   if (!isMeasureCode(code)) return null;
   const parsed = measureSchema(today).safeParse(values);
   if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error.issues), values };
-  const changed = updateMeasure(db, code, parsed.data, actor);
-  return changed === null ? null : { ok: true, changed };
+  const version = posted === undefined ? undefined : parseVersion(posted);
+  const saved = saveOrConflict(
+    () => updateMeasure(db, code, parsed.data, actor, version),
+    () => comparable(parsed.data),
+    () => storedMeasure(db, code),
+  );
+  if (!saved.ok) return { ok: false, errors: {}, conflict: saved.conflict, values };
+  return saved.value === null ? null : { ok: true, changed: saved.value };
 }
 
 export interface MeasureHistoryEntry {
