@@ -14,10 +14,15 @@ export function VersionField({ version }: { version: number }) {
 
 /**
  * A route's `shouldRevalidate`: after a conflict (409) the page's own data is loaded again too, so what it shows beside
- * the form (last updated, history, state) is what is stored now; other failed posts keep the page as it was.
+ * the form (last updated, history, state) is what is stored now; other failed posts keep the page as it was. That
+ * includes a 503 while the database is busy: loading the page again would meet the same lock (its view is audited)
+ * and put the error page over the form that DraftKeeper kept on screen.
  */
-export const revalidateAfterConflict: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) =>
-  actionStatus === 409 || defaultShouldRevalidate;
+export const revalidateAfterConflict: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) => {
+  if (actionStatus === 409) return true;
+  if (actionStatus !== undefined && actionStatus >= 400) return false;
+  return defaultShouldRevalidate;
+};
 
 interface Props {
   conflict: Conflict | undefined;
