@@ -10,7 +10,7 @@ import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { readUserForm, type UserFormValues } from "~/modules/auth/user-form.server";
 import { createUser, listUsers } from "~/modules/auth/users.server";
 import { displayInstant } from "~/modules/incidents/dates";
-import { listDepartments } from "~/modules/incidents/queries.server";
+import { departmentOptions } from "~/modules/departments/lookup.server";
 import type { PageHandle } from "~/root";
 import { messages } from "~/i18n";
 
@@ -19,7 +19,7 @@ export const handle: PageHandle = { titleKey: "users.title" };
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireUser(request, "users.manage");
   const db = getDb();
-  return { users: listUsers(db), departments: listDepartments(db).map((d) => d.name), meId: me.id, messages: messages(request, ["users", "auth", "field", "incidentForm"]) };
+  return { users: listUsers(db), departments: departmentOptions(db), meId: me.id, messages: messages(request, ["users", "auth", "field", "incidentForm"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

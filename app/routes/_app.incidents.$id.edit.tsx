@@ -21,14 +21,14 @@ export const handle: PageHandle = { titleKey: "form.editTitle" };
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
   audit(getDb(), actorOf(user, context), "incident.viewed", { type: "incident", id }, { page: "edit" });
-  return { id, values: toFormValues(incident), ...formChoices(getDb(), user), messages: messages(request, ["field", "incidentForm"]) };
+  return { id, values: toFormValues(incident), ...formChoices(getDb(), user, incident.departmentId), messages: messages(request, ["field", "incidentForm"]) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
   const db = getDb();
   const result = submitIncidentForm(await readForm(request), user, (input, today) =>
-    updateIncident(db, id, input, toInput(incident), { today, actor: actorOf(user, context) }),
+    updateIncident(db, id, input, toInput(incident), { today, actor: actorOf(user, context), departments: "listed" }),
   );
   if (!result.ok) return invalidForm(result.errors, result.values);
   return redirect(`/incidents/${id}?flash=updated`);

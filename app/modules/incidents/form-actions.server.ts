@@ -3,18 +3,27 @@ import type { Db } from "../../../db/client.server";
 import { todayInTokyo } from "./dates";
 import { type FieldErrors, formDataToRaw, type IncidentInput, parseIncidentForm } from "./schema";
 import { ValidationFailed } from "./mutations.server";
-import { listClientNames, listDepartments } from "./queries.server";
+import { listClientNames } from "./queries.server";
+import { departmentOptions, type DepartmentChoice } from "../departments/lookup.server";
 import type { FormValues } from "./form-values";
 import { incidentScope } from "../auth/permissions";
 import type { SessionUser } from "../auth/session.server";
 
-/** The form's suggestions; a supervisor's department is fixed, so they get no list of the others. */
-export function formChoices(db: Db, user: SessionUser): { departments: string[]; clients: string[]; lockedDepartment: string | null } {
+/**
+ * The form's choices: the departments of the master to pick from (the active ones, and the edited incident's own,
+ * `currentDepartmentId`, even if retired) and client suggestions. A supervisor's department is fixed, so they get no
+ * list of the others.
+ */
+export function formChoices(
+  db: Db,
+  user: SessionUser,
+  currentDepartmentId: number | null = null,
+): { departments: DepartmentChoice[]; clients: string[]; lockedDepartment: string | null } {
   const scope = incidentScope(user);
   if (scope.kind === "department") {
     return { departments: [], clients: listClientNames(db, 500, scope.departmentId), lockedDepartment: user.department };
   }
-  return { departments: listDepartments(db).map((d) => d.name), clients: listClientNames(db), lockedDepartment: null };
+  return { departments: departmentOptions(db, currentDepartmentId), clients: listClientNames(db), lockedDepartment: null };
 }
 
 export type SubmitResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; values: FormValues };
