@@ -78,11 +78,11 @@ async function appErrorOf(p: Promise<unknown> | (() => unknown)): Promise<AppErr
 describe("permissions", () => {
   const ALL: Permission[] = [
     "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import",
-    "reports.hr", "reports.executive", "users.manage", "settings.manage", "audit.read",
+    "reports.hr", "reports.executive", "users.manage", "departments.manage", "settings.manage", "audit.read",
   ];
   const EXPECTED: Record<Role, Permission[]> = {
     admin: ALL,
-    hr: ALL.filter((p) => !["users.manage", "settings.manage", "audit.read"].includes(p)),
+    hr: ALL.filter((p) => !["users.manage", "departments.manage", "settings.manage", "audit.read"].includes(p)),
     supervisor: ["dashboard.view", "incidents.read", "incidents.write"],
     executive: ["dashboard.view", "reports.executive"],
   };

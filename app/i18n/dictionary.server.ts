@@ -12,6 +12,7 @@ import { cli } from "./namespaces/cli";
 import { common } from "./namespaces/common";
 import { consultations } from "./namespaces/consultations";
 import { dashboard } from "./namespaces/dashboard";
+import { departments } from "./namespaces/departments";
 import { download } from "./namespaces/download";
 import { error } from "./namespaces/error";
 import { field } from "./namespaces/field";
@@ -32,7 +33,7 @@ import { users } from "./namespaces/users";
 
 const NAMESPACES = {
   nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, importProgress, auth, dashboard, chart, users,
-  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download,
+  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, departments,
 };
 
 export type Namespace = keyof typeof NAMESPACES;
@@ -60,6 +61,9 @@ export const ROOT_NAMESPACES = ["nav", "common", "error"] as const satisfies rea
 export const BOUNDARY_KEYS = [
   "auth.errors.emailTaken", "auth.errors.selfDemotion", "auth.errors.userNotFound",
   "consultations.notFound",
+  "departments.errors.alreadyRetired", "departments.errors.hasActiveUsers", "departments.errors.merged", "departments.errors.mergeSelf",
+  "departments.errors.mergeTargetInactive", "departments.errors.mergeTargetMissing", "departments.errors.notFound",
+  "departments.errors.notRetired", "departments.errors.stale",
   "evidence.errors.empty", "evidence.errors.tooLarge", "evidence.errors.type", "evidence.notFound",
   "import.batch.alreadyUndone", "import.batch.notFound", "importPage.expired",
   "incidentReport.errors.approved", "incidentReport.errors.notSubmitted", "incidentReport.errors.ownApproval", "incidentReport.errors.submitted",
