@@ -1,10 +1,13 @@
 /**
  * The department master (issue 18, docs/decisions/0023): an admin adds, renames, merges, retires and reinstates
- * departments; every form takes a department from the master only; a name merged away means its target everywhere;
- * every change is audited and refused when the page that asked for it was stale.
+ * departments; every form takes a department from the master only; a name merged away means its target everywhere,
+ * the import included; every change is audited and refused when the page that asked for it was stale.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client.server";
 import { auditLog, departments, incidents, users } from "../db/schema";
 import { AppError } from "~/modules/errors";
@@ -16,6 +19,7 @@ import {
 } from "~/modules/departments/admin.server";
 import { departmentByName, departmentOptions, listDepartments } from "~/modules/departments/lookup.server";
 import { departmentActionSchema } from "~/modules/departments/schema";
+import { importFile } from "~/modules/import/commit.server";
 import { createIncident, fingerprintOf, updateIncident, ValidationFailed } from "~/modules/incidents/mutations.server";
 import { getIncident, toInput } from "~/modules/incidents/queries.server";
 import { incidentInput, memoryDb, TODAY } from "./helpers";
@@ -289,5 +293,58 @@ describe("chosen from the list, never created by a typo", () => {
     const refused = errorOf(() => updateUser(db, other, { fields: { email: "other@test", displayName: null, role: "supervisor", department: "東京本店" }, disabled: false }, actor));
     expect(refused.fieldErrors.department).toEqual({ key: "error.departmentRetired", params: { name: "東京本店" } });
     expect(getUser(db, other)!.departmentId).toBe(typo);
+  });
+});
+
+describe("importing old ledgers (docs/decisions/0023)", () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "departments-test-"));
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  const csv = (name: string, rows: string[]) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, `\uFEFFoccurred_at,department,channel,behaviours,client,summary\r\n${rows.join("\r\n")}\r\n`);
+    return file;
+  };
+  const run = (db: Db, file: string, dryRun = false) => importFile(db, file, { today: TODAY, errorFilePath: null, dryRun });
+
+  it("lists the department names the master does not have before anything is stored, and adds them when stored", async () => {
+    const db = memoryDb();
+    typoCase(db);
+    const file = csv("new-names.csv", [
+      "2025-06-01 10:00,東京本店,C2,MA05,,既存の部署",
+      "2025-06-02 10:00,大阪支店,C2,MA05,,新しい部署",
+      "2025-06-03 10:00,　大阪支店 ,C2,MA05,,同じ部署の別の書き方",
+      "2025-06-04 10:00,名古屋支店,C2,MA05,,もう一つ",
+    ]);
+    const checked = await run(db, file, true);
+    expect(checked.newDepartments).toEqual({ names: ["名古屋支店", "大阪支店"], count: 2 });
+    expect(db.select().from(departments).all()).toHaveLength(2);
+    const stored = await run(db, file);
+    expect(stored.committed).toBe(true);
+    expect(stored.newDepartments).toEqual({ names: ["名古屋支店", "大阪支店"], count: 2 });
+    expect(listDepartments(db).map((d) => d.name).sort()).toEqual(["名古屋支店", "大阪支店", "東京本店", "東京本点"].sort());
+  });
+
+  it("files a merged department's name under its target, and finds the ledger's rows already stored after the merge", async () => {
+    const db = memoryDb();
+    const honten = addDepartment(db, "東京本店", actor);
+    // The old ledger, imported while 東京本点 was a department of its own.
+    const ledger = csv("ledger.csv", ["2025-04-10 10:00,東京本点,C2,MA05,ABC商事,長時間の電話", "2025-04-11 11:00,東京本店,C1,MA05,,来店"]);
+    expect((await run(db, ledger)).imported).toBe(2);
+    const typo = departmentByName(db, "東京本点")!.id;
+    mergeDepartment(db, typo, 1, honten, actor);
+
+    // The same ledger again: both rows are the incidents already stored, nothing new, and no department comes back.
+    const again = await run(db, ledger, true);
+    expect(again.valid).toMatchObject({ imported: 0, duplicates: 2 });
+    expect(again.newDepartments.count).toBe(0);
+    // A new row in the merged name goes to the target, as the target's name.
+    const more = await run(db, csv("more.csv", ["2025-07-01 10:00,東京本点,C2,MA05,,新しい件"]));
+    expect(more.imported).toBe(1);
+    const added = db.select({ id: incidents.id }).from(incidents).all().map((r) => getIncident(db, r.id)!).find((i) => i.summary === "新しい件")!;
+    expect(added).toMatchObject({ departmentId: honten, department: "東京本店" });
+    expect(db.select().from(departments).all()).toHaveLength(2);
   });
 });

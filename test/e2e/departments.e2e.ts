@@ -5,6 +5,9 @@
  * before the demo data, so the other files' figures do not move.
  */
 import Database from "better-sqlite3";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
 import { openPageForFile, screenshot, signIn } from "./browser";
@@ -126,6 +129,24 @@ describe("the department master", () => {
     expect(entry.target).toBe(String(id("E2E本点")));
     expect(JSON.parse(entry.detail)).toMatchObject({ from: id("E2E本点"), to: id("E2E東京本店"), incidents: 1, users: 1 });
     expect(db.prepare("select d.name from users u join departments d on d.id = u.department_id where u.email = 'typo-sup@e2e.test'").get()).toEqual({ name: "E2E東京本店" });
+  });
+
+  it("lists, in an import's check, the department names the master does not have; a merged name is its target", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "departments-e2e-"));
+    try {
+      const file = path.join(dir, "old-ledger.csv");
+      fs.writeFileSync(file, "\uFEFF発生日時,部署,発生場面,行為類型,概要\r\n2018-11-01 10:00,E2E本点,電話,暴言,古い台帳の件\r\n2018-11-02 10:00,E2E旧倉庫,電話,暴言,閉じた倉庫の件\r\n");
+      await page.goto(`${baseURL}/import`);
+      await page.getByLabel("ファイル(CSV・Excel)").setInputFiles(file);
+      await page.getByRole("button", { name: "アップロードして内容を確認" }).click();
+      await page.getByText("部署の一覧にない部署名が1件あります。取り込むと新しい部署として追加されます: E2E旧倉庫").waitFor();
+      expect(await page.locator("table.preview tbody").innerText()).toContain("E2E東京本店");
+      await atBothWidths("departments-import-check");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // Only checked: nothing was stored.
+    expect(db.prepare("select count(*) as n from departments where name = 'E2E旧倉庫'").get()).toEqual({ n: 0 });
   });
 
   it("retires a department: the forms no longer offer it, the filters still show it marked 廃止", async () => {

@@ -84,3 +84,29 @@ export function lookupForEntry(db: Conn, key: string, entry: DepartmentEntry, ke
   if (entry === "listed" && row.retiredAt !== null && row.id !== keep) return { ok: false, error: { key: "error.departmentRetired", params: { name: row.name } } };
   return { ok: true, id: row.id, name: row.name };
 }
+
+/** Spellings remembered by DepartmentSpelling; past this the memory is cleared (a lookup is one indexed read). */
+const SPELLING_MEMORY = 50_000;
+
+/**
+ * Department names as a file writes them → as the master spells them: a name typed in another width or case is the
+ * master's department, a name merged away is its merge target, and a name the master does not have stays as written
+ * (the import adds it, docs/decisions/0023). So an old ledger's 東京本点, merged into 東京本店, is stored, compared and
+ * fingerprinted as 東京本店.
+ */
+export class DepartmentSpelling {
+  private readonly seen = new Map<string, string>();
+
+  constructor(private readonly db: Conn) {}
+
+  of(name: string | null): string | null {
+    if (!name) return name;
+    let spelled = this.seen.get(name);
+    if (spelled === undefined) {
+      if (this.seen.size >= SPELLING_MEMORY) this.seen.clear();
+      spelled = departmentByName(this.db, name)?.name ?? name;
+      this.seen.set(name, spelled);
+    }
+    return spelled;
+  }
+}
