@@ -70,6 +70,7 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/training", key: "nav.training", permission: "registers.manage" },
   { to: "/consultations", key: "nav.consultations", permission: "consultations.manage" },
   { to: "/admin/users", key: "nav.users", permission: "users.manage" },
+  { to: "/admin/departments", key: "nav.departments", permission: "departments.manage" },
   { to: "/admin/audit", key: "nav.audit", permission: "audit.read" },
   { to: "/admin/settings", key: "nav.settings", permission: "settings.manage" },
   { to: "/admin/retention", key: "nav.retention", permission: "settings.manage" },

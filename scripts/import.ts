@@ -93,6 +93,11 @@ function report(r: ImportResult): void {
   if (r.preset) console.log(translate("ja", "cli.import.preset", { preset: r.preset }));
   if (r.savedMapping) console.log(translate("ja", "cli.import.savedMapping", { name: r.savedMapping }));
   if (r.closedDateUnknown) console.log(translate("ja", "cli.import.closedDateUnknown", { n: r.closedDateUnknown }));
+  if (r.newDepartments.count) {
+    const more = r.newDepartments.count - r.newDepartments.names.length;
+    const names = list(more > 0 ? [...r.newDepartments.names, `…(+${more})`] : r.newDepartments.names);
+    console.log(translate("ja", "cli.import.newDepartments", { n: r.newDepartments.count, names }));
+  }
   if (r.warnings.unknownColumns.length) console.log(translate("ja", "cli.import.unknownColumns", { columns: list(r.warnings.unknownColumns) }));
   if (r.warnings.repeatedColumns.length) console.log(translate("ja", "cli.import.repeatedColumns", { columns: list(r.warnings.repeatedColumns) }));
   if (!r.dryRun && !r.blocked) {

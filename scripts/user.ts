@@ -82,7 +82,9 @@ if (command === "list") {
   }
   const db = openDatabase();
   try {
-    const { id, oneTimePassword } = await createUser(db, parsed.data, actor, { password });
+    // The command line sets a system up: a department named here is added to the master if it is new (the web pages
+    // only offer the master's list). A name merged away is its merge target.
+    const { id, oneTimePassword } = await createUser(db, parsed.data, actor, { password, departments: "create" });
     console.log(translate("ja", "cli.user.added", { email: parsed.data.email, role: parsed.data.role, id }));
     if (oneTimePassword) {
       console.log(translate("ja", "cli.user.oneTimePassword", { password: oneTimePassword }));

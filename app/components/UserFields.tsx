@@ -11,7 +11,8 @@ export function UserFields({
 }: {
   values: Partial<Record<"email" | "displayName" | "role" | "department", string>>;
   errors?: Record<string, Message>;
-  departments: string[];
+  /** The department master's choices: the active ones, and the user's own if it was retired since. */
+  departments: { name: string; retired: boolean }[];
 }) {
   const { t } = useT();
   const err = (f: string) => (errors[f] ? t(errors[f].key, errors[f].params) : undefined);
@@ -30,20 +31,15 @@ export function UserFields({
         hint={t("users.roleHint")}
         options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
       />
-      <TextField
+      <SelectField
         name="department"
         label={t("field.department")}
         value={values.department ?? ""}
         error={err("department")}
         hint={t("users.departmentHint")}
-        list="user-department-options"
-        maxLength={100}
+        emptyLabel={t("users.noDepartment")}
+        options={departments.map((d) => ({ value: d.name, label: d.retired ? t("common.retiredDepartment", { name: d.name }) : d.name }))}
       />
-      <datalist id="user-department-options">
-        {departments.map((d) => (
-          <option key={d} value={d} />
-        ))}
-      </datalist>
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { common } from "./namespaces/common";
 import { concurrency } from "./namespaces/concurrency";
 import { consultations } from "./namespaces/consultations";
 import { dashboard } from "./namespaces/dashboard";
+import { departments } from "./namespaces/departments";
 import { download } from "./namespaces/download";
 import { drafts } from "./namespaces/drafts";
 import { error } from "./namespaces/error";
@@ -34,7 +35,7 @@ import { users } from "./namespaces/users";
 
 const NAMESPACES = {
   nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, importProgress, auth, dashboard, chart, users,
-  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, drafts, concurrency,
+  audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, drafts, concurrency, departments,
 };
 
 export type Namespace = keyof typeof NAMESPACES;
@@ -66,6 +67,9 @@ export const BOUNDARY_KEYS = [
   "auth.errors.emailTaken", "auth.errors.selfDemotion", "auth.errors.userNotFound",
   "concurrency.conflict", "concurrency.errors.versionMissing",
   "consultations.notFound",
+  "departments.errors.alreadyRetired", "departments.errors.hasActiveUsers", "departments.errors.merged", "departments.errors.mergeSelf",
+  "departments.errors.mergeTargetInactive", "departments.errors.mergeTargetMissing", "departments.errors.notFound",
+  "departments.errors.notRetired", "departments.errors.stale",
   "evidence.errors.empty", "evidence.errors.tooLarge", "evidence.errors.type", "evidence.notFound",
   "import.batch.alreadyUndone", "import.batch.notFound", "importPage.expired",
   "incidentReport.errors.approved", "incidentReport.errors.notSubmitted", "incidentReport.errors.ownApproval", "incidentReport.errors.submitted",

@@ -122,7 +122,7 @@ export default function Dashboard() {
               <option value="">{t("common.all")}</option>
               {departments.map((d) => (
                 <option key={d.id} value={d.id}>
-                  {d.name}
+                  {d.retired ? t("common.retiredDepartment", { name: d.name }) : d.name}
                 </option>
               ))}
               <option value="unknown">{t("dashboard.unknownOption")}</option>

@@ -45,6 +45,7 @@ function targetLink(type: string | null, id: string | null): string | null {
   if (type === "user") return `/admin/users/${id}`;
   if (type === "measure") return `/measures/${id}`;
   if (type === "consultation") return `/consultations/${id}`;
+  if (type === "department") return "/admin/departments";
   return null;
 }
 

@@ -12,7 +12,7 @@ import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { readUserForm, type UserFormValues } from "~/modules/auth/user-form.server";
 import { getUser, resetPassword, storedUser, updateUser, userComparable } from "~/modules/auth/users.server";
 import { displayInstant } from "~/modules/incidents/dates";
-import { listDepartments } from "~/modules/incidents/queries.server";
+import { departmentOptions } from "~/modules/departments/lookup.server";
 import type { PageHandle } from "~/root";
 import { messages } from "~/i18n";
 import { DraftKeeper } from "~/components/forms/DraftKeeper";
@@ -30,7 +30,7 @@ async function load(request: Request, idText: string | undefined) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { me, user } = await load(request, params.id);
-  return { user, self: me.id === user.id, departments: listDepartments(getDb()).map((d) => d.name), messages: messages(request, ["users", "auth", "field", "incidentForm", "concurrency"]) };
+  return { user, self: me.id === user.id, departments: departmentOptions(getDb(), user.departmentId), messages: messages(request, ["users", "auth", "field", "incidentForm", "concurrency"]) };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

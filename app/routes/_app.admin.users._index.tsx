@@ -10,7 +10,7 @@ import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { readUserForm, type UserFormValues } from "~/modules/auth/user-form.server";
 import { createUser, listUsers } from "~/modules/auth/users.server";
 import { displayInstant } from "~/modules/incidents/dates";
-import { listDepartments } from "~/modules/incidents/queries.server";
+import { departmentOptions } from "~/modules/departments/lookup.server";
 import type { PageHandle } from "~/root";
 import { messages } from "~/i18n";
 import { DraftKeeper } from "~/components/forms/DraftKeeper";
@@ -20,7 +20,7 @@ export const handle: PageHandle = { titleKey: "users.title" };
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireUser(request, "users.manage");
   const db = getDb();
-  return { users: listUsers(db), departments: listDepartments(db).map((d) => d.name), meId: me.id, messages: messages(request, ["users", "auth", "field", "incidentForm"]) };
+  return { users: listUsers(db), departments: departmentOptions(db), meId: me.id, messages: messages(request, ["users", "auth", "field", "incidentForm"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -45,41 +45,43 @@ export default function UsersPage() {
     <section>
       <h1>{t("users.title")}</h1>
       {created ? <OneTimePassword email={created.email} password={created.oneTimePassword} intro={t("users.created")} /> : null}
-      <table className="grid-table">
-        <thead>
-          <tr>
-            <th scope="col">{t("users.email")}</th>
-            <th scope="col">{t("users.displayName")}</th>
-            <th scope="col">{t("users.role")}</th>
-            <th scope="col">{t("field.department")}</th>
-            <th scope="col">{t("users.state")}</th>
-            <th scope="col">{t("users.createdAt")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <tr key={u.id} className={u.disabledAt ? "disabled" : undefined}>
-              <td>
-                <Link to={`/admin/users/${u.id}`}>{u.email}</Link>
-                {u.id === meId ? <small className="muted"> ({t("users.you")})</small> : null}
-              </td>
-              <td>{u.displayName ?? ""}</td>
-              <td>
-                <span className={`role role-${u.role}`}>{t(`role.${u.role}`)}</span>
-              </td>
-              <td>{u.department ?? ""}</td>
-              <td>
-                {u.disabledAt
-                  ? t("users.disabled")
-                  : u.mustChangePassword
-                    ? t("users.awaitingChange")
-                    : t("users.active")}
-              </td>
-              <td>{displayInstant(u.createdAt)}</td>
+      <div className="table-wrap">
+        <table className="grid-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("users.email")}</th>
+              <th scope="col">{t("users.displayName")}</th>
+              <th scope="col">{t("users.role")}</th>
+              <th scope="col">{t("field.department")}</th>
+              <th scope="col">{t("users.state")}</th>
+              <th scope="col">{t("users.createdAt")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} className={u.disabledAt ? "disabled" : undefined}>
+                <td>
+                  <Link to={`/admin/users/${u.id}`}>{u.email}</Link>
+                  {u.id === meId ? <small className="muted"> ({t("users.you")})</small> : null}
+                </td>
+                <td>{u.displayName ?? ""}</td>
+                <td>
+                  <span className={`role role-${u.role}`}>{t(`role.${u.role}`)}</span>
+                </td>
+                <td>{u.department ?? ""}</td>
+                <td>
+                  {u.disabledAt
+                    ? t("users.disabled")
+                    : u.mustChangePassword
+                      ? t("users.awaitingChange")
+                      : t("users.active")}
+                </td>
+                <td>{displayInstant(u.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
 
       <h2>{t("users.add")}</h2>
       <Form method="post" className="card stack" noValidate key={created ? created.email : "add"}>

@@ -298,6 +298,7 @@ export default function ImportPage() {
               <strong>{countsLine(r, t)}</strong>
             </p>
             {r.closedDateUnknown > 0 && !r.committed ? <p>{t("importPage.closedDateUnknown", { n: r.closedDateUnknown })}</p> : null}
+            <NewDepartments found={r.newDepartments} committed={r.committed} />
             {r.importedBefore ? <p className="warning">{t("importPage.importedBefore", { at: when(r.importedBefore.at) })}</p> : null}
           </div>
 
@@ -428,6 +429,24 @@ export default function ImportPage() {
  * button submits the mapping form below, so a corrected mapping is kept), download the rows with errors, fix the
  * mapping, or choose another file.
  */
+/**
+ * The department names the master does not have (docs/decisions/0025): listed before anything is stored, so that a
+ * misspelt department is seen before it becomes one; after storing, what was added.
+ */
+function NewDepartments({ found, committed }: { found: ImportResult["newDepartments"]; committed: boolean }) {
+  const { t } = useT();
+  if (found.count === 0) return null;
+  const more = found.count - found.names.length;
+  const names = [...found.names, ...(more > 0 ? [t("importPage.newDepartmentsMore", { n: more })] : [])].join(t("common.listSeparator"));
+  if (committed) return <p className="new-departments">{t("importPage.newDepartmentsAdded", { n: found.count, names })}</p>;
+  return (
+    <div className="notice new-departments">
+      <p>{t("importPage.newDepartments", { n: found.count, names })}</p>
+      <p className="hint">{t("importPage.newDepartmentsHint")}</p>
+    </div>
+  );
+}
+
 function WaysForward({ result: r, token, busy }: { result: ImportResult; token: string; busy: boolean }) {
   const { t } = useT();
   return (

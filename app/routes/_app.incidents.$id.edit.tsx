@@ -27,7 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     id,
     version: incident.version,
     values: toFormValues(incident),
-    ...formChoices(getDb(), user),
+    ...formChoices(getDb(), user, incident.departmentId),
     messages: messages(request, ["field", "incidentForm", "concurrency"]),
   };
 }

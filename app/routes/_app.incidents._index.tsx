@@ -175,7 +175,7 @@ export default function IncidentList() {
             {blankOption("department")}
             {departments.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.name}
+                {d.retired ? t("common.retiredDepartment", { name: d.name }) : d.name}
               </option>
             ))}
             {departmentLocked ? null : unknownOption}

@@ -23,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "incidents.write");
   const db = getDb();
   const result = submitIncidentForm(await readForm(request), user, (input, today) =>
-    createIncident(db, input, { today, actor: actorOf(user, context) }),
+    createIncident(db, input, { today, actor: actorOf(user, context), departments: "listed" }),
   );
   if (!result.ok) return invalidForm(result.errors, result.values);
   return redirect(`/incidents/${result.value}?flash=created`);

@@ -36,12 +36,15 @@ type Role = "admin" | "hr" | "supervisor" | "executive";
 
 // ---------- what the answers may say ----------
 
-/** Every error text of the dictionary (the part before its first parameter), and the pages the HTTP layer answers. */
+/**
+ * Every error text of the dictionary (each of its parts between parameters: a long value shown in the message can push
+ * the part after it past what `errorsShown` reads), and the pages the HTTP layer answers.
+ */
 const ERROR_TEXTS: string[] = [
   ...Object.entries(ja)
     .filter(([key]) => key !== "error.title" && key !== "error.home")
     .filter(([key]) => /(^|\.)errors?\.|^import\.|\.(notFound|missing|badPeriod|expired|noFile|tooLarge)$/.test(key))
-    .map(([, text]) => text.split(/\{\w+\}/).sort((a, b) => b.length - a.length)[0].trim())
+    .flatMap(([, text]) => text.split(/\{\w+\}/).map((part) => part.trim()))
     .filter((t) => t.length >= 5),
   "送信されたデータが大きすぎます",
   "送信の長さが分からないため受け付けられません",
@@ -184,6 +187,14 @@ const TARGETS: Record<string, Target> = {
     role: "admin",
     fields: { email: "email", displayName: "line", role: "code", department: "line", disabled: "free", intent: "free" },
     good: { email: "fuzz-edit@example.jp", role: "hr" },
+  },
+  // Each intent reads its own fields; only the name is read by the one intent the good values choose (create), so it is
+  // where the poison goes, and a hostile intent is refused as a form the page never sent.
+  "_app.admin.departments.tsx": {
+    paths: () => ["/admin/departments"],
+    role: "admin",
+    fields: { intent: "free", name: "line", id: "free", version: "free", into: "free" },
+    good: { intent: "create", name: "ファズ部署" },
   },
   "_app.consultations.new.tsx": {
     paths: () => ["/consultations/new"],

@@ -22,7 +22,7 @@ describe("the corrective-action report", () => {
   it("is filled and submitted by HR for a new incident, which then counts as reported (step ⑤)", async () => {
     await signIn(page, baseURL, users.hr, "/incidents/new");
     await page.getByLabel("発生日時").fill(`${todayInTokyo()}T09:30`);
-    await page.getByLabel("部署・事業所").fill(scope.department);
+    await page.getByLabel("部署・事業所").selectOption(scope.department);
     await page.getByLabel("発生場面").selectOption("C1");
     await page.getByRole("checkbox", { name: /MA03/ }).check();
     await page.getByLabel("概要").fill("来店客が大声で担当者を威圧し、返金を繰り返し求めた。");

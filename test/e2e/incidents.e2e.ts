@@ -70,7 +70,8 @@ describe("incident records in the browser", () => {
     await page.goto(`${baseURL}/incidents/new`);
     await page.getByLabel("管理番号").fill("E2E-0001");
     await page.getByLabel("発生日時").fill(`${todayInTokyo()}T09:15`);
-    await page.getByLabel("部署・事業所").fill("E2E検証店");
+    // Chosen from the department master (issue 18): the form offers a list, not free text.
+    await page.getByLabel("部署・事業所").selectOption("渋谷店");
     await page.getByRole("group", { name: "都内業務" }).getByLabel("はい").check();
     await page.getByLabel("発生場面").selectOption("C1");
     await page.getByLabel("顧客名・取引先名").fill("ＥＴＥ検証商事");
@@ -88,7 +89,7 @@ describe("incident records in the browser", () => {
     detailUrl = page.url();
     expect(detailUrl).toMatch(/\/incidents\/\d+\?flash=created$/);
     const facts = await page.locator(".incident-detail").innerText();
-    for (const text of ["E2E-0001", "E2E検証店", "ＥＴＥ検証商事", "威圧的な言動", "契約外・過度な要求", "法人顧客", "2名", "複数名対応"]) {
+    for (const text of ["E2E-0001", "渋谷店", "ＥＴＥ検証商事", "威圧的な言動", "契約外・過度な要求", "法人顧客", "2名", "複数名対応"]) {
       expect(facts).toContain(text);
     }
     await shot("detail");

@@ -16,7 +16,8 @@ import { VersionField } from "../ui/ConflictPanel";
 interface Props {
   values: FormValues;
   errors?: FieldErrors;
-  departments: string[];
+  /** The department master's choices (the active ones, and the incident's own if it was retired since). */
+  departments: { name: string; retired: boolean }[];
   clients: string[];
   cancelTo: string;
   /** A supervisor records for their own department only: the field is shown, fixed (the server enforces it too). */
@@ -78,16 +79,16 @@ export function IncidentForm({ values, errors = {}, departments, clients, cancel
               </p>
             </div>
           ) : (
-            <TextField {...common("department")} value={str("department")} list="department-options" maxLength={TEXT_LIMITS.short} />
+            <SelectField
+              {...common("department")}
+              value={str("department")}
+              options={departments.map((d) => ({ value: d.name, label: d.retired ? t("common.retiredDepartment", { name: d.name }) : d.name }))}
+              emptyLabel={t("common.unknown")}
+            />
           )}
           <YesNoField {...common("in_tokyo")} value={str("in_tokyo")} labels={yn} />
           <SelectField {...common("channel")} value={str("channel")} options={optionsOf("channel", lang)} emptyLabel={t("common.select")} required />
         </div>
-        <datalist id="department-options">
-          {departments.map((d) => (
-            <option key={d} value={d} />
-          ))}
-        </datalist>
       </section>
 
       <section className="form-section">

@@ -66,6 +66,12 @@ const ja = {
   "audit.action.backup.restored": "バックアップから復元",
   "audit.target.backup": "バックアップ",
   "audit.target.import_mapping": "取り込みの列の対応付け",
+  "audit.action.department.created": "部署の追加",
+  "audit.action.department.renamed": "部署名の変更",
+  "audit.action.department.merged": "部署の統合",
+  "audit.action.department.retired": "部署の廃止",
+  "audit.action.department.reinstated": "部署の再開",
+  "audit.target.department": "部署",
 } as const;
 
 const en: Texts<typeof ja> = {
@@ -133,6 +139,12 @@ const en: Texts<typeof ja> = {
   "audit.action.backup.restored": "Restored from a backup",
   "audit.target.backup": "Backup",
   "audit.target.import_mapping": "Import column mapping",
+  "audit.action.department.created": "Department added",
+  "audit.action.department.renamed": "Department renamed",
+  "audit.action.department.merged": "Departments merged",
+  "audit.action.department.retired": "Department retired",
+  "audit.action.department.reinstated": "Department reinstated",
+  "audit.target.department": "Department",
 };
 
 export const audit = { ja, en };

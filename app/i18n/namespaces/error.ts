@@ -29,6 +29,8 @@ const ja = {
   "error.forbiddenIncident": "この事案は担当部署外のため、表示・編集できません。",
   "error.forbiddenCharacters": "使用できない文字(制御文字や文字化けした文字)が含まれています。",
   "error.badForm": "送信された内容を読み取れませんでした。画面を開き直してから、もう一度送信してください。",
+  "error.departmentNotListed": "部署を一覧から選んでください(一覧にない部署は、管理者が「部署の管理」で追加します)。",
+  "error.departmentRetired": "部署「{name}」は廃止されています。一覧から選んでください。",
   // Why the database cannot be used (db/health.server.ts), printed by `npm start` in both languages.
   "error.database.notDatabase": "{file} は SQLite データベースではないか、先頭部分が壊れています。DATABASE_PATH の指定を確認し、正しければ最新のバックアップから復元してください: npm run restore -- バックアップファイル(既定の保存先 data/backups)。",
   "error.database.corrupt": "データベース {file} が破損しているため使用できません。元のファイルは消さずに保管し、最新のバックアップから復元してください: npm run restore -- バックアップファイル(既定の保存先 data/backups)。",
@@ -64,6 +66,8 @@ const en: Texts<typeof ja> = {
   "error.forbiddenIncident": "This incident belongs to another department; you cannot open or change it.",
   "error.forbiddenCharacters": "Contains characters that cannot be used (control characters or garbled text).",
   "error.badForm": "The submitted form could not be read. Reload the page and submit it again.",
+  "error.departmentNotListed": "Choose a department from the list (an admin adds missing ones under Departments).",
+  "error.departmentRetired": "The department “{name}” is retired. Choose one from the list.",
   "error.database.notDatabase": "{file} is not a SQLite database, or its header is damaged. Check DATABASE_PATH; if it is right, restore the latest backup: npm run restore -- BACKUP_FILE (backups are kept in data/backups by default).",
   "error.database.corrupt": "The database {file} is damaged; the app will not use it. Keep the damaged file, and restore the latest backup: npm run restore -- BACKUP_FILE (backups are kept in data/backups by default).",
   "error.database.newerSchema": "The database {file} was upgraded by a newer version of the app ({applied} migrations applied; this version knows {known}). Run the newer version, or restore a backup taken with this version.",

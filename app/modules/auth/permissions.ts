@@ -22,6 +22,8 @@ export type Permission =
   /** The executive summary: aggregates with suppression. */
   | "reports.executive"
   | "users.manage"
+  /** The department master: add, rename, merge, retire (issue 18). */
+  | "departments.manage"
   | "settings.manage"
   | "audit.read"
   /** The measures register and the training sessions (admin, HR). */
@@ -32,7 +34,7 @@ export type Permission =
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
     "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import", "incidents.export",
-    "reports.hr", "reports.executive", "users.manage", "settings.manage", "audit.read", "registers.manage",
+    "reports.hr", "reports.executive", "users.manage", "departments.manage", "settings.manage", "audit.read", "registers.manage",
     "consultations.manage",
   ],
   hr: [

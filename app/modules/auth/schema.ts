@@ -32,13 +32,16 @@ const optionalText = (max: number) =>
 
 const roleSchema = z.enum(ROLES, { message: msg("auth.errors.role") });
 
-/** A user as the admin form and `npm run user -- add` describe one; the department is a name. */
+/**
+ * A user as the admin form and `npm run user -- add` describe one; the department is a name of the department master
+ * (as long as an incident's may be).
+ */
 export const userFieldsSchema = z
   .object({
     email: emailSchema,
     displayName: optionalText(100),
     role: roleSchema,
-    department: optionalText(100),
+    department: optionalText(200),
   })
   .refine((u) => u.role !== "supervisor" || u.department !== null, {
     path: ["department"],

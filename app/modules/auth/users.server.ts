@@ -6,6 +6,7 @@ import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { departments, sessions, users, type User } from "../../../db/schema";
 import { IncidentWriter } from "../incidents/mutations.server";
+import type { DepartmentEntry } from "../departments/lookup.server";
 import { AppError } from "../errors";
 import { checkVersion, type Comparable, type Versioned } from "../concurrency";
 import { audit, type Actor } from "./audit.server";
@@ -81,12 +82,25 @@ function emailTaken(db: Db, email: string, exceptId?: number): boolean {
   return !!db.select({ id: users.id }).from(users).where(where).get();
 }
 
-const departmentIdOf = (db: Db, userId: number) =>
-  db.select({ id: users.departmentId }).from(users).where(eq(users.id, userId)).get()?.id ?? null;
+/**
+ * A user's department by name, from the department master (names are normalised; a name merged away is its target):
+ * `listed` (the admin pages) takes only an active department, or the user's own (`keep`) even if retired since, and
+ * refuses any other name beside the field; `create` (`npm run user`) adds a name met for the first time.
+ */
+function departmentIdFor(db: Db, name: string | null, entry: DepartmentEntry, keep: number | null = null): number | null {
+  if (!name) return null;
+  try {
+    return new IncidentWriter(db, { departments: entry, keepDepartmentId: keep }).departmentId(name);
+  } catch (e) {
+    if (e instanceof AppError && e.fieldErrors.department) {
+      throw new AppError(422, "error.departmentNotListed", { fieldErrors: { department: e.fieldErrors.department } });
+    }
+    throw e;
+  }
+}
 
-/** A user's department by name, created on first sight like an incident's (names are normalised). */
-function departmentIdFor(db: Db, name: string | null): number | null {
-  return name ? new IncidentWriter(db).departmentId(name) : null;
+function departmentNameOf(db: Db, id: number | null): string | null {
+  return id === null ? null : (db.select({ name: departments.name }).from(departments).where(eq(departments.id, id)).get()?.name ?? null);
 }
 
 const now = () => new Date().toISOString();
@@ -99,27 +113,28 @@ export async function createUser(
   db: Db,
   fields: UserFields,
   actor: Actor,
-  opts: { password?: string; mustChangePassword?: boolean } = {},
+  opts: { password?: string; mustChangePassword?: boolean; departments?: DepartmentEntry } = {},
 ): Promise<{ id: number; oneTimePassword: string | null }> {
   fields = { ...fields, email: normalizeEmail(fields.email) };
   const oneTimePassword = opts.password ? null : generateOneTimePassword();
   const passwordHash = await hashPassword(opts.password ?? oneTimePassword!);
   const id = db.transaction(() => {
     if (emailTaken(db, fields.email)) throw emailTakenError();
+    const departmentId = departmentIdFor(db, fields.department, opts.departments ?? "listed");
     const row = db
       .insert(users)
       .values({
         email: fields.email,
         displayName: fields.displayName,
         role: fields.role,
-        departmentId: departmentIdFor(db, fields.department),
+        departmentId,
         passwordHash,
         mustChangePassword: opts.mustChangePassword ?? oneTimePassword !== null,
       })
       .returning({ id: users.id })
       .get();
     // Identifiers only (ADR 0005): the role's code and the department's id; the e-mail is the target user's own row.
-    audit(db, actor, "user.created", { type: "user", id: row.id }, { role: fields.role, departmentId: departmentIdOf(db, row.id) });
+    audit(db, actor, "user.created", { type: "user", id: row.id }, { role: fields.role, departmentId });
     return row.id;
   });
   return { id, oneTimePassword };
@@ -159,7 +174,7 @@ export function updateUser(db: Db, id: number, changes: UserChanges, actor: Acto
       // An admin cannot lock themselves out; another admin has to do it.
       throw new AppError(422, "auth.errors.selfDemotion", { fieldErrors: { role: { key: "auth.errors.selfDemotion" } } });
     }
-    const departmentId = departmentIdFor(db, changes.fields.department);
+    const departmentId = departmentIdFor(db, changes.fields.department, "listed", before.departmentId);
     const disabledAt = changes.disabled ? (before.disabledAt ?? now()) : null;
     // The audit entry holds identifiers (ADR 0005): codes, ids and flags with their before and after; the e-mail and
     // the name, which are the person's own, by field name only.

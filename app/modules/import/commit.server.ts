@@ -23,6 +23,7 @@ import { translate } from "~/i18n";
 import { todayInTokyo } from "../incidents/dates";
 import { fingerprintOf } from "../incidents/mutations.server";
 import { audit } from "../auth/audit.server";
+import { DepartmentSpelling } from "../departments/lookup.server";
 import { canonicalHeader } from "./columns";
 import { defaultErrorFilePath, ErrorFile } from "./error-file.server";
 import { type Header, readHeader, readRecord } from "./pipeline";
@@ -37,6 +38,8 @@ export { UnusableFile };
 export type { ImportError, ImportOptions, ImportResult, RowOutcomes } from "./result";
 
 const DEFAULT_MAX_ERRORS = 1_000;
+/** How many new department names a result lists (all are counted). */
+const NEW_DEPARTMENTS_SHOWN = 100;
 
 export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const dryRun = opts.dryRun ?? false;
@@ -54,7 +57,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
 
   const result: ImportResult = {
     file: fileName, encoding, rows: 0, imported: 0, updated: 0, duplicates: 0, invalid: 0, dryRun, batchId: null, errors: [],
-    valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 }, delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, closedDateUnknown: 0, preset: null, savedMapping: null, errorsTruncated: false,
+    valid: { rows: 0, imported: 0, updated: 0, duplicates: 0 }, delimiter, sha256: "", columns: [], warnings: { unknownColumns: [], repeatedColumns: [] }, closedDateUnknown: 0, newDepartments: { names: [], count: 0 }, preset: null, savedMapping: null, errorsTruncated: false,
     errorFile: null, errorFileFailure: null, importedBefore: null, preview: [], blocked: false, committed: false,
     timings: { checkMs: 0, storeMs: 0 },
   };
@@ -65,6 +68,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   let errorFile = null as ErrorFile | null;
   let record = 0;
   const staging = new Staging(db);
+  const departments = new DepartmentSpelling(db);
   try {
     /** Pass 1, one record at a time, in file order; the first non-blank record is the header. */
     const onRecord: OnRecord = (cells, unclosedQuote, problems): void => {
@@ -105,7 +109,8 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
         errorFile!.write(cells, read.errors);
         return;
       }
-      const input = read.input;
+      const department = departments.of(read.input.department);
+      const input = department === read.input.department ? read.input : { ...read.input, department };
       if (input.closed_date_unknown) result.closedDateUnknown++;
       if (result.preview.length < (opts.previewRows ?? 0)) result.preview.push(input);
       const fingerprint = fingerprintOf(input);
@@ -123,6 +128,7 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
     if (header === null) throw new UnusableFile("noHeader", fileMessage("import.file.noHeader"), sheet === undefined ? undefined : { sheet, sheets });
 
     result.sha256 = sha256;
+    result.newDepartments = staging.newDepartments(NEW_DEPARTMENTS_SHOWN);
     result.errorFile = (errorFile as ErrorFile | null)?.close() ?? null;
     result.errorFileFailure = (errorFile as ErrorFile | null)?.failure ?? null;
     result.importedBefore = previousImport(db, result.sha256);

@@ -63,7 +63,9 @@ function merge(db: Db, staging: Staging, counts: RowOutcomes, opts: MergeOptions
     meter?.enter("storing", { rowsToStore: counts.imported + counts.updated });
   }
 
-  // Departments and clients met for the first time, with the first spelling and attributes the file gave them.
+  // Departments and clients met for the first time, with the first spelling and attributes the file gave them. The
+  // staged names are the master's already (commit.server.ts); a department an admin merged away while the file was
+  // being checked is its merge target (merges are one step deep).
   sqlite.exec(`
     insert into main.departments (name, normalized_name, in_tokyo)
       select name, key, extra from staging.names where kind = 'd'
@@ -82,7 +84,7 @@ function merge(db: Db, staging: Staging, counts: RowOutcomes, opts: MergeOptions
     .get() as number;
   const incidents = sqlite.prepare(
     `insert into main.incidents (id, ${STAGED_VALUE_COLUMNS.join(", ")}, department_id, client_id, batch_id)
-       select :base + r.seq, ${STAGED_VALUE_COLUMNS.map((c) => `r.${c}`).join(", ")}, d.id, c.id, :batch
+       select :base + r.seq, ${STAGED_VALUE_COLUMNS.map((c) => `r.${c}`).join(", ")}, coalesce(d.merged_into_id, d.id), c.id, :batch
          from staging.rows r
          left join main.departments d on d.normalized_name = r.department_key
          left join main.clients c on c.normalized_name = r.client_key

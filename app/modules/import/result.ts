@@ -88,6 +88,11 @@ export interface ImportResult extends RowOutcomes {
   savedMapping: string | null;
   /** Valid rows of closed cases with no close date: they import as 終了日不明 (added 2026-12-04, issue 16). */
   closedDateUnknown: number;
+  /**
+   * Department names of the rows to store that the department master does not have: storing the batch adds them
+   * (docs/decisions/0025). The first names by spelling, and how many (added 2026-12-04, issue 18).
+   */
+  newDepartments: { names: string[]; count: number };
   errorsTruncated: boolean;
   errorFile: string | null;
   /** The error file could not be written, and why. */

@@ -189,6 +189,18 @@ export class Staging {
     if (++this.sinceCommit >= ROWS_PER_TRANSACTION) this.commit();
   }
 
+  /**
+   * The department names of the staged rows that the department master does not have: the merge adds them (the first
+   * spelling met of each), so the import page and the command line list them before anything is stored
+   * (docs/decisions/0025). At most `limit` names, by spelling, and how many there are.
+   */
+  newDepartments(limit: number): { names: string[]; count: number } {
+    const missing = "from staging.names n where n.kind = 'd' and not exists (select 1 from main.departments d where d.normalized_name = n.key)";
+    const count = this.sqlite.prepare(`select count(*) ${missing}`).pluck().get() as number;
+    const names = count === 0 ? [] : (this.sqlite.prepare(`select n.name ${missing} order by n.name limit ?`).pluck().all(limit) as string[]);
+    return { names, count };
+  }
+
   /** The key of a department or client name, noted (with its first spelling) for the merge to create. */
   private name(kind: "d" | "c", name: string | null, extra: unknown): string | null {
     if (!name) return null;

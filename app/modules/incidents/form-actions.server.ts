@@ -3,21 +3,30 @@ import type { Db } from "../../../db/client.server";
 import { todayInTokyo } from "./dates";
 import { type FieldErrors, formDataToRaw, type IncidentField, type IncidentInput, parseIncidentForm } from "./schema";
 import { updateIncident, ValidationFailed } from "./mutations.server";
-import { listClientNames, listDepartments, toInput, type IncidentDetail } from "./queries.server";
+import { listClientNames, toInput, type IncidentDetail } from "./queries.server";
 import { reachableIncident } from "./access.server";
+import { departmentOptions, type DepartmentChoice } from "../departments/lookup.server";
 import { toFormValues, type FormValues } from "./form-values";
 import { incidentScope } from "../auth/permissions";
 import type { Actor } from "../auth/audit.server";
 import type { SessionUser } from "../auth/session.server";
 import { parseVersion, saveOrConflict, VERSION_FIELD, type Conflict, type Versioned } from "../concurrency";
 
-/** The form's suggestions; a supervisor's department is fixed, so they get no list of the others. */
-export function formChoices(db: Db, user: SessionUser): { departments: string[]; clients: string[]; lockedDepartment: string | null } {
+/**
+ * The form's choices: the departments of the master to pick from (the active ones, and the edited incident's own,
+ * `currentDepartmentId`, even if retired) and client suggestions. A supervisor's department is fixed, so they get no
+ * list of the others.
+ */
+export function formChoices(
+  db: Db,
+  user: SessionUser,
+  currentDepartmentId: number | null = null,
+): { departments: DepartmentChoice[]; clients: string[]; lockedDepartment: string | null } {
   const scope = incidentScope(user);
   if (scope.kind === "department") {
     return { departments: [], clients: listClientNames(db, 500, scope.departmentId), lockedDepartment: user.department };
   }
-  return { departments: listDepartments(db).map((d) => d.name), clients: listClientNames(db), lockedDepartment: null };
+  return { departments: departmentOptions(db, currentDepartmentId), clients: listClientNames(db), lockedDepartment: null };
 }
 
 /** A failed save: field errors, or (a stale edit, no field errors) the conflict with what is stored. */
@@ -55,7 +64,7 @@ export function submitIncidentForm<T>(
 export function submitIncidentEdit(db: Db, form: FormData, user: SessionUser, before: IncidentDetail, actor: Actor): SubmitResult<IncidentField[]> {
   const result = submitIncidentForm(form, user, (input, today) =>
     saveOrConflict(
-      () => updateIncident(db, before.id, input, toInput(before), { today, actor, version: parseVersion(form.get(VERSION_FIELD)) }),
+      () => updateIncident(db, before.id, input, toInput(before), { today, actor, version: parseVersion(form.get(VERSION_FIELD)), departments: "listed" }),
       () => toFormValues(input),
       () => storedIncident(db, before.id, user),
     ),

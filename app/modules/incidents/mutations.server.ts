@@ -11,6 +11,7 @@ import { clients, departments, incidentCodes, incidents } from "../../../db/sche
 import { AppError } from "../errors";
 import { checkVersion } from "../concurrency";
 import { audit, type Actor } from "../auth/audit.server";
+import { type DepartmentEntry, lookupForEntry } from "../departments/lookup.server";
 import { removeStoredFiles, storedFilesOf } from "../evidence/evidence.server";
 import { normalizeName } from "./normalize";
 import { type FieldErrors, type IncidentField, type IncidentInput, INCIDENT_FIELDS, validateIncident } from "./schema";
@@ -85,16 +86,27 @@ const INSERT_CODE_SQL = `insert into ${getTableName(incidentCodes)} (${[incident
  */
 export class IncidentWriter {
   private readonly departmentIds = new Map<string, number>();
+  /** The master's spelling of each department found (not of those created here: theirs is the name as written). */
+  private readonly departmentNames = new Map<number, string>();
   private readonly clientIds = new Map<string, number>();
   private readonly insertIncident: Statement;
   private readonly insertCode: Statement;
   private readonly findRef;
   private readonly today: string;
   private readonly db: Db;
+  private readonly departmentEntry: DepartmentEntry;
+  private readonly keepDepartmentId: number | null;
 
-  constructor(db: Db, opts: { today?: string } = {}) {
+  /**
+   * `departments`: how department names are taken (lookup.server.ts): `create` (the default: imports, the demo data)
+   * adds a name met for the first time; `listed` (the web form) takes only an active department, or `keepDepartmentId`
+   * (the edited incident's own) even if it is retired. A name merged away is its merge target either way.
+   */
+  constructor(db: Db, opts: { today?: string; departments?: DepartmentEntry; keepDepartmentId?: number | null } = {}) {
     this.db = db;
     this.today = opts.today ?? todayInTokyo();
+    this.departmentEntry = opts.departments ?? "create";
+    this.keepDepartmentId = opts.keepDepartmentId ?? null;
     this.insertIncident = db.$client.prepare(INSERT_INCIDENT_SQL);
     this.insertCode = db.$client.prepare(INSERT_CODE_SQL);
     this.findRef = db.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, P("ref"))).prepare();
@@ -113,6 +125,12 @@ export class IncidentWriter {
 
   departmentId(name: string | null, inTokyo: boolean | null = null): number | null {
     return this.idFor(this.departmentIds, name, (key) => {
+      const found = lookupForEntry(this.db, key, this.departmentEntry, this.keepDepartmentId);
+      if (found.ok === false) throw new ValidationFailed({ department: found.error });
+      if (found.ok === true) {
+        this.departmentNames.set(found.id, found.name);
+        return found.id;
+      }
       this.db.insert(departments).values({ name: name!.trim(), normalizedName: key, inTokyo }).onConflictDoNothing().run();
       return this.db.select({ id: departments.id }).from(departments).where(eq(departments.normalizedName, key)).get()!.id;
     });
@@ -151,8 +169,15 @@ export class IncidentWriter {
     };
   }
 
+  /**
+   * The incident as validated, its department named as the master spells it: a name typed in another width or case,
+   * or one merged away, is stored, compared (diffFields) and fingerprinted as the department it stands for.
+   */
   private validate(input: IncidentInput): IncidentInput {
-    return checkedIncident(input, this.today);
+    const v = checkedIncident(input, this.today);
+    const id = this.departmentId(v.department, v.in_tokyo);
+    const name = id === null ? undefined : this.departmentNames.get(id);
+    return name === undefined || name === v.department ? v : { ...v, department: name };
   }
 
   private writeCodes(id: number, input: IncidentInput): void {
@@ -207,15 +232,19 @@ export function diffFields(before: IncidentInput, after: IncidentInput): Inciden
   return changed;
 }
 
-/** Who is writing, for the audit entry written in the same transaction (none from the seed and tests that say so). */
+/**
+ * Who is writing, for the audit entry written in the same transaction (none from the seed and tests that say so), and
+ * how the department is taken: the web form passes `departments: "listed"` (chosen from the master, never created).
+ */
 export interface WriteOptions {
   today?: string;
   actor?: Actor;
+  departments?: DepartmentEntry;
 }
 
 export function createIncident(db: Db, input: IncidentInput, opts: WriteOptions = {}): number {
   return db.transaction(() => {
-    const id = new IncidentWriter(db, opts).insert(input);
+    const id = new IncidentWriter(db, { today: opts.today, departments: opts.departments }).insert(input);
     if (opts.actor) audit(db, opts.actor, "incident.created", { type: "incident", id });
     return id;
   });
@@ -239,7 +268,10 @@ export function updateIncident(
 ): IncidentField[] {
   return db.transaction(() => {
     checkVersion(db.select({ version: incidents.version }).from(incidents).where(eq(incidents.id, id)).get()?.version, opts.version);
-    const fields = new IncidentWriter(db, opts).update(id, input, before);
+    // The incident keeps its own department even when it has been retired since; any other must be active.
+    const current = db.select({ departmentId: incidents.departmentId }).from(incidents).where(eq(incidents.id, id)).get();
+    const writer = new IncidentWriter(db, { today: opts.today, departments: opts.departments, keepDepartmentId: current?.departmentId ?? null });
+    const fields = writer.update(id, input, before);
     if (opts.actor && fields.length) audit(db, opts.actor, "incident.updated", { type: "incident", id }, { fields });
     return fields;
   });

@@ -179,9 +179,7 @@ export function toInput(d: IncidentDetail): IncidentInput {
   return input;
 }
 
-export function listDepartments(db: Db): { id: number; name: string }[] {
-  return db.select({ id: departments.id, name: departments.name }).from(departments).orderBy(asc(departments.name)).all();
-}
+export { listDepartments } from "../departments/lookup.server";
 
 /** Clients met in one department's incidents (what a supervisor may see of clients); no condition for null. */
 function clientsOfDepartment(db: Db, departmentId: number | null): SQL | undefined {
