@@ -3,6 +3,7 @@ import { Form, Link, type ShouldRevalidateFunction, useLoaderData, useNavigation
 import type { ReactNode } from "react";
 import { useActionResult } from "~/components/ui/form-reply";
 import { useT } from "~/i18n/use-t";
+import { TableHead } from "~/components/ui/TableHead";
 import { messages, type Message } from "~/i18n";
 import { getDb } from "~/modules/db.server";
 import { fieldErrorsOf, formStrings, parseForm } from "~/modules/forms";
@@ -162,19 +163,10 @@ export default function Departments() {
       ) : (
         <div className="table-wrap">
           <table className="grid-table departments">
-            <thead>
-              <tr>
-                <th scope="col">{t("departments.name")}</th>
-                <th scope="col">{t("departments.state")}</th>
-                <th scope="col" className="num">
-                  {t("departments.incidents")}
-                </th>
-                <th scope="col" className="num">
-                  {t("departments.users")}
-                </th>
-                <th scope="col">{t("departments.actions")}</th>
-              </tr>
-            </thead>
+            <TableHead
+              labels={[t("departments.name"), t("departments.state"), t("departments.incidents"), t("departments.users"), t("departments.actions")]}
+              numeric={[2, 3]}
+            />
             <tbody>
               {listed.map((d) => {
                 const renameError = rowError(d.id, "rename", "name");
@@ -279,10 +271,7 @@ export default function Departments() {
                           )}
                         </Form>
                       </details>
-                      <Link to={`/admin/audit?targetType=department&targetId=${d.id}`} className="history-link">
-                        {t("departments.history")}
-                        <span className="visually-hidden">: {d.name}</span>
-                      </Link>
+                      <HistoryLink department={d} className="history-link" />
                     </td>
                   </tr>
                 );
@@ -298,23 +287,14 @@ export default function Departments() {
           <p className="muted">{t("departments.mergedIntro")}</p>
           <div className="table-wrap">
             <table className="grid-table departments merged">
-              <thead>
-                <tr>
-                  <th scope="col">{t("departments.name")}</th>
-                  <th scope="col">{t("departments.state")}</th>
-                  <th scope="col">{t("departments.actions")}</th>
-                </tr>
-              </thead>
+              <TableHead labels={[t("departments.name"), t("departments.state"), t("departments.actions")]} />
               <tbody>
                 {merged.map((d) => (
                   <tr key={d.id} data-department={d.name}>
                     <th scope="row">{d.name}</th>
                     <td>{t("departments.mergedInto", { name: d.mergedIntoName ?? "" })}</td>
                     <td>
-                      <Link to={`/admin/audit?targetType=department&targetId=${d.id}`}>
-                        {t("departments.history")}
-                        <span className="visually-hidden">: {d.name}</span>
-                      </Link>
+                      <HistoryLink department={d} />
                     </td>
                   </tr>
                 ))}
@@ -324,5 +304,16 @@ export default function Departments() {
         </>
       ) : null}
     </section>
+  );
+}
+
+/** A department's entries in the audit log (the screen reader hears which department's). */
+function HistoryLink({ department, className }: { department: { id: number; name: string }; className?: string }) {
+  const { t } = useT();
+  return (
+    <Link to={`/admin/audit?targetType=department&targetId=${department.id}`} className={className}>
+      {t("departments.history")}
+      <span className="visually-hidden">: {department.name}</span>
+    </Link>
   );
 }
