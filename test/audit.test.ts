@@ -298,6 +298,7 @@ describe("what the trail holds (ADR 0005: identifiers, not values)", () => {
     const { saveMeasureForm } = await import("~/modules/registers/measures.server");
     const { addTrainingForm, deleteTraining } = await import("~/modules/registers/training.server");
     const { createConsultation, updateConsultation } = await import("~/modules/consultations/consultations.server");
+    db.$client.prepare("insert into departments (name, normalized_name) values ('東京本店', '東京本店')").run();
     const { id: userId } = await createUser(db, { email: "yamada@example.co.jp", displayName: secrets[0], role: "hr", department: null }, actor, { password: "a long enough password" });
     updateUser(db, userId, { fields: { email: secrets[1], displayName: `${secrets[0]}(人事)`, role: "supervisor", department: "東京本店" }, disabled: false }, actor);
     saveMeasureForm(db, "G03", { status: "in_place", evidenceText: secrets[5], evidenceUrl: "https://intra.example.co.jp/x", inPlaceOn: "2025-04-01", reviewedOn: "", updatedBy: secrets[2] }, TODAY, actor);
