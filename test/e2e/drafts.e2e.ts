@@ -85,7 +85,7 @@ describe("a session that ends while someone types", () => {
   it("new incident: signs in again and returns to the form with everything typed, then saves it", async () => {
     await page.goto(`${baseURL}/incidents/new`);
     await page.getByLabel("発生日時").fill("2025-06-10T10:15");
-    await page.getByLabel("部署・事業所").fill("下書き検証店");
+    await page.getByLabel("部署・事業所").selectOption("渋谷店");
     await page.getByLabel("発生場面").selectOption("C1");
     await page.getByLabel("概要").fill("期限切れの間に入力した概要。改行も\n残ること。");
     await page.getByRole("checkbox", { name: /MA03/ }).check();
@@ -96,7 +96,7 @@ describe("a session that ends while someone types", () => {
     await expireSaveAndSignInAgain(() => page.getByRole("button", { name: "保存する" }).click(), "/incidents/new", "drafts-sign-in-expired");
 
     expect(await page.getByLabel("概要").inputValue()).toBe("期限切れの間に入力した概要。改行も\n残ること。");
-    expect(await page.getByLabel("部署・事業所").inputValue()).toBe("下書き検証店");
+    expect(await page.getByLabel("部署・事業所").inputValue()).toBe("渋谷店");
     expect(await page.getByLabel("発生場面").inputValue()).toBe("C1");
     expect(await page.getByLabel("発生日時").inputValue()).toBe("2025-06-10T10:15");
     expect(await page.getByRole("checkbox", { name: /MA03/ }).isChecked()).toBe(true);
