@@ -85,6 +85,8 @@ describe("a form export and a saved mapping", () => {
     await page.getByLabel("保存した対応付け").selectOption("フォーム回答(受付時刻なし)");
     await page.getByRole("button", { name: "この対応付けを削除" }).click();
     await page.getByText("対応付けを削除しました。").waitFor();
+    // The list of saved mappings comes with the page's data, which may arrive just after the message: wait for it to go.
+    await page.getByLabel("保存した対応付け").waitFor({ state: "detached", timeout: 10_000 });
     expect(await page.getByLabel("保存した対応付け").count()).toBe(0);
   });
 });
