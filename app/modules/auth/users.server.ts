@@ -99,10 +99,6 @@ function departmentIdFor(db: Db, name: string | null, entry: DepartmentEntry, ke
   }
 }
 
-function departmentNameOf(db: Db, id: number | null): string | null {
-  return id === null ? null : (db.select({ name: departments.name }).from(departments).where(eq(departments.id, id)).get()?.name ?? null);
-}
-
 const now = () => new Date().toISOString();
 
 /**

@@ -267,9 +267,9 @@ export function updateIncident(
   opts: UpdateOptions = {},
 ): IncidentField[] {
   return db.transaction(() => {
-    checkVersion(db.select({ version: incidents.version }).from(incidents).where(eq(incidents.id, id)).get()?.version, opts.version);
+    const current = db.select({ version: incidents.version, departmentId: incidents.departmentId }).from(incidents).where(eq(incidents.id, id)).get();
+    checkVersion(current?.version, opts.version);
     // The incident keeps its own department even when it has been retired since; any other must be active.
-    const current = db.select({ departmentId: incidents.departmentId }).from(incidents).where(eq(incidents.id, id)).get();
     const writer = new IncidentWriter(db, { today: opts.today, departments: opts.departments, keepDepartmentId: current?.departmentId ?? null });
     const fields = writer.update(id, input, before);
     if (opts.actor && fields.length) audit(db, opts.actor, "incident.updated", { type: "incident", id }, { fields });
