@@ -8,11 +8,11 @@ import { departments, notifications, users } from "../../../db/schema";
 import { AppError } from "../errors";
 import type { Lang } from "../incidents/taxonomy";
 import { describe, type NotificationText } from "./text.server";
+import { MAIL_PREFERENCES, type MailPreference } from "./preferences";
 
 export const NOTIFICATIONS_PAGE_SIZE = 20;
 
-export type MailPreference = (typeof users.$inferSelect)["notifyMail"];
-export const MAIL_PREFERENCES = ["immediate", "digest", "none"] as const satisfies readonly MailPreference[];
+export { MAIL_PREFERENCES, type MailPreference };
 
 export function unreadCount(db: Db, userId: number): number {
   return db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))).get()?.n ?? 0;
