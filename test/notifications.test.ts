@@ -14,7 +14,7 @@ import { returnReport, saveDraft, submitReport } from "~/modules/incidents/repor
 import type { ReportFields } from "~/modules/incidents/report-schema";
 import { dispatchSoon, MAX_MAIL_ATTEMPTS } from "~/modules/notifications/mail.server";
 import { listNotifications, markAllRead, markRead, setMailPreference, unreadCount } from "~/modules/notifications/notifications.server";
-import { runSweep } from "~/modules/notifications/sweep.server";
+import { runSweep, startDailySweep } from "~/modules/notifications/sweep.server";
 import { incidentInput, memoryDb, TODAY } from "./helpers";
 import { startSmtpSink, type SmtpSink } from "./smtp-sink";
 
@@ -257,5 +257,29 @@ describe("mail", () => {
     vi.stubEnv("SMTP_URL", sink.url);
     await runSweep(w.db, TODAY);
     expect(sink.mails).toHaveLength(0);
+  });
+});
+
+describe("the sweep in the running server", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("runs once at start and then every 24 hours, with the day it is given", async () => {
+    vi.useFakeTimers();
+    const w = world();
+    const id = recordIncident(w, "KH-2026-00050");
+    w.db.delete(notifications).run();
+    saveDraft(w.db, id, report([
+      { action: "基準を共有する", owner: "店長", due: "2026-11-20", done: false },
+      { action: "研修", owner: "店長", due: "2026-11-21", done: false },
+    ]), w.supActor);
+    const days = ["2026-11-21", "2026-11-22"];
+    const sweeps = startDailySweep(() => w.db, () => days.shift() ?? "2026-11-23");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(rowsOf(w.db, w.ids.supTokyo)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(23 * 60 * 60 * 1000);
+    expect(rowsOf(w.db, w.ids.supTokyo)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(60 * 60 * 1000);
+    expect(rowsOf(w.db, w.ids.supTokyo)).toHaveLength(2);
+    sweeps.stop();
   });
 });
