@@ -240,7 +240,12 @@ describe("mail", () => {
     const w = world();
     setMailPreference(w.db, w.ids.supTokyo2, "none");
     recordIncident(w, "KH-2026-00031");
-    w.db.update(notifications).set({ mailStatus: "failed", mailAttempts: MAX_MAIL_ATTEMPTS }).run();
+    w.db.update(notifications).set({ mailStatus: "failed", mailAttempts: MAX_MAIL_ATTEMPTS - 1 }).run();
+    sink.failNext(1);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect(await runSweep(w.db, TODAY)).toMatchObject({ sent: 0, failed: 1 });
+    errors.mockRestore();
+    expect(rowsOf(w.db, w.ids.supTokyo)[0]).toMatchObject({ mailStatus: "failed", mailAttempts: MAX_MAIL_ATTEMPTS });
     expect(await runSweep(w.db, TODAY)).toMatchObject({ sent: 0, failed: 0 });
     expect(sink.mails).toHaveLength(0);
   });
