@@ -240,7 +240,7 @@ describe("mail", () => {
     const w = world();
     setMailPreference(w.db, w.ids.supTokyo2, "none");
     recordIncident(w, "KH-2026-00031");
-    w.db.update(notifications).set({ mailStatus: "failed", mailAttempts: MAX_MAIL_ATTEMPTS - 1 }).run();
+    w.db.update(notifications).set({ mailStatus: "failed", mailAttempts: MAX_MAIL_ATTEMPTS - 1 }).where(eq(notifications.userId, w.ids.supTokyo)).run();
     sink.failNext(1);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     expect(await runSweep(w.db, TODAY)).toMatchObject({ sent: 0, failed: 1 });
