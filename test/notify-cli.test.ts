@@ -1,6 +1,7 @@
 /**
  * `npm run notify -- --sweep` (issue 19, for cron) as a real process on a database file: the owner of an overdue
- * corrective action is told and mailed once; a second run tells and mails nothing; a wrong command line exits 2.
+ * corrective action is told and mailed once; a second run tells and mails nothing; a wrong command line exits 2. And
+ * `npm run import` mails its summary before it exits.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -10,7 +11,7 @@ import { openDatabase } from "../db/client.server";
 import { departments, users } from "../db/schema";
 import { createIncident } from "~/modules/incidents/mutations.server";
 import { saveDraft } from "~/modules/incidents/report.server";
-import { startCli } from "./cli";
+import { startCli, startImportCli } from "./cli";
 import { incidentInput, TODAY } from "./helpers";
 import { startSmtpSink, type SmtpSink } from "./smtp-sink";
 
@@ -60,6 +61,13 @@ describe("npm run notify -- --sweep", () => {
     const second = await sweep(["--sweep", "--today", "2026-11-22", "--json"]);
     expect(JSON.parse(second.stdout)).toEqual({ today: "2026-11-22", overdue: 0, sent: 0, failed: 0, digests: 0 });
     expect(sink.mails).toHaveLength(1);
+  }, 60_000);
+
+  it("an import from the command line mails the department's supervisors one summary before it exits", async () => {
+    sink.mails.length = 0;
+    const p = startImportCli(dbPath, [path.resolve("test/fixtures/import/sample-utf8.csv"), "--json"]);
+    expect((await p.exited).code).toBe(0);
+    expect(sink.mails.map((m) => [m.to, m.subject])).toEqual([[["sup@example.com"], "【カスハラ記録】取り込みで 東京本店 の事案が 3 件追加されました"]]);
   }, 60_000);
 
   it("refuses a wrong command line with exit 2", async () => {
