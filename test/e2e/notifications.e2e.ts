@@ -90,6 +90,16 @@ describe("notifications", () => {
     await item.getByRole("link", { name: new RegExp(ref) }).click();
     await page.waitForURL(/\/incidents\/\d+$/);
     await page.getByText(ref).first().waitFor();
+
+    // A notification arriving while the supervisor works shows on the bell at their next click (no reload).
+    const posted = await hr.post("/incidents/new", {
+      ref: `${ref}-2`, occurred_at: `${todayInTokyo()}T10:00`, department: scope.department, channel: "C1", behaviours: ["MA05"],
+      severity: "2", responders: "2", summary: "電話で繰り返し要求した。", status: "open", determination: "D1",
+    });
+    expect(posted.status).toBe(302);
+    await page.getByRole("navigation", { name: "メインメニュー" }).getByRole("link", { name: "事案一覧" }).click();
+    await page.waitForURL(/\/incidents$/);
+    await expect.poll(bellCount).toBe(before + 1);
   });
 
   it("fits the phone header, and the list and the mail settings work at 390 px", async () => {
