@@ -5,6 +5,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/ui/nonce";
+import { startDailySweep } from "~/modules/notifications/sweep.server";
 import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
 
@@ -79,4 +80,12 @@ export function warmUp(): Promise<void> {
     (months) => console.log(`集計用データを読み込みました: ${months} か月 (analytics columns loaded in ${((Date.now() - started) / 1000).toFixed(1)} s)`),
     (e: unknown) => console.error("warming up the analytics columns failed:", e),
   );
+}
+
+/**
+ * Called by scripts/start.ts once the server listens: the notification sweep (overdue corrective actions, mail
+ * retries, daily digests) now and then daily, on this process's connection (issue 19).
+ */
+export function startNotificationSweep(): void {
+  startDailySweep(getDb);
 }

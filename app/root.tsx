@@ -23,6 +23,9 @@ import { useT } from "~/i18n/use-t";
 import { isAppError } from "~/modules/errors";
 import { can, type Permission, type Role } from "~/modules/auth/permissions";
 import { currentUser } from "~/modules/auth/guard.server";
+import { getDb } from "~/modules/db.server";
+import { unreadCount } from "~/modules/notifications/notifications.server";
+import { NotificationBell } from "~/components/ui/NotificationBell";
 import stylesheet from "~/styles/app.css";
 
 /** What a route may declare in its `handle` export. */
@@ -43,6 +46,8 @@ interface HeaderUser {
   department: string | null;
   departmentId: number | null;
   mustChangePassword: boolean;
+  /** Unread notifications, for the bell (issue 19). */
+  unread: number;
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -55,6 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     department: user.department,
     departmentId: user.departmentId,
     mustChangePassword: user.mustChangePassword,
+    unread: user.mustChangePassword ? 0 : unreadCount(getDb(), user.id),
   };
   const lang = langFromCookie(request.headers.get("Cookie"));
   return { lang, user: header, messages: rootMessages(lang) };
@@ -118,6 +124,7 @@ function Document({ lang, user, failed = false, children }: { lang: Lang; user: 
           )}
           {user ? (
             <div className="account">
+              {!user.mustChangePassword ? <NotificationBell unread={user.unread} /> : null}
               <Link to="/account/password" className="who" title={user.email}>
                 {user.displayName ?? user.email}
                 <small>

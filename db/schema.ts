@@ -265,6 +265,11 @@ export const users = sqliteTable(
     mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
     passwordChangedAt: text("password_changed_at").notNull().default(now),
     disabledAt: text("disabled_at"),
+    /**
+     * How notifications reach the user by e-mail (issue 19): each at once, one daily digest, or not at all. No CHECK:
+     * adding one would make drizzle rebuild the users table (and drop its triggers); the form's zod schema guards it.
+     */
+    notifyMail: text("notify_mail", { enum: ["immediate", "digest", "none"] }).notNull().default("immediate"),
     /** Optimistic concurrency: every update increments it, a stale form's version is refused (issue 18). */
     version: integer("version").notNull().default(1),
     createdAt: text("created_at").notNull().default(now),
@@ -485,3 +490,41 @@ export const backups = sqliteTable(
   ],
 );
 export type Backup = typeof backups.$inferSelect;
+
+/**
+ * What a user is told (issue 19, docs/decisions/0028): a new incident of their department, a submitted report, an
+ * overdue corrective action. `event_key` names the event, and (user, event) is unique, so an event is never told twice
+ * however often the sweep runs. `payload` (JSON) holds identifiers and codes only — 管理番号, department id, category
+ * codes, counts, due dates — never names or free text, since the same content leaves the database by e-mail.
+ * `mail_status`: `none` (not mailed: no SMTP, or the user chose none), `pending`, `sent`, `failed` (retried by the
+ * daily sweep up to a limit). `mail_mode` is the user's choice when the notification was made.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["incident_created", "incidents_imported", "report_submitted", "action_overdue"] }).notNull(),
+    eventKey: text("event_key").notNull(),
+    incidentId: integer("incident_id").references(() => incidents.id, { onDelete: "cascade" }),
+    payload: text("payload").notNull().default("{}"),
+    createdAt: text("created_at").notNull().default(now),
+    readAt: text("read_at"),
+    mailMode: text("mail_mode", { enum: ["immediate", "digest"] }).notNull().default("immediate"),
+    mailStatus: text("mail_status", { enum: ["none", "pending", "sent", "failed"] }).notNull().default("none"),
+    mailAttempts: integer("mail_attempts").notNull().default(0),
+    mailedAt: text("mailed_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_user_event_unique").on(t.userId, t.eventKey),
+    index("notifications_user_created").on(t.userId, t.createdAt),
+    index("notifications_user_unread").on(t.userId).where(sql`${t.readAt} is null`),
+    index("notifications_mail_due").on(t.mailStatus).where(sql`${t.mailStatus} in ('pending', 'failed')`),
+    check("notifications_kind", sql`${t.kind} in ('incident_created', 'incidents_imported', 'report_submitted', 'action_overdue')`),
+    check("notifications_mail_mode", sql`${t.mailMode} in ('immediate', 'digest')`),
+    check("notifications_mail_status", sql`${t.mailStatus} in ('none', 'pending', 'sent', 'failed')`),
+  ],
+);
+export type Notification = typeof notifications.$inferSelect;

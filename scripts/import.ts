@@ -14,6 +14,7 @@ import { AppError } from "../app/modules/errors";
 import type { Actor } from "../app/modules/auth/audit.server";
 import { listBatches, undoBatch } from "../app/modules/import/batches.server";
 import { importFile, type ImportResult, UnusableFile } from "../app/modules/import/commit.server";
+import { dispatchSoon } from "../app/modules/notifications/mail.server";
 import { ENCODINGS, type Encoding } from "../app/modules/import/decode";
 import { terminalProgress } from "../app/modules/import/progress-terminal";
 import { parseCommandLine, usageError } from "./command-line";
@@ -142,6 +143,8 @@ try {
     // Every error is reported (the JSON stays bounded on a file where every row fails; errorsTruncated says so).
     maxErrors: 100_000,
   });
+  // The supervisors' mails about the new incidents (issue 19; none without SMTP_URL, a failure is retried by the sweep).
+  if (result.committed) await dispatchSoon(db);
   // The JSON keeps the contract's shape: errors carry row, column, value and the Japanese message.
   if (json) print({ ...result, errors: result.errors.map(({ messageKey: _k, ...e }) => e), preview: undefined });
   else report(result);

@@ -9,7 +9,8 @@
  * Environment: PORT, HOST, DATABASE_PATH (default data/kasuhara.db), DEMO_INCIDENTS (size of the demo data, default 3000;
  * 0 starts with an empty database), FIRST_ADMIN_EMAIL (default admin@example.com), TRUST_PROXY, PUBLIC_ORIGIN, ALLOWED_ORIGINS
  * (scripts/network-config.ts),
- * SESSION_IDLE_MINUTES (default 30), SESSION_MAX_HOURS (default 12).
+ * SESSION_IDLE_MINUTES (default 30), SESSION_MAX_HOURS (default 12), SMTP_URL and SMTP_FROM (notification mails; none
+ * without SMTP_URL).
  */
 import type { ServerBuild } from "@remix-run/node";
 import { spawnSync } from "node:child_process";
@@ -183,12 +184,15 @@ async function serve(network: NetworkConfig, port: number): Promise<void> {
     const actual = typeof addr === "object" && addr ? addr.port : port;
     console.log(translate("ja", "cli.start.listening", { port: actual, database: databasePath() }));
     console.log(translate("ja", "cli.start.origins", { origins: network.origins.join(", ") }));
-    const warmUp = (build.entry.module as { warmUp?: () => Promise<void> }).warmUp;
+    const entry = build.entry.module as { warmUp?: () => Promise<void>; startNotificationSweep?: () => void };
+    const warmUp = entry.warmUp;
     const warmedUp = new Promise<void>((resolve) => setImmediate(() => void Promise.resolve(warmUp?.()).finally(resolve)));
     // The check reads the whole file and the warm-up most of it: one after the other, the first dashboard comes sooner
     // (at 1,000,000 incidents on a busy 2-core machine, 6-7 s after the start instead of 9-10 s; docs/decisions/0016).
     const checkAfter = new Promise((resolve) => setTimeout(resolve, CHECK_LATEST_MS).unref());
     if (!checkedAtStart) void Promise.race([warmedUp, checkAfter]).then(() => checkInBackground(databasePath()));
+    // Overdue corrective actions, mail retries and digests: at start (after the warm-up) and then daily.
+    void warmedUp.then(() => entry.startNotificationSweep?.());
   });
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGINT", stop);

@@ -26,6 +26,7 @@ import { incidentForm } from "./namespaces/incidentForm";
 import { incidentReport } from "./namespaces/incidentReport";
 import { list } from "./namespaces/list";
 import { nav } from "./namespaces/nav";
+import { notifications } from "./namespaces/notifications";
 import { registers } from "./namespaces/registers";
 import { report } from "./namespaces/report";
 import { reports } from "./namespaces/reports";
@@ -36,6 +37,7 @@ import { users } from "./namespaces/users";
 const NAMESPACES = {
   nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, importProgress, auth, dashboard, chart, users,
   audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, drafts, concurrency, departments,
+  notifications,
 };
 
 export type Namespace = keyof typeof NAMESPACES;
@@ -72,7 +74,8 @@ export const BOUNDARY_KEYS = [
   "departments.errors.notRetired", "departments.errors.stale",
   "evidence.errors.empty", "evidence.errors.tooLarge", "evidence.errors.type", "evidence.notFound",
   "import.batch.alreadyUndone", "import.batch.notFound", "importPage.expired",
-  "incidentReport.errors.approved", "incidentReport.errors.notSubmitted", "incidentReport.errors.ownApproval", "incidentReport.errors.submitted",
+  "incidentReport.errors.approved",
+  "notifications.notFound", "incidentReport.errors.notSubmitted", "incidentReport.errors.ownApproval", "incidentReport.errors.submitted",
   "registers.measure.notFound", "reports.badPeriod", "reports.executiveFyOnly", "reports.executiveSmallMonths", "reports.notFound",
 ] as const satisfies readonly MessageKey[];
 

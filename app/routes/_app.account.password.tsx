@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useFormReply } from "~/components/ui/form-reply";
 import { TextField } from "~/components/ui/fields";
 import { useT } from "~/i18n/use-t";
@@ -16,7 +16,7 @@ export const handle: PageHandle = { titleKey: "account.title" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { forced: user.mustChangePassword, email: user.email, changed: new URL(request.url).searchParams.get("changed") === "1", messages: messages(request, ["auth"]) };
+  return { forced: user.mustChangePassword, email: user.email, changed: new URL(request.url).searchParams.get("changed") === "1", messages: messages(request, ["auth", "notifications"]) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -74,6 +74,11 @@ export default function ChangePassword() {
           </button>
         </div>
       </Form>
+      {forced ? null : (
+        <p>
+          <Link to="/account/notifications">{t("notifications.settingsLink")}</Link>
+        </p>
+      )}
     </section>
   );
 }

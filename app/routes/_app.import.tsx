@@ -7,6 +7,7 @@ import { useT } from "~/i18n/use-t";
 import type { PageHandle } from "~/root";
 import { messages, type Message, type MessageKey } from "~/i18n";
 import { getDb } from "~/modules/db.server";
+import { dispatchSoon } from "~/modules/notifications/mail.server";
 import { BodyTooLarge, formError, FORM_OVERHEAD_BYTES, readForm, readMultipartForm, replyWithError } from "~/modules/http.server";
 import type { Actor } from "~/modules/auth/audit.server";
 import { actorOf, requireUser } from "~/modules/auth/guard.server";
@@ -81,6 +82,8 @@ async function execute(upload: Upload, choices: ImportFormChoices, commit: boole
       maxErrors: MAX_SHOWN_ERRORS,
       actor,
     }, progress?.report);
+    // Committed: the supervisors' mails go out in the background, never in the way of this answer.
+    if (result.committed) void dispatchSoon(getDb());
     return { ok: true, result };
   } catch (e) {
     if (e instanceof UnusableFile) return { ok: false, refused: e };

@@ -13,6 +13,7 @@ import { parseForm } from "~/modules/forms";
 import { actorOf } from "~/modules/auth/guard.server";
 import { loadIncidentFor, reachableIncident } from "~/modules/incidents/access.server";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
+import { dispatchSoon } from "~/modules/notifications/mail.server";
 import { approveReport, getReport, NO_REPORT_VERSION, returnReport, saveDraft, storedReport, submitReport } from "~/modules/incidents/report.server";
 import {
   REPORT_ACTION_ROWS, reportComparable, reportFieldOf, reportFormInput, reportFormSchema, type ReportFields,
@@ -90,6 +91,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return atVersion(version, replyWithError(e));
   }
   if (!saved.ok) return conflictReply(f, saved.conflict);
+  // Committed: HR's mails about a submission go out in the background, never in the way of this answer.
+  if (intent === "submit") void dispatchSoon(db);
   return redirect(`/incidents/${id}/report?done=${intent}`);
 }
 

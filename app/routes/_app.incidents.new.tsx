@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import type { PageHandle } from "~/root";
 import { useLoaderData } from "@remix-run/react";
 import { useFormReply } from "~/components/ui/form-reply";
+import { dispatchSoon } from "~/modules/notifications/mail.server";
 import { getDb } from "~/modules/db.server";
 import { IncidentForm } from "~/components/incidents/IncidentForm";
 import { useT } from "~/i18n/use-t";
@@ -26,6 +27,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     createIncident(db, input, { today, actor: actorOf(user, context), departments: "listed" }),
   );
   if (!result.ok) return invalidForm(result.errors, result.values);
+  // Committed: the supervisors' mails go out in the background, never in the way of this answer.
+  void dispatchSoon(db);
   return redirect(`/incidents/${result.value}?flash=created`);
 }
 

@@ -23,6 +23,8 @@ const ja = {
   "nav.consultations": "相談窓口",
   "nav.retention": "保存期間",
   "nav.backups": "バックアップ",
+  "nav.notifications": "通知 {n}件未読",
+  "nav.notificationsNone": "通知 未読なし",
 } as const;
 
 const en: Texts<typeof ja> = {
@@ -47,6 +49,8 @@ const en: Texts<typeof ja> = {
   "nav.consultations": "Consultation desk",
   "nav.retention": "Retention",
   "nav.backups": "Backups",
+  "nav.notifications": "Notifications, {n} unread",
+  "nav.notificationsNone": "Notifications, none unread",
 };
 
 export const nav = { ja, en };

@@ -22,6 +22,7 @@ import { importBatches } from "../../../db/schema";
 import { translate } from "~/i18n";
 import { todayInTokyo } from "../incidents/dates";
 import { fingerprintOf } from "../incidents/mutations.server";
+import { notifyIncidentsImported } from "../notifications/events.server";
 import { audit } from "../auth/audit.server";
 import { DepartmentSpelling } from "../departments/lookup.server";
 import { canonicalHeader } from "./columns";
@@ -188,6 +189,8 @@ async function store(
         duplicates: valid.duplicates, invalid: result.invalid,
       });
     }
+    // One notification per department with new incidents, not one per row (issue 19).
+    notifyIncidentsImported(db, batchId, opts.actor?.userId ?? null);
     sqlite.exec("COMMIT");
     result.batchId = batchId;
     result.committed = true;

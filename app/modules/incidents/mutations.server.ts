@@ -10,6 +10,7 @@ import type { Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents } from "../../../db/schema";
 import { AppError } from "../errors";
 import { checkVersion } from "../concurrency";
+import { notifyIncidentCreated } from "../notifications/events.server";
 import { audit, type Actor } from "../auth/audit.server";
 import { type DepartmentEntry, lookupForEntry } from "../departments/lookup.server";
 import { removeStoredFiles, storedFilesOf } from "../evidence/evidence.server";
@@ -245,7 +246,11 @@ export interface WriteOptions {
 export function createIncident(db: Db, input: IncidentInput, opts: WriteOptions = {}): number {
   return db.transaction(() => {
     const id = new IncidentWriter(db, { today: opts.today, departments: opts.departments }).insert(input);
-    if (opts.actor) audit(db, opts.actor, "incident.created", { type: "incident", id });
+    if (opts.actor) {
+      audit(db, opts.actor, "incident.created", { type: "incident", id });
+      // Recorded by someone (the form): the department's supervisors are told. The seed and bulk tools pass no actor.
+      notifyIncidentCreated(db, id, opts.actor.userId);
+    }
     return id;
   });
 }

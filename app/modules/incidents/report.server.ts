@@ -7,6 +7,7 @@ import { and, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
 import { incidentReports, incidents } from "../../../db/schema";
 import { AppError, type FieldErrors } from "../errors";
+import { notifyReportSubmitted } from "../notifications/events.server";
 import { audit, type Actor } from "../auth/audit.server";
 import { checkVersion, type Versioned } from "../concurrency";
 import type { CorrectiveAction, ReportFields } from "./report-schema";
@@ -123,6 +124,7 @@ export function submitReport(db: Db, incidentId: number, f: ReportFields, actor:
     write(db, incidentId, { ...fieldsToRow(f), status: "submitted", submittedOn, submittedBy: actor.name });
     db.update(incidents).set({ reportSubmittedAt: submittedOn }).where(eq(incidents.id, incidentId)).run();
     audit(db, actor, "incident_report.submitted", { type: "incident", id: incidentId }, { submittedOn });
+    notifyReportSubmitted(db, incidentId, actor.userId);
   });
 }
 
