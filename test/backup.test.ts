@@ -219,11 +219,11 @@ describe("backup → restore round trip", () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the latest migration (0018, version columns with their triggers and
-    // the department master's columns): those columns dropped and its record removed.
+    // Make the copy look like it was taken before the latest migration (0019, evidence removal's columns): those
+    // columns dropped and its record removed.
     const old = new Database(taken.file);
-    old.exec(`${["consultations", "departments", "incident_reports", "incidents", "measures", "users"].map((t) => `drop trigger ${t}_version_bump; alter table ${t} drop column version;`).join(" ")}
-      alter table departments drop column retired_at; alter table departments drop column merged_into_id;
+    old.exec(`alter table evidence_files drop column removed_at; alter table evidence_files drop column removed_by;
+      alter table evidence_files drop column removed_reason;
       delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
     old.close();
     const verified = await verifyBackupFile(taken.file);
