@@ -221,6 +221,7 @@ export default function IncidentReportPage() {
         </section>
         <section className="company-form-box">
           <h2>3. {t("incidentReport.actions")}</h2>
+          <div className="table-scroll">
           <table className="grid-table company-form-actions">
             <thead>
               <tr>
@@ -271,6 +272,7 @@ export default function IncidentReportPage() {
               ))}
             </tbody>
           </table>
+          </div>
         </section>
         <section className="company-form-box">
           <h2>4. {t("incidentReport.supervisorComment")}</h2>
