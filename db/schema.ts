@@ -389,7 +389,10 @@ export const incidentReports = sqliteTable(
     status: text("status", { enum: ["draft", "submitted", "approved"] }).notNull().default("draft"),
     whatHappened: text("what_happened"),
     causeAnalysis: text("cause_analysis"),
-    /** JSON array of { action, owner, due (YYYY-MM-DD), done (boolean) }. */
+    /**
+     * JSON array of { action, owner, ownerUserId?, due (YYYY-MM-DD), done (boolean), doneOn?, doneBy? (user id) }
+     * (CorrectiveAction in report-schema.ts; the optional fields since issue 19).
+     */
     actions: text("actions").notNull().default("[]"),
     supervisorComment: text("supervisor_comment"),
     submittedOn: text("submitted_on"),
@@ -453,6 +456,13 @@ export const evidenceFiles = sqliteTable(
     storedName: text("stored_name").notNull(),
     uploadedBy: text("uploaded_by").notNull(),
     uploadedAt: text("uploaded_at").notNull().default(now),
+    /**
+     * A wrong file removed by HR or an admin (issue 19): the stored file is deleted, the row stays as the record of
+     * what was there (name, size, SHA-256, uploader), with when, by whom (user id) and why it was removed.
+     */
+    removedAt: text("removed_at"),
+    removedBy: integer("removed_by"),
+    removedReason: text("removed_reason"),
   },
   (t) => [index("evidence_files_incident").on(t.incidentId)],
 );

@@ -219,10 +219,11 @@ describe("backup → restore round trip", () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the latest migration (notifications: its table and the users'
-    // notify_mail column): those dropped and its record removed.
+    // Make the copy look like it was taken before the latest migration (0020, evidence removal's columns): those
+    // columns dropped and its record removed.
     const old = new Database(taken.file);
-    old.exec(`drop table notifications; alter table users drop column notify_mail;
+    old.exec(`alter table evidence_files drop column removed_at; alter table evidence_files drop column removed_by;
+      alter table evidence_files drop column removed_reason;
       delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
     old.close();
     const verified = await verifyBackupFile(taken.file);

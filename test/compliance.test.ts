@@ -191,5 +191,16 @@ describe("the compliance summary", () => {
     expect(r.adherence.find((a) => a.step === "report")).toMatchObject({ applicable: 4, met: 3 });
     expect(r.missed!.report.count).toBe(1);
   });
-});
 
+  it("lists every incident that missed a step for HR, not only the first 20, and none for executives (issue 19)", () => {
+    const db = memoryDb();
+    const ids = Array.from({ length: 25 }, (_, i) =>
+      createIncident(db, incidentInput({ ref: `KH-2025-${String(i + 1).padStart(5, "0")}`, occurred_at: "2025-05-01T08:00:00+09:00", reported_at: "2025-05-09T10:00:00+09:00", responses: [], closed_at: "2025-05-10", report_submitted_at: null }), { today: TODAY }),
+    );
+    const r = buildComplianceReport(db, parsePeriod("2025-05")!, opts());
+    expect(r.missed!.report.count).toBe(25);
+    expect(r.missed!.report.incidents.map((i) => i.id).sort((a, b) => a - b)).toEqual(ids);
+    expect(r.missed!.report.incidents.map((i) => i.ref)).toContain("KH-2025-00025");
+    expect(buildComplianceReport(db, parsePeriod("FY2025")!, opts("executive")).missed).toBeNull();
+  });
+});

@@ -114,7 +114,7 @@ describe("who is told what", () => {
       { action: "録音機の設置", owner: "人事", ownerUserId: w.ids.hr, due: "2026-11-10", done: false },
       { action: "掲示物の作成", owner: "経営", ownerUserId: w.ids.exec, due: "2026-11-11", done: false },
       { action: "研修", owner: "大阪", ownerUserId: w.ids.supOsaka, due: "2026-11-12", done: false },
-      { action: "済んだもの", owner: "店長", due: "2026-11-01", done: true, doneOn: "2026-11-02", doneBy: "sup-tokyo@example.com" },
+      { action: "済んだもの", owner: "店長", due: "2026-11-01", done: true, doneOn: "2026-11-02", doneBy: w.ids.supTokyo },
       { action: "まだ先", owner: "店長", due: TODAY, done: false },
     ];
     saveDraft(w.db, id, report(actions), w.supActor);

@@ -73,9 +73,11 @@ export const BOUNDARY_KEYS = [
   "departments.errors.mergeTargetInactive", "departments.errors.mergeTargetMissing", "departments.errors.notFound",
   "departments.errors.notRetired", "departments.errors.stale",
   "evidence.errors.empty", "evidence.errors.tooLarge", "evidence.errors.type", "evidence.notFound",
+  "evidence.errors.tooMany", "evidence.errors.noneAdded", "evidence.errors.alreadyRemoved", "evidence.gone", "evidence.errors.content", "evidence.errors.reason",
   "import.batch.alreadyUndone", "import.batch.notFound", "importPage.expired",
-  "incidentReport.errors.approved",
-  "notifications.notFound", "incidentReport.errors.notSubmitted", "incidentReport.errors.ownApproval", "incidentReport.errors.submitted",
+  "incidentReport.errors.approved", "incidentReport.errors.notSubmitted", "incidentReport.errors.ownApproval", "incidentReport.errors.submitted",
+  "incidentReport.errors.notSubmittedYet", "incidentReport.errors.notYourAction", "incidentReport.errors.invalid",
+  "notifications.notFound",
   "registers.measure.notFound", "reports.badPeriod", "reports.executiveFyOnly", "reports.executiveSmallMonths", "reports.notFound",
 ] as const satisfies readonly MessageKey[];
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { getDb } from "~/modules/db.server";
 import { Flash } from "~/components/ui/Flash";
@@ -9,7 +9,9 @@ import { audit } from "~/modules/auth/audit.server";
 import { actorOf } from "~/modules/auth/guard.server";
 import { can } from "~/modules/auth/permissions";
 import { loadIncidentFor } from "~/modules/incidents/access.server";
-import { ALLOWED_TYPES, listEvidence, MAX_EVIDENCE_BYTES } from "~/modules/evidence/evidence.server";
+import { ALLOWED_TYPES, listEvidence, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES } from "~/modules/evidence/evidence.server";
+import { peopleNames } from "~/modules/incidents/report.server";
+import { EvidenceUploadForm } from "~/components/evidence/EvidenceUploadForm";
 import { isMessageKey, messages } from "~/i18n";
 import { displayDateTime, displayInstant, toTokyoDateTime } from "~/modules/incidents/dates";
 import type { IncidentField } from "~/modules/incidents/schema";
@@ -27,10 +29,25 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     incident,
     canEdit: can(user, "incidents.write"),
     canDelete: can(user, "incidents.delete"),
-    evidence: listEvidence(getDb(), id).map((e) => ({ id: e.id, fileName: e.fileName, size: e.size, sha256: e.sha256, uploadedAt: e.uploadedAt, uploadedBy: e.uploadedBy })),
-      evidenceNotice: notice && isMessageKey(notice) && notice.startsWith("evidence.") ? notice : null,
-    limits: { mb: MAX_EVIDENCE_BYTES / 1024 / 1024, types: Object.keys(ALLOWED_TYPES).join(" ") },
+    evidence: evidenceRows(id),
+    evidenceNotice: notice && isMessageKey(notice) && notice.startsWith("evidence.") ? notice : null,
+    limits: { mb: MAX_EVIDENCE_BYTES / 1024 / 1024, types: Object.keys(ALLOWED_TYPES).join(" "), files: MAX_EVIDENCE_FILES },
   };
+}
+
+/** The evidence list with people by name (uploader, remover), a removed file's reason and when. */
+function evidenceRows(id: number) {
+  const rows = listEvidence(getDb(), id);
+  const names = peopleNames(getDb(), rows.map((e) => e.uploadedBy), rows.map((e) => e.removedBy ?? undefined));
+  return rows.map((e) => ({
+    id: e.id,
+    fileName: e.fileName,
+    size: e.size,
+    sha256: e.sha256,
+    uploadedAt: e.uploadedAt,
+    uploadedBy: names.byEmail[e.uploadedBy] ?? e.uploadedBy,
+    removed: e.removedAt ? { at: e.removedAt, by: e.removedBy ? names.byId[e.removedBy] ?? "" : "", reason: e.removedReason ?? "" } : null,
+  }));
 }
 
 export default function IncidentDetail() {
@@ -158,14 +175,15 @@ export default function IncidentDetail() {
       <section className="detail-section" id="evidence">
         <h2>{t("evidence.title")}</h2>
         {evidenceNotice ? (
-          <p className={evidenceNotice === "evidence.added" ? "flash" : "error-summary"} role="status">
+          <p className={["evidence.added", "evidence.addedMany", "evidence.removed"].includes(evidenceNotice) ? "flash" : "error-summary"} role="status">
             {t(evidenceNotice)}
           </p>
         ) : null}
         {evidence.length === 0 ? (
           <p className="muted">{t("evidence.none")}</p>
         ) : (
-          <table className="grid-table">
+          <div className="table-scroll">
+          <table className="grid-table evidence-table">
             <thead>
               <tr>
                 <th scope="col">{t("evidence.file")}</th>
@@ -174,36 +192,50 @@ export default function IncidentDetail() {
                 </th>
                 <th scope="col">{t("evidence.uploaded")}</th>
                 <th scope="col">SHA-256</th>
+                {canDelete ? <th scope="col">{t("evidence.remove")}</th> : null}
               </tr>
             </thead>
             <tbody>
               {evidence.map((e) => (
-                <tr key={e.id}>
+                <tr key={e.id} className={e.removed ? "evidence-removed" : undefined}>
                   <td>
-                    <a href={`/incidents/${i.id}/evidence/${e.id}`} download>
-                      {e.fileName}
-                    </a>
+                    {e.removed ? (
+                      <>
+                        <del>{e.fileName}</del>
+                        <br />
+                        <span className="removed-note">
+                          {t("evidence.removedNote", { at: displayInstant(e.removed.at), by: e.removed.by, reason: e.removed.reason })}
+                        </span>
+                      </>
+                    ) : (
+                      <a href={`/incidents/${i.id}/evidence/${e.id}`} download>
+                        {e.fileName}
+                      </a>
+                    )}
                   </td>
                   <td className="num">{e.size < 1024 ? `${e.size} B` : `${(e.size / 1024).toFixed(0)} KB`}</td>
                   <td className="nowrap">
                     {displayInstant(e.uploadedAt)} {e.uploadedBy}
                   </td>
-                  <td className="code">{e.sha256.slice(0, 16)}…</td>
+                  <td className="code" title={e.sha256}>
+                    {e.sha256.slice(0, 16)}…
+                  </td>
+                  {canDelete ? (
+                    <td>
+                      {e.removed ? null : (
+                        <Link to={`/incidents/${i.id}/evidence/${e.id}/remove`} aria-label={`${t("evidence.remove")}: ${e.fileName}`}>
+                          {t("evidence.remove")}
+                        </Link>
+                      )}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
           </table>
+          </div>
         )}
-        {canEdit ? (
-          <Form method="post" action={`/incidents/${i.id}/evidence`} encType="multipart/form-data" className="upload-form">
-            <div className="field">
-              <label htmlFor="evidence-file">{t("evidence.add")}</label>
-              <input id="evidence-file" name="file" type="file" accept={limits.types.replace(/ /g, ",")} required />
-              <p className="hint">{t("evidence.limits", { mb: limits.mb, types: limits.types })}</p>
-            </div>
-            <button type="submit">{t("evidence.upload")}</button>
-          </Form>
-        ) : null}
+        {canEdit ? <EvidenceUploadForm incidentId={i.id} limits={limits} /> : null}
       </section>
     </article>
   );

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { PrintButton } from "~/components/reports/ReportActions";
 import { useFormReply } from "~/components/ui/form-reply";
 import { ConflictPanel, revalidateAfterConflict, VersionField } from "~/components/ui/ConflictPanel";
@@ -14,9 +14,12 @@ import { actorOf } from "~/modules/auth/guard.server";
 import { loadIncidentFor, reachableIncident } from "~/modules/incidents/access.server";
 import { displayDateTime, todayInTokyo } from "~/modules/incidents/dates";
 import { dispatchSoon } from "~/modules/notifications/mail.server";
-import { approveReport, getReport, NO_REPORT_VERSION, returnReport, saveDraft, storedReport, submitReport } from "~/modules/incidents/report.server";
 import {
-  REPORT_ACTION_ROWS, reportComparable, reportFieldOf, reportFormInput, reportFormSchema, type ReportFields,
+  approveReport, completeActions, getReport, mayComplete, NO_REPORT_VERSION, ownerChoices, peopleNames, resolveOwners, returnReport, saveDraft,
+  storedReport, submitReport,
+} from "~/modules/incidents/report.server";
+import {
+  OWNER_USER_PREFIX, postedDone, REPORT_ACTION_ROWS, reportComparable, reportFieldOf, reportFormInput, reportFormSchema, type ReportFields,
 } from "~/modules/incidents/report-schema";
 import { labelOf } from "~/modules/incidents/taxonomy";
 import type { PageHandle } from "~/root";
@@ -32,7 +35,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: reportStyl
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
   audit(getDb(), actorOf(user, context), "incident.viewed", { type: "incident", id }, { page: "report" });
-  const report = getReport(getDb(), id);
+  const db = getDb();
+  const report = getReport(db, id);
   const prefill: ReportFields = {
     whatHappened: incident.summary,
     causeAnalysis: null,
@@ -56,6 +60,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     fields: report ?? prefill,
     // Four eyes: whoever submitted it does not approve it.
     canApprove: report?.status === "submitted" && report.submittedBy !== user.email,
+    // After submission, each action's done box is live for whoever may record it (mayComplete).
+    canComplete: (report && report.status !== "draft" ? report.actions : []).map((a) => mayComplete(user, incident.departmentId, a)),
+    owners: ownerChoices(db, incident.departmentId),
+    // Printed and shown by name, not by e-mail address.
+    names: report ? peopleNames(db, [report.submittedBy, report.approvedBy], report.actions.map((a) => a.doneBy)) : { byEmail: {}, byId: {} },
   };
 }
 
@@ -69,18 +78,27 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const parsed = parseForm(reportFormSchema, undefined, { input, fieldOf: reportFieldOf(input), error: { key: "incidentReport.errors.invalid" } });
   if (!parsed.ok) return atVersion(postedVersion(form), formFailure(parsed.reply));
   const version = parseVersion(form.get(VERSION_FIELD));
-  const f = parsed.data;
+  let f: ReportFields;
+  try {
+    f = resolveOwners(db, parsed.data, (i) => input.actions[i]?.row ?? i);
+  } catch (e) {
+    return atVersion(version, replyWithError(e));
+  }
   let saved;
+  let changed = 0;
   try {
     saved = saveOrConflict(
       () => {
-        if (intent === "submit") submitReport(db, id, f, actor, todayInTokyo(), version);
+        if (intent === "complete") {
+          const stored = getReport(db, id);
+          changed = completeActions(db, id, postedDone(form, stored?.actions.length ?? 0), user, actor, todayInTokyo(), version);
+        } else if (intent === "submit") submitReport(db, id, f, actor, todayInTokyo(), version);
         else if (intent === "approve") approveReport(db, id, f.supervisorComment, actor, todayInTokyo(), version);
         else if (intent === "return") returnReport(db, id, f.supervisorComment, actor, version);
         else saveDraft(db, id, f, actor, version);
       },
       // The buttons say what the form was showing: a draft to save or submit, or a submitted report to decide.
-      () => reportComparable(f, intent === "approve" || intent === "return" ? "submitted" : "draft"),
+      () => reportComparable(f, intent === "approve" || intent === "return" ? "submitted" : intent === "complete" ? String(form.get("status") ?? "approved") : "draft"),
       () => {
         reachableIncident(db, id, user); // the stored report only while the user may still open its incident
         return storedReport(db, id);
@@ -93,7 +111,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!saved.ok) return conflictReply(f, saved.conflict);
   // Committed: HR's mails about a submission go out in the background, never in the way of this answer.
   if (intent === "submit") void dispatchSoon(db);
-  return redirect(`/incidents/${id}/report?done=${intent}`);
+  return redirect(`/incidents/${id}/report?done=${intent === "complete" && changed === 0 ? "unchanged" : intent}`);
 }
 
 const REPORT_LABELS = {
@@ -105,7 +123,9 @@ const REPORT_LABELS = {
 } as const;
 
 export default function IncidentReportPage() {
-  const { incident, report, version, fields: storedFields, canApprove } = useLoaderData<typeof loader>();
+  const { incident, report, version, fields: storedFields, canApprove, canComplete, owners, names } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const done = params.get("done");
   const failed = useFormReply<ReportFields>();
   const { t, lang } = useT();
   // After a conflict the form is drawn again from what was typed, at the stored version (formVersion).
@@ -125,6 +145,8 @@ export default function IncidentReportPage() {
   };
   const status = report?.status ?? "draft";
   const editable = status === "draft";
+  const nameOf = (email: string | null) => (email ? names.byEmail[email] ?? email : "");
+  const anyCompletable = canComplete.some(Boolean);
   const rows = [...fields.actions, ...Array(Math.max(0, REPORT_ACTION_ROWS - fields.actions.length)).fill(null)].slice(0, REPORT_ACTION_ROWS);
   return (
     <div className="report-page incident-report-page">
@@ -133,6 +155,11 @@ export default function IncidentReportPage() {
         <span className={`status status-${status === "approved" ? "closed" : "open"}`}>{t(`incidentReport.status.${status}`)}</span>
         <PrintButton />
       </div>
+      {!failed && (done === "complete" || done === "unchanged") ? (
+        <p className="flash no-print" role="status">
+          {t(done === "complete" ? "incidentReport.completionSaved" : "incidentReport.completionUnchanged")}
+        </p>
+      ) : null}
       {failed?.summary ? (
         <p className="error-summary no-print" role="alert">
           {failed.summary}
@@ -159,6 +186,7 @@ export default function IncidentReportPage() {
       </div>
       <Form method="post" className="company-form" key={shownVersion}>
         <VersionField version={shownVersion} />
+        <input type="hidden" name="status" value={status} />
         <DraftKeeper />
         <header className="company-form-header">
           <h1>{t("incidentReport.formTitle")}</h1>
@@ -196,6 +224,7 @@ export default function IncidentReportPage() {
         </section>
         <section className="company-form-box">
           <h2>3. {t("incidentReport.actions")}</h2>
+          <div className="table-scroll">
           <table className="grid-table company-form-actions">
             <thead>
               <tr>
@@ -213,7 +242,12 @@ export default function IncidentReportPage() {
                     {fieldError(`action_${i}`)}
                   </td>
                   <td>
-                    <input name={`owner_${i}`} aria-label={`${t("incidentReport.owner")} ${i + 1}`} defaultValue={a?.owner ?? ""} readOnly={!editable} maxLength={100} />
+                    {editable ? (
+                      <OwnerSelect name={`owner_${i}`} label={`${t("incidentReport.owner")} ${i + 1}`} action={a} owners={owners} />
+                    ) : (
+                      <input name={`owner_${i}`} aria-label={`${t("incidentReport.owner")} ${i + 1}`} defaultValue={a?.owner ?? ""} readOnly maxLength={100} />
+                    )}
+                    {editable ? <span className="print-only">{a?.owner ?? ""}</span> : null}
                     {fieldError(`owner_${i}`)}
                   </td>
                   <td>
@@ -223,12 +257,25 @@ export default function IncidentReportPage() {
                     {fieldError(`due_${i}`)}
                   </td>
                   <td className="center">
-                    <input type="checkbox" name={`done_${i}`} aria-label={`${t("incidentReport.done")} ${i + 1}`} defaultChecked={a?.done ?? false} />
+                    <input
+                      type="checkbox"
+                      name={`done_${i}`}
+                      aria-label={`${t("incidentReport.done")} ${i + 1}`}
+                      defaultChecked={a?.done ?? false}
+                      // A draft saves its boxes with the draft; afterwards only whoever may record completion ticks them.
+                      disabled={!editable && !(canComplete[i] ?? false)}
+                    />
+                    {a?.done && a.doneOn ? (
+                      <span className="done-stamp">
+                        {t("incidentReport.doneOnBy", { day: a.doneOn, name: a.doneBy ? names.byId[a.doneBy] ?? "" : "" })}
+                      </span>
+                    ) : null}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          </div>
         </section>
         <section className="company-form-box">
           <h2>4. {t("incidentReport.supervisorComment")}</h2>
@@ -246,9 +293,9 @@ export default function IncidentReportPage() {
           <tbody>
             <tr>
               <th scope="row">{t("incidentReport.submitted")}</th>
-              <td>{report?.submittedOn ? `${report.submittedOn} ${report.submittedBy ?? ""}` : ""}</td>
+              <td>{report?.submittedOn ? `${report.submittedOn} ${nameOf(report.submittedBy)}` : ""}</td>
               <th scope="row">{t("incidentReport.approved")}</th>
-              <td>{report?.approvedOn ? `${report.approvedOn} ${report.approvedBy ?? ""}` : ""}</td>
+              <td>{report?.approvedOn ? `${report.approvedOn} ${nameOf(report.approvedBy)}` : ""}</td>
             </tr>
           </tbody>
         </table>
@@ -263,6 +310,11 @@ export default function IncidentReportPage() {
               </button>
             </>
           ) : null}
+          {anyCompletable ? (
+            <button type="submit" name="intent" value="complete" className={canApprove ? undefined : "primary"}>
+              {t("incidentReport.saveCompletion")}
+            </button>
+          ) : null}
           {canApprove ? (
             <>
               <button type="submit" name="intent" value="approve" className="primary">
@@ -274,7 +326,51 @@ export default function IncidentReportPage() {
             </>
           ) : null}
         </div>
+        {anyCompletable ? <p className="hint no-print">{t("incidentReport.completionHint")}</p> : null}
       </Form>
     </div>
+  );
+}
+
+type OwnerChoice = { id: number; name: string; ownDepartment: boolean };
+
+/**
+ * The owner of an action, chosen from the active users (the incident's department's first). An owner typed as free
+ * text before owners were chosen stays an option of its own, so the row reads and saves as it was.
+ */
+function OwnerSelect({ name, label, action, owners }: { name: string; label: string; action: ReportFields["actions"][number] | null; owners: OwnerChoice[] }) {
+  const { t } = useT();
+  const current = action?.ownerUserId ? `${OWNER_USER_PREFIX}${action.ownerUserId}` : action?.owner ?? "";
+  const kept = action && !action.ownerUserId && action.owner ? action.owner : null;
+  // A chosen owner since disabled is still the owner: listed so the row keeps them.
+  const missing = action?.ownerUserId && !owners.some((o) => o.id === action.ownerUserId) ? { id: action.ownerUserId, name: action.owner } : null;
+  const own = owners.filter((o) => o.ownDepartment);
+  const others = owners.filter((o) => !o.ownDepartment);
+  return (
+    <select name={name} aria-label={label} defaultValue={current}>
+      <option value="">{t("incidentReport.ownerNone")}</option>
+      {kept ? (
+        <optgroup label={t("incidentReport.ownerKept")}>
+          <option value={kept}>{kept}</option>
+        </optgroup>
+      ) : null}
+      {missing ? <option value={`${OWNER_USER_PREFIX}${missing.id}`}>{missing.name}</option> : null}
+      {own.length ? (
+        <optgroup label={t("incidentReport.ownerDepartment")}>
+          {own.map((o) => (
+            <option key={o.id} value={`${OWNER_USER_PREFIX}${o.id}`}>
+              {o.name}
+            </option>
+          ))}
+        </optgroup>
+      ) : null}
+      <optgroup label={t("incidentReport.ownerOthers")}>
+        {others.map((o) => (
+          <option key={o.id} value={`${OWNER_USER_PREFIX}${o.id}`}>
+            {o.name}
+          </option>
+        ))}
+      </optgroup>
+    </select>
   );
 }

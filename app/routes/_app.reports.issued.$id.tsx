@@ -15,6 +15,7 @@ import { getSettings } from "~/modules/settings/settings.server";
 import { differences, getIssued } from "~/modules/reports/issued.server";
 import { liveReport } from "~/modules/reports/page.server";
 import { parsePeriod } from "~/modules/reports/periods";
+import { peopleNames } from "~/modules/incidents/report.server";
 import type { PageHandle } from "~/root";
 import reportStyles from "~/styles/report.css";
 
@@ -33,7 +34,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const live = await liveReport(db, period, issued.audience, langFromCookie(request.headers.get("Cookie")));
   audit(db, actorOf(user, context), "report.viewed", { type: "report", id: issued.id });
   const { report, ...meta } = issued;
-  return { report, meta, differences: differences(report, live), messages: messages(request, ["reports", "report", "dashboard"]) };
+  // Printed with the report: who issued it by name (their e-mail when they have none).
+  const issuedBy = peopleNames(db, [meta.issuedBy], []).byEmail[meta.issuedBy] ?? meta.issuedBy;
+  return { report, meta: { ...meta, issuedBy }, differences: differences(report, live), messages: messages(request, ["reports", "report", "dashboard"]) };
 }
 
 export default function IssuedReport() {

@@ -226,7 +226,7 @@ const TARGETS: Record<string, Target> = {
       ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [[`action_${i}`, "line"], [`owner_${i}`, "line"], [`due_${i}`, "date"], [`done_${i}`, "free"]]).flat()),
     },
   },
-  "_app.incidents.$id.evidence.ts": {
+  "_app.incidents.$id.evidence.tsx": {
     paths: (c) => [`/incidents/${c.ownIncident}/evidence`, "/incidents/99999999/evidence", "/incidents/%00/evidence"],
     role: "hr",
     fields: { intent: "free" },
@@ -236,6 +236,12 @@ const TARGETS: Record<string, Target> = {
       { name: "file", filename: rng.pick(["evil.exe", "a.csv", "x.pdf\u0000.exe", "名前\uFFFD.bin", ".htaccess", "x".repeat(5000) + ".sh", "../../etc/passwd"]), content: rng.bytes(1 + rng.int(2048)) },
       ...(rng.chance(0.3) ? [{ name: "file", filename: rng.pick(["empty.pdf", "empty.txt"]), content: Buffer.alloc(0) }] : []),
     ],
+  },
+  "_app.incidents.$id.evidence_.$evidenceId.remove.tsx": {
+    // No file exists under this id: a valid reason ends at 404, a poisoned one is refused before.
+    paths: (c) => [`/incidents/${c.ownIncident}/evidence/99999999/remove`, "/incidents/99999999/evidence/1/remove"],
+    role: "hr",
+    fields: { reason: "lines" },
   },
   "_app.import.tsx": {
     paths: () => ["/import"],

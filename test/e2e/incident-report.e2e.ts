@@ -39,7 +39,7 @@ describe("the corrective-action report", () => {
 
     await page.getByLabel("原因の分析").fill("返金の可否を現場で即答できず、対応が長引いた。");
     await page.getByLabel("処置の内容 1").fill("返金基準を店舗で共有する");
-    await page.getByLabel("担当 1").fill("店長");
+    await page.getByLabel("担当 1").selectOption({ label: users.supervisor.email }); // no display name: shown by e-mail
     await page.getByLabel("期限 1").fill(shiftDay(todayInTokyo(), 90));
     await Promise.all([page.waitForURL(/done=submit/), page.getByRole("button", { name: "上長に提出する" }).click()]);
     await page.getByText("提出済(承認待ち)").waitFor();

@@ -2,6 +2,8 @@
  * A compliance report on the page and on paper: heading with the period, the narrative, then every table of the
  * report (render.ts decides the tables, so the page, the CSV and the Markdown never differ).
  */
+import { Link } from "@remix-run/react";
+import { useState } from "react";
 import type { ComplianceReport } from "~/modules/reports/compliance.server";
 import { reportTables } from "~/modules/reports/render";
 import { useT } from "~/i18n/use-t";
@@ -87,7 +89,13 @@ function Section({ table: tb }: { table: Table }) {
                   </th>
                 ) : (
                   <td key={i} className={tb.wide && i === row.length - 1 ? "text" : "num"}>
-                    {typeof cell === "number" ? cell.toLocaleString() : cell}
+                    {tb.incidents && i === row.length - 1 ? (
+                      <IncidentLinks incidents={tb.incidents[r]} count={typeof row[1] === "number" ? row[1] : tb.incidents[r].length} />
+                    ) : typeof cell === "number" ? (
+                      cell.toLocaleString()
+                    ) : (
+                      cell
+                    )}
                   </td>
                 ),
               )}
@@ -96,5 +104,39 @@ function Section({ table: tb }: { table: Table }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** How many listed incidents a row shows on screen before 「すべて表示」; paper shows them all. */
+export const LINKS_SHOWN = 20;
+
+/**
+ * The incidents of a row, each a link to its page by 管理番号 (never broken across lines). The screen shows the first
+ * LINKS_SHOWN and a button for the rest; print shows every one. A report issued before all were listed says how many
+ * it left out.
+ */
+function IncidentLinks({ incidents, count }: { incidents: { id: number; ref: string | null; occurredOn: string }[]; count: number }) {
+  const { t } = useT();
+  const [all, setAll] = useState(false);
+  const hidden = incidents.length - LINKS_SHOWN;
+  return (
+    <>
+      <ul className="incident-links">
+        {incidents.map((i, k) => (
+          <li key={i.id} className={!all && k >= LINKS_SHOWN ? "beyond" : undefined}>
+            <Link to={`/incidents/${i.id}`} className="ref">
+              {i.ref ?? `#${i.id}`}
+            </Link>
+            <span className="day">({i.occurredOn})</span>
+          </li>
+        ))}
+      </ul>
+      {hidden > 0 ? (
+        <button type="button" className="show-all no-print" aria-expanded={all} onClick={() => setAll(!all)}>
+          {all ? t("report.showFewer") : t("report.showAll", { n: incidents.length })}
+        </button>
+      ) : null}
+      {count > incidents.length ? <p className="hint">{t("report.notAllListed", { n: count - incidents.length })}</p> : null}
+    </>
   );
 }

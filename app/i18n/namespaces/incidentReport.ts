@@ -34,6 +34,18 @@ const ja = {
   "incidentReport.errors.submitted": "提出済の報告書は、上長が差し戻すまで変更できません。",
   "incidentReport.errors.notSubmitted": "提出されていない報告書は承認・差し戻しできません。",
   "incidentReport.errors.ownApproval": "自分で提出した報告書は承認・差し戻しできません(上長が行います)。",
+  "incidentReport.errors.notSubmittedYet": "下書きの完了状況は「下書き保存」で保存してください。",
+  "incidentReport.errors.notYourAction": "この是正処置の完了を記録できるのは、人事・管理者、部署の上長、担当者本人です。",
+  "incidentReport.errors.ownerUnknown": "選んだ担当者が見つかりません。選び直してください。",
+  "incidentReport.saveCompletion": "完了状況を保存",
+  "incidentReport.completionSaved": "完了状況を保存しました。",
+  "incidentReport.completionUnchanged": "完了状況に変更はありません。",
+  "incidentReport.completionHint": "承認後も、完了した是正処置にチェックを入れて「完了状況を保存」を押すと、完了日と記録者が残ります。",
+  "incidentReport.doneOnBy": "{day} {name}",
+  "incidentReport.ownerNone": "(選択してください)",
+  "incidentReport.ownerDepartment": "この部署のユーザー",
+  "incidentReport.ownerOthers": "その他のユーザー",
+  "incidentReport.ownerKept": "以前の記入",
 } as const;
 
 const en: Texts<typeof ja> = {
@@ -69,6 +81,18 @@ const en: Texts<typeof ja> = {
   "incidentReport.errors.submitted": "A submitted report can be changed only after the supervisor returns it.",
   "incidentReport.errors.notSubmitted": "Only a submitted report can be approved or returned.",
   "incidentReport.errors.ownApproval": "You cannot approve or return a report you submitted; your supervisor does.",
+  "incidentReport.errors.notSubmittedYet": "In a draft, save what is done with “Save draft”.",
+  "incidentReport.errors.notYourAction": "Only HR, admins, the department's supervisor and the action's owner can record that this action is done.",
+  "incidentReport.errors.ownerUnknown": "The chosen owner was not found. Choose again.",
+  "incidentReport.saveCompletion": "Save what is done",
+  "incidentReport.completionSaved": "What is done was saved.",
+  "incidentReport.completionUnchanged": "Nothing changed in what is done.",
+  "incidentReport.completionHint": "After approval, tick the actions that are done and press “Save what is done”: the day and who recorded it are kept.",
+  "incidentReport.doneOnBy": "{day} {name}",
+  "incidentReport.ownerNone": "(choose)",
+  "incidentReport.ownerDepartment": "Users of this department",
+  "incidentReport.ownerOthers": "Other users",
+  "incidentReport.ownerKept": "As written before",
 };
 
 export const incidentReport = { ja, en };

@@ -11,11 +11,20 @@ import { isValidDay } from "./dates";
 
 export const REPORT_ACTION_ROWS = 8;
 
+/**
+ * One corrective action as stored in incident_reports.actions (JSON). `owner` is the name shown (typed free text in
+ * rows written before 2026-12-04; since then the chosen user's name), `ownerUserId` the user chosen. `doneOn` (Tokyo
+ * day) and `doneBy` (user id) say who marked it done and when; rows written before have neither. Other code (the
+ * notifications of overdue actions) reads these field names: keep them.
+ */
 export interface CorrectiveAction {
   action: string;
   owner: string;
+  ownerUserId?: number;
   due: string | null;
   done: boolean;
+  doneOn?: string;
+  doneBy?: number;
 }
 
 export interface ReportFields {
@@ -42,7 +51,21 @@ const day = z
 
 /** In an action row an empty cell is "", so the row reads the same on the page and in the stored JSON. */
 const cell = (max: number) => text(max, false).transform((s) => s ?? "");
-const actionRow = z.object({ action: cell(300), owner: cell(100), due: day, done: z.boolean() });
+const actionRow = z.object({
+  action: cell(300),
+  owner: cell(100),
+  ownerUserId: z.number().int().positive().optional(),
+  due: day,
+  done: z.boolean(),
+});
+
+/** How the owner select posts a user: `user:<id>`; anything else is an owner kept as text (rows from before). */
+export const OWNER_USER_PREFIX = "user:";
+
+function ownerOf(posted: string): { owner: string; ownerUserId?: number } {
+  const m = /^user:(\d{1,9})$/.exec(posted.trim());
+  return m ? { owner: "", ownerUserId: Number(m[1]) } : { owner: posted };
+}
 
 export const reportFormSchema = z.object({
   whatHappened: text(4000),
@@ -55,11 +78,11 @@ export const reportFormSchema = z.object({
 export function reportFormInput(form: FormData) {
   const actions = Array.from({ length: REPORT_ACTION_ROWS }, (_, i) => ({
     action: String(form.get(`action_${i}`) ?? ""),
-    owner: String(form.get(`owner_${i}`) ?? ""),
+    ...ownerOf(String(form.get(`owner_${i}`) ?? "")),
     due: String(form.get(`due_${i}`) ?? ""),
     done: form.get(`done_${i}`) === "on",
     row: i,
-  })).filter((a) => a.action.trim() || a.owner.trim() || a.due.trim());
+  })).filter((a) => a.action.trim() || a.owner.trim() || a.ownerUserId || a.due.trim());
   return {
     whatHappened: String(form.get("whatHappened") ?? ""),
     causeAnalysis: String(form.get("causeAnalysis") ?? ""),
@@ -84,10 +107,10 @@ export function submissionProblems(f: ReportFields): Record<string, Message> {
   const problems: Record<string, Message> = {};
   if (!f.whatHappened) problems.whatHappened = { key: "incidentReport.errors.whatHappened" };
   if (!f.causeAnalysis) problems.causeAnalysis = { key: "incidentReport.errors.cause" };
-  const whole = f.actions.filter((a) => a.action && a.owner && a.due);
+  const whole = f.actions.filter((a) => a.action && (a.owner || a.ownerUserId) && a.due);
   if (whole.length === 0) problems.actions = { key: "incidentReport.errors.actions" };
   f.actions.forEach((a, i) => {
-    if (a.action && (!a.owner || !a.due)) problems[`action_${i}`] = { key: "incidentReport.errors.actionIncomplete" };
+    if (a.action && (!(a.owner || a.ownerUserId) || !a.due)) problems[`action_${i}`] = { key: "incidentReport.errors.actionIncomplete" };
   });
   return problems;
 }
@@ -104,4 +127,23 @@ export function reportComparable(f: ReportFields, status: string): Comparable {
     actions: f.actions.map((a) => [a.action, a.owner, a.due ?? "", a.done ? "✓" : ""].filter(Boolean).join(" / ")),
     supervisorComment: f.supervisorComment ?? "",
   };
+}
+
+/** Which actions' done state is posted: `done_<i>` for each stored action (the rows of a submitted report). */
+export function postedDone(form: FormData, count: number): boolean[] {
+  return Array.from({ length: count }, (_, i) => form.get(`done_${i}`) === "on");
+}
+
+/**
+ * Who marked each action done and when: a newly ticked action gets today and the user, one still ticked (the same
+ * action on the same line) keeps what it had, an unticked one loses both.
+ */
+export function stampCompletion(before: readonly CorrectiveAction[], after: readonly CorrectiveAction[], userId: number | null, today: string): CorrectiveAction[] {
+  return after.map((a, i) => {
+    const { doneOn: _on, doneBy: _by, ...rest } = a;
+    if (!a.done) return rest;
+    const was = before[i];
+    if (was?.done && was.action === a.action) return { ...rest, ...(was.doneOn ? { doneOn: was.doneOn } : {}), ...(was.doneBy ? { doneBy: was.doneBy } : {}) };
+    return { ...rest, doneOn: today, ...(userId ? { doneBy: userId } : {}) };
+  });
 }

@@ -5,13 +5,15 @@
  */
 import { and, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
-import { incidentReports, incidents } from "../../../db/schema";
+import { incidentReports, incidents, users } from "../../../db/schema";
 import { AppError, type FieldErrors } from "../errors";
 import { notifyReportSubmitted } from "../notifications/events.server";
 import { audit, type Actor } from "../auth/audit.server";
 import { checkVersion, type Versioned } from "../concurrency";
+import type { Principal } from "../auth/permissions";
 import type { CorrectiveAction, ReportFields } from "./report-schema";
-import { reportComparable, submissionProblems } from "./report-schema";
+import { reportComparable, stampCompletion, submissionProblems } from "./report-schema";
+import { todayInTokyo } from "./dates";
 
 export type ReportStatus = "draft" | "submitted" | "approved";
 
@@ -99,12 +101,12 @@ function fieldsToRow(f: ReportFields) {
 }
 
 /** Saves the form as a draft. An approved report no longer changes; a submitted one changes only by its approver. */
-export function saveDraft(db: Db, incidentId: number, f: ReportFields, actor: Actor, version?: number): void {
+export function saveDraft(db: Db, incidentId: number, f: ReportFields, actor: Actor, version?: number, today = todayInTokyo()): void {
   db.transaction(() => {
     const current = currentAt(db, incidentId, version);
     if (current?.status === "approved") throw new AppError(409, "incidentReport.errors.approved");
     if (current?.status === "submitted") throw new AppError(409, "incidentReport.errors.submitted");
-    write(db, incidentId, { ...fieldsToRow(f), status: "draft" });
+    write(db, incidentId, { ...fieldsToRow({ ...f, actions: stampCompletion(current?.actions ?? [], f.actions, actor.userId, today) }), status: "draft" });
     audit(db, actor, "incident_report.saved", { type: "incident", id: incidentId });
   });
 }
@@ -121,7 +123,8 @@ export function submitReport(db: Db, incidentId: number, f: ReportFields, actor:
     if (current?.status === "approved") throw new AppError(409, "incidentReport.errors.approved");
     if (current?.status === "submitted") throw new AppError(409, "incidentReport.errors.submitted");
     const submittedOn = current?.submittedOn ?? today;
-    write(db, incidentId, { ...fieldsToRow(f), status: "submitted", submittedOn, submittedBy: actor.name });
+    const actions = stampCompletion(current?.actions ?? [], f.actions, actor.userId, today);
+    write(db, incidentId, { ...fieldsToRow({ ...f, actions }), status: "submitted", submittedOn, submittedBy: actor.name });
     db.update(incidents).set({ reportSubmittedAt: submittedOn }).where(eq(incidents.id, incidentId)).run();
     audit(db, actor, "incident_report.submitted", { type: "incident", id: incidentId }, { submittedOn });
     notifyReportSubmitted(db, incidentId, actor.userId);
@@ -155,6 +158,88 @@ export function returnReport(db: Db, incidentId: number, comment: string | null,
   });
 }
 
+/**
+ * Who may mark an action of a submitted or approved report done (or not done again): HR and admin, the supervisor of
+ * the incident's department, and the action's owner.
+ */
+export function mayComplete(user: Principal & { id: number }, incidentDepartment: number | null, a: CorrectiveAction): boolean {
+  if (user.role === "admin" || user.role === "hr") return true;
+  if (user.role === "supervisor" && user.departmentId !== null && user.departmentId === incidentDepartment) return true;
+  return a.ownerUserId !== undefined && a.ownerUserId === user.id;
+}
+
+/**
+ * Records which actions of a submitted or approved report are done (`done[i]` for the stored action i), with who and
+ * when for the newly done ones. Each changed action must be one the user may complete (403 otherwise, nothing
+ * written); a draft's actions are saved with the draft. The audit entry names the actions by their line, nothing else.
+ * Returns how many actions changed (0: nothing written).
+ */
+export function completeActions(
+  db: Db, incidentId: number, done: readonly boolean[], user: Principal & { id: number }, actor: Actor, today: string, version?: number,
+): number {
+  return db.transaction(() => {
+    const current = currentAt(db, incidentId, version);
+    if (!current || current.status === "draft") throw new AppError(409, "incidentReport.errors.notSubmittedYet");
+    const department = db.select({ d: incidents.departmentId }).from(incidents).where(eq(incidents.id, incidentId)).get()?.d ?? null;
+    const completed: number[] = [];
+    const reopened: number[] = [];
+    const next = current.actions.map((a, i) => {
+      const want = done[i] ?? a.done;
+      if (want === a.done) return a;
+      if (!mayComplete(user, department, a)) throw new AppError(403, "incidentReport.errors.notYourAction");
+      (want ? completed : reopened).push(i + 1);
+      return { ...a, done: want };
+    });
+    if (completed.length + reopened.length === 0) return 0;
+    write(db, incidentId, { actions: JSON.stringify(stampCompletion(current.actions, next, user.id, today)) });
+    audit(db, actor, "incident_report.actions_completed", { type: "incident", id: incidentId }, { completed, reopened });
+    return completed.length + reopened.length;
+  });
+}
+
+/**
+ * The chosen owners' names: each action with an `ownerUserId` gets that user's display name (or e-mail when they have
+ * none). An id that is no user is the row's field error (what the select posts is only ever a user's).
+ */
+export function resolveOwners(db: Db, f: ReportFields, rowOf: (index: number) => number = (i) => i): ReportFields {
+  const ids = [...new Set(f.actions.flatMap((a) => (a.ownerUserId ? [a.ownerUserId] : [])))];
+  const found = new Map(
+    ids.length ? db.select({ id: users.id, email: users.email, name: users.displayName }).from(users).where(inArray(users.id, ids)).all().map((u) => [u.id, u.name || u.email]) : [],
+  );
+  const problems: FieldErrors = {};
+  const actions = f.actions.map((a, i) => {
+    if (!a.ownerUserId) return a;
+    const name = found.get(a.ownerUserId);
+    if (!name) problems[`owner_${rowOf(i)}`] = { key: "incidentReport.errors.ownerUnknown" };
+    return { ...a, owner: name ?? "" };
+  });
+  if (Object.keys(problems).length) throw new AppError(422, "incidentReport.errors.invalid", { fieldErrors: problems });
+  return { ...f, actions };
+}
+
+/** Who may be chosen as an action's owner: active users who may open incidents, the incident's department's first. */
+export function ownerChoices(db: Db, departmentId: number | null): { id: number; name: string; ownDepartment: boolean }[] {
+  const rows = db
+    .select({ id: users.id, email: users.email, name: users.displayName, role: users.role, departmentId: users.departmentId, disabledAt: users.disabledAt })
+    .from(users)
+    .all()
+    .filter((u) => u.disabledAt === null && u.role !== "executive");
+  return rows
+    .map((u) => ({ id: u.id, name: u.name || u.email, ownDepartment: departmentId !== null && u.departmentId === departmentId }))
+    .sort((a, b) => Number(b.ownDepartment) - Number(a.ownDepartment) || a.name.localeCompare(b.name, "ja"));
+}
+
+/** People's names for a printed form: e-mails (submittedBy, approvedBy) and user ids (doneBy) → display name. */
+export function peopleNames(db: Db, emails: (string | null)[], ids: (number | undefined)[]): { byEmail: Record<string, string>; byId: Record<number, string> } {
+  const e = [...new Set(emails.filter((x): x is string => !!x))];
+  const i = [...new Set(ids.filter((x): x is number => !!x))];
+  const byEmail: Record<string, string> = {};
+  const byId: Record<number, string> = {};
+  if (e.length) for (const u of db.select({ email: users.email, name: users.displayName }).from(users).where(inArray(users.email, e)).all()) byEmail[u.email] = u.name || u.email;
+  if (i.length) for (const u of db.select({ id: users.id, email: users.email, name: users.displayName }).from(users).where(inArray(users.id, i)).all()) byId[u.id] = u.name || u.email;
+  return { byEmail, byId };
+}
+
 export interface OverdueAction {
   incidentId: number;
   ref: string | null;
@@ -162,6 +247,7 @@ export interface OverdueAction {
   department: number | null;
   action: string;
   owner: string;
+  ownerUserId?: number;
   due: string;
 }
 
@@ -188,7 +274,10 @@ export function overdueActions(db: Db, today: string, departmentId: number | nul
   for (const r of rows) {
     for (const a of JSON.parse(r.actions) as CorrectiveAction[]) {
       if (!a.done && a.due && a.due < today) {
-        out.push({ incidentId: r.incidentId, ref: r.ref, occurredOn: r.occurredOn, department: r.department, action: a.action, owner: a.owner, due: a.due });
+        out.push({
+          incidentId: r.incidentId, ref: r.ref, occurredOn: r.occurredOn, department: r.department, action: a.action, owner: a.owner,
+          ...(a.ownerUserId ? { ownerUserId: a.ownerUserId } : {}), due: a.due,
+        });
       }
     }
   }

@@ -154,8 +154,8 @@ export function notifyReportSubmitted(db: Conn, incidentId: number, actorUserId:
   );
 }
 
-/** A corrective action as stored; ownerUserId, doneOn and doneBy were added later and may be missing. */
-type StoredAction = CorrectiveAction & { ownerUserId?: number | null; doneOn?: string | null; doneBy?: string | null };
+/** A corrective action as stored (ownerUserId, doneOn and doneBy are missing on rows written before issue 19). */
+type StoredAction = CorrectiveAction;
 
 /** The same action (text and due date) keeps its key wherever it moves in the list; the text itself is not stored. */
 function actionKey(incidentId: number, a: StoredAction): string {

@@ -78,8 +78,8 @@ export interface ComplianceReport {
    */
   open: { count: Shown; oldestDays: number | null; byAge: { label: string; count: Shown }[]; closedDateUnknown?: Shown };
   /**
-   * HR only: per step, how many incidents missed it and the first of them (id, ref, day), to follow up. Executives
-   * get null: no lists of incidents.
+   * HR only: per step, how many incidents missed it and which (id, ref, day), to follow up: every one of them since
+   * 2026-12-04 (issue 19; reports issued before list the first 20). Executives get null: no lists of incidents.
    */
   missed: Record<Step, { count: number; incidents: { id: number; ref: string | null; occurredOn: string }[] }> | null;
   /** MHLW 令和5年度 survey figures printed beside the company's (domain.md). */
@@ -93,8 +93,10 @@ export interface ReportOptions {
   settings: Pick<Settings, "suppressionThreshold" | "writtenReportDeadlineDays" | "nationalObligationDate">;
 }
 
-/** How many of the incidents that missed a step the HR report lists by name (the count is always complete). */
-const MISSED_LISTED = 20;
+/** How many of the incidents that missed a step the HR report lists: all (issue 19; it was the first 20). */
+const MISSED_LISTED = Number.POSITIVE_INFINITY;
+/** Ids per `in (…)` lookup: far below SQLite's limit on bound parameters, however many incidents missed a step. */
+const LOOKUP_CHUNK = 500;
 
 
 /**
@@ -226,16 +228,11 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
       writtenReportDays: o.settings.writtenReportDeadlineDays,
     }, MISSED_LISTED);
     const ids = [...new Set(Object.values(steps).flatMap((s) => s.ids))];
-    const refs = new Map(
-      ids.length
-        ? db
-            .select({ id: incidents.id, ref: incidents.ref, occurredOn: incidents.occurredOn })
-            .from(incidents)
-            .where(inArray(incidents.id, ids))
-            .all()
-            .map((r) => [r.id, r])
-        : [],
-    );
+    const refs = new Map<number, { id: number; ref: string | null; occurredOn: string }>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+      for (const r of db.select({ id: incidents.id, ref: incidents.ref, occurredOn: incidents.occurredOn }).from(incidents).where(inArray(incidents.id, chunk)).all()) refs.set(r.id, r);
+    }
     missed = Object.fromEntries(
       STEPS.map((step) => [
         step,

@@ -16,6 +16,8 @@ interface Table {
   wide?: boolean;
   header: string[];
   rows: (string | number)[][];
+  /** Per row, the incidents its last column lists: the page links each one (the files keep the text). */
+  incidents?: { id: number; ref: string | null; occurredOn: string }[][];
 }
 
 
@@ -73,6 +75,7 @@ export function reportTables(r: ComplianceReport, lang: Lang, t: Translate = (k,
               const listed = m.incidents.map((i) => `${i.ref ?? `#${i.id}`}(${i.occurredOn})`).join("、 ");
               return [t(`dashboard.step.${step}`), m.count, m.count > m.incidents.length ? `${listed} …` : listed];
             }),
+            incidents: (Object.keys(r.missed) as (keyof NonNullable<ComplianceReport["missed"]>)[]).map((step) => r.missed![step].incidents),
           } satisfies Table,
         ]
       : []),
