@@ -148,7 +148,12 @@ export default function IncidentList() {
         <div className="list-header-actions">
           {canExport && page.total > 0 ? (
             // Every incident the filters match (not only this page), for Excel or to import elsewhere.
-            <CsvDownload href={`/incidents/export.csv${listQueryToSearch({ filters: query.filters })}`} label={t("list.export")} />
+            <span className="list-exports">
+              <CsvDownload href={`/incidents/export.csv${listQueryToSearch({ filters: query.filters })}`} label={t("list.export")} />{" "}
+              <a href={`/incidents/export.xlsx${listQueryToSearch({ filters: query.filters })}`} download>
+                {t("list.exportXlsx")}
+              </a>
+            </span>
           ) : null}
           {canCreate ? (
             <Link to="/incidents/new" className="button primary">

@@ -4,6 +4,7 @@ import type { Texts } from "../texts";
 const ja = {
   "list.title": "事案一覧",
   "list.export": "条件に合う全件をCSVで出力",
+  "list.exportXlsx": "Excel形式(.xlsx)で出力",
   "list.total": "{n}件",
   "list.empty": "条件に一致する事案はありません。",
   "list.filters": "絞り込み",
@@ -45,6 +46,7 @@ const ja = {
 const en: Texts<typeof ja> = {
   "list.title": "Incidents",
   "list.export": "Export every matching incident as CSV",
+  "list.exportXlsx": "Export as Excel (.xlsx)",
   "list.total": "{n} incidents",
   "list.empty": "No incidents match these filters.",
   "list.filters": "Filters",
