@@ -73,6 +73,7 @@ export const BOUNDARY_KEYS = [
   "evidence.errors.empty", "evidence.errors.tooLarge", "evidence.errors.type", "evidence.notFound",
   "import.batch.alreadyUndone", "import.batch.notFound", "importPage.expired",
   "incidentReport.errors.approved", "incidentReport.errors.notSubmitted", "incidentReport.errors.ownApproval", "incidentReport.errors.submitted",
+  "list.views.errors.duplicate", "list.views.errors.notFound", "list.views.errors.tooMany", "list.views.errors.unknownIntent",
   "registers.measure.notFound", "reports.badPeriod", "reports.executiveFyOnly", "reports.executiveSmallMonths", "reports.notFound",
 ] as const satisfies readonly MessageKey[];
 
