@@ -45,7 +45,7 @@ function AuditDetail({ detail }: { detail: string | null }) {
   return (
     <dl className="audit-detail">
       {pairs.map((p, i) => (
-        <div key={`${p.key}-${i}`} style={{ display: "contents" }}>
+        <div key={`${p.key}-${i}`} className="audit-detail-pair">
           <dt>{p.label ? t(p.label) : p.key || t("audit.detail")}</dt>
           <dd>{p.value}</dd>
         </div>

@@ -3,6 +3,7 @@
  * delete), and a form that saves the list's current filters under a name. Plain forms posting to the list's action,
  * so it works without JavaScript; the reply of a failed post is shown beside the form it came from.
  */
+import { useEffect, useRef } from "react";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { useT } from "~/i18n/use-t";
 import type { Message } from "~/modules/errors";
@@ -28,6 +29,11 @@ export function SavedViews({ views, currentSearch, maxName }: { views: SavedView
   const errorFor = (intent: string, id: number | null) =>
     failed && failed.intent === intent && failed.id === id ? t(failed.error.key, failed.error.params) : undefined;
   const saveError = errorFor("saveView", null);
+  // After a save the name field is emptied for the next one (the form stays mounted, so nothing typed since is lost).
+  const newForm = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (result && "done" in result && result.done === "saved") newForm.current?.reset();
+  }, [result]);
   return (
     <section className="saved-views" aria-labelledby="saved-views-title">
       <h2 id="saved-views-title">{t("list.views.title")}</h2>
@@ -50,7 +56,8 @@ export function SavedViews({ views, currentSearch, maxName }: { views: SavedView
                   {v.name}
                   {current ? <span className="saved-view-current"> {t("list.views.current")}</span> : null}
                 </a>
-                <details className="saved-view-edit" open={renameError || deleteError ? true : undefined}>
+                {/* Keyed by the name: after a rename the panel closes, showing the new name. */}
+                <details key={v.name} className="saved-view-edit" open={renameError || deleteError ? true : undefined}>
                   <summary aria-label={t("list.views.editLabel", { name: v.name })}>{t("list.views.edit")}</summary>
                   <Form method="post" className="saved-view-form">
                     <input type="hidden" name="id" value={v.id} />
@@ -82,14 +89,13 @@ export function SavedViews({ views, currentSearch, maxName }: { views: SavedView
           })}
         </ul>
       )}
-      <Form method="post" className="saved-view-form saved-view-new">
+      <Form method="post" className="saved-view-form saved-view-new" ref={newForm}>
         <input type="hidden" name="search" value={currentSearch} />
         <label htmlFor="view-name-new">{t("list.views.name")}</label>
         <input
           id="view-name-new"
           name="name"
           defaultValue={saveError ? failed!.name : ""}
-          key={result && "done" in result ? `done-${views.length}` : "typing"}
           maxLength={maxName * 2}
           required
           aria-invalid={saveError ? true : undefined}
