@@ -102,6 +102,7 @@ describe("listing entries", () => {
       { key: "changes.added", label: null, value: "2" },
       { key: "odd", label: null, value: "—" },
     ]);
+    expect(auditDetailPairs(JSON.stringify({ filters: "?q=%E7%B9%B0%E3%82%8A+%E8%BF%94%E3%81%97&status=open" }))[0].value).toBe("?q=繰り 返し&status=open");
     expect(auditDetailPairs(null)).toEqual([]);
     expect(auditDetailPairs("not json")).toEqual([{ key: "", label: null, value: "not json" }]);
     for (const key of DETAIL_KEYS) expect(ja[`audit.detail.${key}`]).toBeTruthy();

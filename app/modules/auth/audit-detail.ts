@@ -29,6 +29,15 @@ function valueText(v: unknown): string {
   return String(v);
 }
 
+/** A list query as recorded (`?q=%E7%B9%B0…`) with its escapes undone, so the filters read as typed. */
+function readableQuery(search: string): string {
+  try {
+    return decodeURIComponent(search.replace(/\+/g, " "));
+  } catch {
+    return search;
+  }
+}
+
 /** The pairs of a detail; a detail that is not a JSON object is one pair of its text. */
 export function auditDetailPairs(detail: string | null): DetailPair[] {
   if (!detail) return [];
@@ -44,7 +53,10 @@ export function auditDetailPairs(detail: string | null): DetailPair[] {
     for (const [k, v] of Object.entries(obj)) {
       const key = prefix ? `${prefix}.${k}` : k;
       if (v !== null && typeof v === "object" && !Array.isArray(v) && depth < 2) walk(v as Record<string, unknown>, key, depth + 1);
-      else pairs.push({ key, label: !prefix && KNOWN.has(k) ? (`audit.detail.${k as DetailKey}` as MessageKey) : null, value: valueText(v) });
+      else {
+        const text = key === "filters" && typeof v === "string" ? readableQuery(v) : valueText(v);
+        pairs.push({ key, label: !prefix && KNOWN.has(k) ? (`audit.detail.${k as DetailKey}` as MessageKey) : null, value: text });
+      }
     }
   };
   walk(parsed as Record<string, unknown>, "", 0);
