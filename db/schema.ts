@@ -538,3 +538,26 @@ export const notifications = sqliteTable(
   ],
 );
 export type Notification = typeof notifications.$inferSelect;
+
+/**
+ * Named views of the incident list (issue 19): a user's own filters under a name they chose. Per user only: every read
+ * and write goes through the owner's id, so another user's view id reaches nothing. `search` is the list's URL query
+ * (filters and sort, without the page), as listQueryToSearch writes it.
+ */
+export const savedViews = sqliteTable(
+  "saved_views",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** NFKC + trim + case fold of the name: one user cannot have two views that read the same. */
+    normalizedName: text("normalized_name").notNull(),
+    search: text("search").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("saved_views_user_name_unique").on(t.userId, t.normalizedName)],
+);
+export type SavedView = typeof savedViews.$inferSelect;

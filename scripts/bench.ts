@@ -28,6 +28,10 @@ function benchList(n: number, file: string | null): void {
     const fy = fiscalYearOf(todayInTokyo());
     const dept = listDepartments(db)[0].id;
     const client = listClientNames(db)[0].slice(0, 4);
+    // A 管理番号 from the middle of the table, whole and in part (its last digits), for the text search cases.
+    const ref = (db.$client.prepare("select ref from incidents where ref is not null order by id limit 1 offset ?").get(Math.floor(n / 2)) as
+      | { ref: string }
+      | undefined)?.ref ?? "KH-2025-00005";
     const cases: [string, string][] = [
       ["first page, no filter", ""],
       ["fiscal year", `period=FY${fy - 1}`],
@@ -37,6 +41,14 @@ function benchList(n: number, file: string | null): void {
       ["client (part of name)", `client=${encodeURIComponent(client)}`],
       ["status open, severity 4", "status=open&severity=4"],
       ["summary search", `q=${encodeURIComponent("土下座")}`],
+      // Issue 19: the FTS5 trigram index (3+ characters), LIKE for shorter text, and 管理番号.
+      ["text search, 3+ chars (trigram)", `q=${encodeURIComponent("繰り返し")}`],
+      ["text search, rare 3+ chars (trigram)", `q=${encodeURIComponent("録音を")}`],
+      ["text search, 2 chars (LIKE)", `q=${encodeURIComponent("電話")}`],
+      ["text search, 管理番号 exact", `q=${encodeURIComponent(ref)}`],
+      ["text search, 管理番号 full-width", `q=${encodeURIComponent(ref.normalize("NFKC").replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)))}`],
+      ["text search, 管理番号 part", `q=${encodeURIComponent(ref.slice(-6))}`],
+      ["text search + FY + department", `period=FY${fy - 1}&department=${dept}&q=${encodeURIComponent("繰り返し")}`],
       ["composed: FY + dept + behaviour + search", `period=FY${fy - 1}&department=${dept}&behaviour=MA05&q=${encodeURIComponent("電話")}`],
       ["sorted by severity, page 20", "sort=severity_desc&page=20"],
       // The dashboard's drill-down links: a period and one bar's value.

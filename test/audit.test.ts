@@ -7,11 +7,13 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Db } from "../db/client.server";
-import { auditLog, incidents } from "../db/schema";
+import { auditLog, incidents, users } from "../db/schema";
 import {
   audit, AUDIT_PAGE_SIZE, type AuditFilters, type Actor, auditSlice, listAudit, NO_AUDIT_FILTERS,
 } from "~/modules/auth/audit.server";
 import { parseAuditQuery } from "~/modules/auth/audit-filters";
+import { auditDetailPairs, DETAIL_KEYS } from "~/modules/auth/audit-detail";
+import { ja } from "~/i18n/dictionary.server";
 import { undoBatch } from "~/modules/import/batches.server";
 import { importFile } from "~/modules/import/commit.server";
 import { createIncident, deleteIncident, updateIncident, ValidationFailed } from "~/modules/incidents/mutations.server";
@@ -74,6 +76,36 @@ describe("listing entries", () => {
     const both = listAudit(db, filters({ actor: "b@example.com", action: "user.created" }));
     expect([both.total, both.entries.map((e) => e.targetId)]).toEqual([1, ["3"]]);
     expect(listAudit(db, filters({ actor: "nobody" })).total).toBe(0);
+  });
+
+  it("filters by a part of the e-mail or of the user's name, in any case (issue 19)", async () => {
+    const db = sample();
+    put(db, "2025-04-03T00:00:00.000Z", "Alice.Tanaka@example.com", "auth.signed_in");
+    db.insert(users).values({ email: "b@example.com", displayName: "佐藤 Bob", role: "hr", passwordHash: "x" }).run();
+    const actorsOf = (actor: string) => listAudit(db, filters({ actor })).entries.map((e) => e.actor);
+    expect(actorsOf("ALICE")).toEqual(["Alice.Tanaka@example.com"]);
+    expect(actorsOf("tanaka@")).toEqual(["Alice.Tanaka@example.com"]);
+    expect(actorsOf("ａｌｉｃｅ")).toEqual(["Alice.Tanaka@example.com"]);
+    expect(actorsOf("bob")).toEqual(["b@example.com", "b@example.com"]);
+    expect(actorsOf("佐藤")).toEqual(["b@example.com", "b@example.com"]);
+    expect(actorsOf("b@example.com")).toEqual(["b@example.com", "b@example.com"]);
+    expect(actorsOf("%")).toEqual([]);
+    expect(actorsOf("nobody")).toEqual([]);
+  });
+
+  it("shows a detail as label: value pairs, keys translated where known, identifiers as recorded", () => {
+    expect(auditDetailPairs(JSON.stringify({ filters: "?channel=C2", count: 3, format: "xlsx", fields: ["summary", "severity"], changes: { added: 2 }, odd: null }))).toEqual([
+      { key: "filters", label: "audit.detail.filters", value: "?channel=C2" },
+      { key: "count", label: "audit.detail.count", value: "3" },
+      { key: "format", label: "audit.detail.format", value: "xlsx" },
+      { key: "fields", label: "audit.detail.fields", value: "summary, severity" },
+      { key: "changes.added", label: null, value: "2" },
+      { key: "odd", label: null, value: "—" },
+    ]);
+    expect(auditDetailPairs(JSON.stringify({ filters: "?q=%E7%B9%B0%E3%82%8A+%E8%BF%94%E3%81%97&status=open" }))[0].value).toBe("?q=繰り 返し&status=open");
+    expect(auditDetailPairs(null)).toEqual([]);
+    expect(auditDetailPairs("not json")).toEqual([{ key: "", label: null, value: "not json" }]);
+    for (const key of DETAIL_KEYS) expect(ja[`audit.detail.${key}`]).toBeTruthy();
   });
 
   it("filters by target", () => {

@@ -219,11 +219,11 @@ describe("backup → restore round trip", () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the latest migration (0020, evidence removal's columns): those
-    // columns dropped and its record removed.
+    // Make the copy look like it was taken before the latest migration (0021, the text search index with its triggers
+    // and the saved views): those dropped and its record removed.
     const old = new Database(taken.file);
-    old.exec(`alter table evidence_files drop column removed_at; alter table evidence_files drop column removed_by;
-      alter table evidence_files drop column removed_reason;
+    old.exec(`drop trigger incidents_fts_insert; drop trigger incidents_fts_delete; drop trigger incidents_fts_update;
+      drop table incidents_fts; drop table saved_views;
       delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
     old.close();
     const verified = await verifyBackupFile(taken.file);

@@ -108,11 +108,39 @@ describe("validation (invalid input writes nothing)", () => {
     expect(rows(db)[0]).toMatchObject({ anonymous: true, employeeRef: null });
   });
 
-  it("refuses an incident id that is not on file or not a number", () => {
+  it("refuses an incident reference or id that is not on file, and text that cannot be one", () => {
     const db = memoryDb();
     expect(rejected(db, form({ incidentId: "999" }))).toEqual({ incidentId: "consultations.errors.incidentMissing" });
-    expect(rejected(db, form({ incidentId: "KH-1" }))).toEqual({ incidentId: "consultations.errors.incidentId" });
-    expect(rejected(db, form({ incidentId: "0" }))).toEqual({ incidentId: "consultations.errors.incidentId" });
+    expect(rejected(db, form({ incidentId: "KH-1" }))).toEqual({ incidentId: "consultations.errors.incidentMissing" });
+    expect(rejected(db, form({ incidentId: "0" }))).toEqual({ incidentId: "consultations.errors.incidentMissing" });
+    expect(rejected(db, form({ incidentId: "K".repeat(101) }))).toEqual({ incidentId: "consultations.errors.incidentId" });
+    expect(consultationSchema(TODAY).safeParse(form({ incidentId: "KH-1" })).success).toBe(false);
+  });
+
+  it("links an incident by its 管理番号 in any width, case or dash, or by its id, and shows it by its 管理番号", () => {
+    const db = memoryDb();
+    const kh5 = createIncident(db, incidentInput({ ref: "KH-2025-00005" }));
+    const plain = createIncident(db, incidentInput({ ref: null, summary: "管理番号のない事案" }));
+    const numeric = createIncident(db, incidentInput({ ref: "12", summary: "数字だけの管理番号" }));
+    const linked = (typed: string) => {
+      const r = createConsultationForm(db, form({ incidentId: typed }), TODAY, actor);
+      return r.ok ? getConsultation(db, r.value)!.incident?.id : r.errors;
+    };
+    expect(linked("KH-2025-00005")).toBe(kh5);
+    expect(linked("ＫＨ－２０２５－００００５")).toBe(kh5);
+    expect(linked("kh-2025-00005")).toBe(kh5);
+    expect(linked("KH−2025ー00005")).toBe(kh5);
+    expect(linked(String(plain))).toBe(plain);
+    expect(linked(`#${plain}`)).toBe(plain);
+    // A 管理番号 made of digits is read as that 管理番号 first; "#" says the internal id.
+    expect(linked("12")).toBe(numeric);
+    expect(linked(`#${kh5}`)).toBe(kh5);
+    expect(linked("KH-2025-0000")).toEqual({ incidentId: { key: "consultations.errors.incidentMissing" } });
+    // The edit form shows the 管理番号, or "#id" for an incident without one; either is read back as the same incident.
+    const withRef = createConsultationForm(db, form({ incidentId: "kh-2025-00005" }), TODAY, actor);
+    expect(toFormValues(getConsultation(db, withRef.ok ? withRef.value : -1)!).incidentId).toBe("KH-2025-00005");
+    const withoutRef = createConsultationForm(db, form({ incidentId: String(plain) }), TODAY, actor);
+    expect(toFormValues(getConsultation(db, withoutRef.ok ? withoutRef.value : -1)!).incidentId).toBe(`#${plain}`);
   });
 
   it("refuses an unknown route, a reference over 50 characters and a follow-up over 2000", () => {

@@ -22,6 +22,9 @@ import { emptyFilters, parseListQuery } from "~/modules/incidents/filters";
 import { createIncident } from "~/modules/incidents/mutations.server";
 import { getIncident, toInput } from "~/modules/incidents/queries.server";
 import { INCIDENT_FIELDS, type IncidentInput } from "~/modules/incidents/schema";
+import { listIncidents } from "~/modules/incidents/queries.server";
+import { XLSX_CONTENT_TYPE } from "~/modules/xlsx-download.server";
+import ExcelJS from "exceljs";
 import { CODE_SETS, type CodeDef, type CodedField } from "~/modules/incidents/taxonomy";
 import { incidentInput, memoryDb, TODAY } from "./helpers";
 
@@ -29,6 +32,7 @@ import { incidentInput, memoryDb, TODAY } from "./helpers";
 const shared = vi.hoisted(() => ({ db: null as unknown }));
 vi.mock("~/modules/db.server", async (original) => ({ ...(await original<object>()), getDb: () => shared.db }));
 const { loader } = await import("~/routes/_app.incidents_.export[.]csv");
+const { loader: xlsxLoader } = await import("~/routes/_app.incidents_.export[.]xlsx");
 
 const codesOf = (field: CodedField) => (CODE_SETS[field] as readonly CodeDef[]).map((d) => d.code);
 const pick = <T>(list: readonly T[], i: number) => list[i % list.length];
@@ -223,7 +227,7 @@ describe("the export route", () => {
     const entries = db.select().from(auditLog).where(eq(auditLog.action, "incidents.exported")).all();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ actor: "hr@example.com", targetType: "incident", ip: "127.0.0.1" });
-    expect(JSON.parse(entries[0].detail!)).toEqual({ filters: "?channel=C2", count: expected, encoding: "shift_jis" });
+    expect(JSON.parse(entries[0].detail!)).toEqual({ filters: "?channel=C2", count: expected, format: "csv", encoding: "shift_jis" });
   });
 
   it("answers a Shift_JIS export it cannot write with the 422 page, and audits no export", async () => {
@@ -236,5 +240,60 @@ describe("the export route", () => {
     const utf8 = (await call("admin", "?channel=C6&encoding=utf-8")) as Response;
     expect(utf8.status).toBe(200);
     expect(await utf8.text()).toContain("𠮷");
+  });
+
+  const callXlsx = (role: Role, query = "") =>
+    xlsxLoader({
+      request: new Request(`http://localhost/incidents/export.xlsx${query}`, { headers: { Cookie: cookies[role] } }),
+      params: {},
+      context: { clientIp: "127.0.0.1" },
+    } as unknown as LoaderFunctionArgs);
+
+  /** The workbook's rows as text, header first. */
+  async function sheetRows(res: Response): Promise<string[][]> {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await res.arrayBuffer());
+    const rows: string[][] = [];
+    workbook.worksheets[0].eachRow({ includeEmpty: true }, (row) => {
+      rows.push(EXPORT_HEADERS.map((_, i) => {
+        const v = row.getCell(i + 1).value;
+        return v === null || v === undefined ? "" : String(v);
+      }));
+    });
+    return rows;
+  }
+
+  it("gives the .xlsx to HR and admin only, with the list's filters, every column, Japanese intact, and audits it", async () => {
+    for (const role of ["executive", "supervisor"] as const) await expect(callXlsx(role)).rejects.toMatchObject({ status: 403 });
+    const before = db.select().from(auditLog).where(eq(auditLog.action, "incidents.exported")).all().length;
+    const res = (await callXlsx("hr", "?channel=C2")) as Response;
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe(XLSX_CONTENT_TYPE);
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="incidents-\d{4}-\d{2}-\d{2}\.xlsx"$/);
+    const rows = await sheetRows(res);
+    expect(rows[0]).toEqual([...EXPORT_HEADERS]);
+    // The same incidents as the list with these filters, and the same cells as the CSV export.
+    const list = listIncidents(db, { filters: { ...emptyFilters(), channel: ["C2"] }, sort: "occurred_asc", page: 1 });
+    expect(list.total).toBeGreaterThan(1);
+    const expected = db.select({ id: incidents.id }).from(incidents).orderBy(asc(incidents.id)).all()
+      .filter((r) => list.rows.some((l) => l.id === r.id))
+      .map((r) => exportCells(toInput(getIncident(db, r.id)!)));
+    expect(rows.slice(1)).toEqual(expected);
+    expect(rows.slice(1).some((r) => r.some((c) => /[ぁ-んァ-ン一-龯]/.test(c)))).toBe(true);
+    const entries = db.select().from(auditLog).where(eq(auditLog.action, "incidents.exported")).all();
+    expect(entries).toHaveLength(before + 1);
+    expect(entries.at(-1)).toMatchObject({ actor: "hr@example.com", targetType: "incident", ip: "127.0.0.1" });
+    expect(JSON.parse(entries.at(-1)!.detail!)).toEqual({ filters: "?channel=C2", count: expected.length, format: "xlsx" });
+  });
+
+  it("writes formula-looking text as text, never as a formula", async () => {
+    createIncident(db, incidentInput({ summary: "=HYPERLINK(\"http://example.com\")" }), { today: TODAY });
+    const res = (await callXlsx("admin", "?q=HYPERLINK")) as Response;
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await res.arrayBuffer());
+    expect(workbook.worksheets[0].rowCount).toBe(2);
+    const cell = workbook.worksheets[0].getRow(2).getCell(EXPORT_HEADERS.indexOf(canonicalHeader("summary")) + 1);
+    expect(cell.type).toBe(ExcelJS.ValueType.String);
+    expect(cell.value).toBe("=HYPERLINK(\"http://example.com\")");
   });
 });

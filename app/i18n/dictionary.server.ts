@@ -78,6 +78,7 @@ export const BOUNDARY_KEYS = [
   "incidentReport.errors.approved", "incidentReport.errors.notSubmitted", "incidentReport.errors.ownApproval", "incidentReport.errors.submitted",
   "incidentReport.errors.notSubmittedYet", "incidentReport.errors.notYourAction", "incidentReport.errors.invalid",
   "notifications.notFound",
+  "list.views.errors.duplicate", "list.views.errors.notFound", "list.views.errors.tooMany", "list.views.errors.unknownIntent",
   "registers.measure.notFound", "reports.badPeriod", "reports.executiveFyOnly", "reports.executiveSmallMonths", "reports.notFound",
 ] as const satisfies readonly MessageKey[];
 

@@ -8,6 +8,7 @@ import { useT } from "~/i18n/use-t";
 import { getDb } from "~/modules/db.server";
 import { AUDIT_ACTION_NAMES } from "~/modules/auth/audit-actions";
 import { auditQueryToSearch, parseAuditQuery } from "~/modules/auth/audit-filters";
+import { auditDetailPairs } from "~/modules/auth/audit-detail";
 import { AUDIT_PAGE_SIZE, listAudit } from "~/modules/auth/audit.server";
 import { requireUser } from "~/modules/auth/guard.server";
 import { listUsers } from "~/modules/auth/users.server";
@@ -26,19 +27,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { query, entries, total, actors: listUsers(db).map((u) => u.email), pageSize: AUDIT_PAGE_SIZE, messages: messages(request, ["audit", "list", "incident"]) };
 }
 
-/** Detail JSON as short text: field lists and counts, never values (the trail holds no personal text). */
-function detailText(detail: string | null): string {
-  if (!detail) return "";
-  try {
-    const d = JSON.parse(detail) as Record<string, unknown>;
-    return Object.entries(d)
-      .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
-      .join(" / ");
-  } catch {
-    return detail;
-  }
-}
-
 function targetLink(type: string | null, id: string | null): string | null {
   if (!type || !id) return null;
   if (type === "incident") return `/incidents/${id}`;
@@ -47,6 +35,23 @@ function targetLink(type: string | null, id: string | null): string | null {
   if (type === "consultation") return `/consultations/${id}`;
   if (type === "department") return "/admin/departments";
   return null;
+}
+
+/** The detail as label: value pairs (audit-detail.ts): translated keys where known, identifiers as recorded. */
+function AuditDetail({ detail }: { detail: string | null }) {
+  const { t } = useT();
+  const pairs = auditDetailPairs(detail);
+  if (!pairs.length) return null;
+  return (
+    <dl className="audit-detail">
+      {pairs.map((p, i) => (
+        <div key={`${p.key}-${i}`} className="audit-detail-pair">
+          <dt>{p.label ? t(p.label) : p.key || t("audit.detail")}</dt>
+          <dd>{p.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 export default function AuditLog() {
@@ -64,7 +69,10 @@ export default function AuditLog() {
       <Form method="get" className="filters" key={search} aria-label={t("list.filters")}>
         <div className="filter">
           <label htmlFor="a-actor">{t("audit.actor")}</label>
-          <input id="a-actor" name="actor" list="audit-actors" defaultValue={query.actor ?? ""} />
+          <input id="a-actor" name="actor" list="audit-actors" defaultValue={query.actor ?? ""} aria-describedby="a-actor-hint" title={t("audit.actorHint")} />
+          <span id="a-actor-hint" className="visually-hidden">
+            {t("audit.actorHint")}
+          </span>
           <datalist id="audit-actors">
             {actors.map((a) => (
               <option key={a} value={a} />
@@ -111,7 +119,9 @@ export default function AuditLog() {
                     <td>{e.actor}</td>
                     <td className="nowrap">{t(`audit.action.${e.action as (typeof AUDIT_ACTION_NAMES)[number]}`)}</td>
                     <td className="nowrap">{link ? <Link to={link}>{target}</Link> : target}</td>
-                    <td className="detail">{detailText(e.detail)}</td>
+                    <td className="detail">
+                      <AuditDetail detail={e.detail} />
+                    </td>
                     <td className="nowrap">{e.ip ?? ""}</td>
                   </tr>
                 );

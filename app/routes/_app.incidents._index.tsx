@@ -1,4 +1,4 @@
-import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { getDb } from "~/modules/db.server";
 import { Flash } from "~/components/ui/Flash";
@@ -18,6 +18,10 @@ import { labelOf } from "~/modules/incidents/taxonomy";
 import { periodChoices } from "~/modules/reports/periods";
 import { requireUser } from "~/modules/auth/guard.server";
 import { can, incidentScope } from "~/modules/auth/permissions";
+import { SavedViews, type ViewReply } from "~/components/list/SavedViews";
+import { isAppError } from "~/modules/errors";
+import { readForm } from "~/modules/http.server";
+import { listSavedViews, VIEW_NAME_MAX, viewAction } from "~/modules/saved-views/saved-views.server";
 
 export const handle: PageHandle = { titleKey: "list.title" };
 
@@ -63,11 +67,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
     periods: periodChoices(todayInTokyo(), fiscalYearStartMonth),
     canCreate: can(user, "incidents.write"),
     canExport: can(user, "incidents.export"),
+    views: listSavedViews(db, user.id),
   };
 }
 
+/** The saved views' forms (save, rename, delete): always the signed-in user's own views (saved-views.server.ts). */
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request, "incidents.read");
+  const form = await readForm(request);
+  const db = getDb();
+  try {
+    return data<ViewReply>({ view: viewAction(db, user.id, form, getSettings(db).fiscalYearStartMonth) });
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    const id = Number(form.get("id"));
+    const name = form.get("name");
+    return data<ViewReply>(
+      { view: { error: e.userFacing, intent: String(form.get("intent") ?? ""), id: Number.isInteger(id) && id > 0 ? id : null, name: typeof name === "string" ? name : "" } },
+      { status: e.status },
+    );
+  }
+}
+
 export default function IncidentList() {
-  const { page, query, raw, departments, clients, chosenClients, departmentLocked, periods, canCreate, canExport } =
+  const { page, query, raw, departments, clients, chosenClients, departmentLocked, periods, canCreate, canExport, views } =
     useLoaderData<typeof loader>();
   const { t, lang } = useT();
   const navigation = useNavigation();
@@ -148,7 +171,12 @@ export default function IncidentList() {
         <div className="list-header-actions">
           {canExport && page.total > 0 ? (
             // Every incident the filters match (not only this page), for Excel or to import elsewhere.
-            <CsvDownload href={`/incidents/export.csv${listQueryToSearch({ filters: query.filters })}`} label={t("list.export")} />
+            <span className="list-exports">
+              <CsvDownload href={`/incidents/export.csv${listQueryToSearch({ filters: query.filters })}`} label={t("list.export")} />{" "}
+              <a href={`/incidents/export.xlsx${listQueryToSearch({ filters: query.filters })}`} download>
+                {t("list.exportXlsx")}
+              </a>
+            </span>
           ) : null}
           {canCreate ? (
             <Link to="/incidents/new" className="button primary">
@@ -157,6 +185,8 @@ export default function IncidentList() {
           ) : null}
         </div>
       </div>
+
+      <SavedViews views={views} currentSearch={listQueryToSearch({ filters: query.filters, sort: query.sort })} maxName={VIEW_NAME_MAX} />
 
       {/* key: a new URL resets the uncontrolled inputs to what the URL says (back/forward, clear). */}
       <Form method="get" id="list-filters" className="filters" key={query.search} aria-label={t("list.filters")}>
@@ -198,7 +228,10 @@ export default function IncidentList() {
         {sel("determination", "determination", t("field.determination"), true)}
         <div className="filter search">
           <label htmlFor="f-q">{t("list.search")}</label>
-          <input id="f-q" type="search" name="q" defaultValue={raw.q ?? ""} />
+          <input id="f-q" type="search" name="q" defaultValue={raw.q ?? ""} aria-describedby="f-q-hint" title={t("list.searchHint")} />
+          <span id="f-q-hint" className="visually-hidden">
+            {t("list.searchHint")}
+          </span>
         </div>
         <div className="filter">
           <label htmlFor="f-sort">{t("list.sort")}</label>

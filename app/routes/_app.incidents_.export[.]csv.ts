@@ -24,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       ascii: `incidents-${new Date().toISOString().slice(0, 10)}.csv`,
     });
     audit(db, actorOf(user, context), "incidents.exported", { type: "incident" }, {
-      filters: listQueryToSearch({ filters }), count: file.count(), encoding,
+      filters: listQueryToSearch({ filters }), count: file.count(), format: "csv", encoding,
     });
     return response;
   });

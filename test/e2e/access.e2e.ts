@@ -53,6 +53,9 @@ const MATRIX: [string, Record<Exclude<Who, "anon">, Answer>][] = [
   [`/incidents/${other}/evidence`, { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   // Removing evidence is HR's and admins' (a file that does not exist: 404 once allowed).
   [`/incidents/${own}/evidence/99999999/remove`, { admin: 404, hr: 404, supervisor: 403, executive: 403 }],
+  // The export of every field (issue 19: also .xlsx), filtered to a few incidents to keep the run short.
+  ["/incidents/export.csv?severity=4&status=open", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
+  ["/incidents/export.xlsx?severity=4&status=open", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   ["/import", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   ["/import/template.csv", { admin: 200, hr: 200, supervisor: 403, executive: 403 }],
   ["/import/errors/00000000-0000-4000-8000-000000000000", { admin: 404, hr: 404, supervisor: 403, executive: 403 }],

@@ -117,7 +117,6 @@ export function ConsultationForm({
         />
         <TextField
           name="incidentId"
-          inputMode="numeric"
           autoComplete="off"
           label={t("consultations.field.incidentId")}
           value={values.incidentId}

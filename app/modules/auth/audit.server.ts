@@ -3,9 +3,9 @@
  * DELETE, migration 0003). An entry is written on the same connection as the change it records, inside the same
  * transaction where there is one, so a change is never stored without its entry.
  */
-import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
-import { auditLog, type AuditEntry } from "../../../db/schema";
+import { auditLog, type AuditEntry, users } from "../../../db/schema";
 import { shiftDay } from "../incidents/dates";
 import type { AuditActionName } from "./audit-actions";
 import type { AuditQuery } from "./audit-filters";
@@ -58,7 +58,17 @@ function tokyoDayStartUtc(day: string): string {
 
 function conditions(f: AuditFilters): SQL | undefined {
   const c: SQL[] = [];
-  if (f.actor) c.push(eq(auditLog.actor, f.actor));
+  if (f.actor) {
+    // Part of the e-mail (or `cli:…`) recorded, or of the display name of the user with that e-mail, in any case
+    // (issue 19). LIKE folds ASCII case only: both sides are lower-cased here, and the typed text NFKC'd.
+    const pattern = `%${f.actor.normalize("NFKC").toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    c.push(
+      or(
+        sql`lower(${auditLog.actor}) like ${pattern} escape '\\'`,
+        inArray(auditLog.actor, sql`(select ${users.email} from ${users} where lower(${users.displayName}) like ${pattern} escape '\\')`),
+      )!,
+    );
+  }
   if (f.action) c.push(eq(auditLog.action, f.action));
   if (f.from) c.push(gte(auditLog.at, tokyoDayStartUtc(f.from)));
   if (f.to) c.push(lt(auditLog.at, tokyoDayStartUtc(shiftDay(f.to, 1))));

@@ -3,6 +3,7 @@
  * compliance report shows of them. Every write stores the row and its audit entry in one transaction; opening one is
  * audited too. Audit entries never hold the follow-up text or the employee reference: an update lists field names only.
  */
+import { findIncidentByRef } from "../incidents/reference.server";
 import { and, asc, desc, eq, gte, isNotNull, isNull, lte, sql, type SQL } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
 import { consultations, incidents } from "../../../db/schema";
@@ -40,6 +41,17 @@ function toRow(r: { c: Consultation; incidentRef: string | null; incidentOccurre
 
 export function incidentExists(db: Conn, id: number): boolean {
   return !!db.select({ id: incidents.id }).from(incidents).where(eq(incidents.id, id)).get();
+}
+
+/**
+ * The incident a typed 管理番号 or id names (issue 19): a 管理番号 first (incidents/reference.server.ts: any width, case
+ * or dash), then, for a number (or "#123"), the internal id. Consultations are HR's, so every incident is in reach.
+ */
+export function findLinkedIncident(db: Conn, typed: string): number | null {
+  const byRef = findIncidentByRef(db, typed, { kind: "all" });
+  if (byRef !== null) return byRef;
+  const digits = typed.trim().replace(/^#/, "");
+  return /^[1-9]\d{0,14}$/.test(digits) && incidentExists(db, Number(digits)) ? Number(digits) : null;
 }
 
 /** One consultation with its incident's ref and date, or null. Not audited: see viewConsultation. */
@@ -161,7 +173,7 @@ export type ConsultationFormResult<T> =
   | { ok: true; value: T };
 
 function parseForm(db: Db, values: ConsultationFormValues, today: string) {
-  return consultationSchema(today, (incident) => incidentExists(db, incident)).safeParse(values);
+  return consultationSchema(today, (typed) => findLinkedIncident(db, typed)).safeParse(values);
 }
 
 /** The new page's action: validate (today = the Tokyo calendar day), then add. Invalid input writes nothing. */

@@ -68,13 +68,15 @@ export function toFormValues(c: {
   firstResponseOn: string | null;
   closedOn: string | null;
   followUp: string | null;
+  /** The linked incident as stored, when known: the form shows its 管理番号 rather than the internal id. */
+  incident?: { ref: string | null } | null;
 }): ConsultationFormValues {
   return {
     receivedOn: c.receivedOn,
     route: c.route,
     employeeRef: c.employeeRef ?? "",
     anonymous: c.anonymous ? "on" : "",
-    incidentId: c.incidentId === null ? "" : String(c.incidentId),
+    incidentId: c.incidentId === null ? "" : (c.incident?.ref ?? `#${c.incidentId}`),
     firstResponseOn: c.firstResponseOn ?? "",
     closedOn: c.closedOn ?? "",
     followUp: c.followUp ?? "",
@@ -120,14 +122,37 @@ const checkbox = z
   .pipe(z.enum(["", "on", "true", "1", "false", "0"], { message: msg("consultations.errors.anonymous") }))
   .transform((s) => s === "on" || s === "true" || s === "1");
 
-/** An incident's id (the number in /incidents/123), "#123" accepted; "" is none. Whether it exists is asked separately. */
-const incidentId = z
-  .string()
-  .transform((s) => s.normalize("NFKC").trim().replace(/^#/, ""))
-  .superRefine((s, ctx) => {
-    if (s !== "" && !/^[1-9]\d{0,14}$/.test(s)) ctx.addIssue({ code: "custom", message: msg("consultations.errors.incidentId") });
-  })
-  .transform((s) => (s === "" ? null : Number(s)));
+/** The longest 管理番号 or id the incident field takes (a ref is a one-line field; this only stops pasted essays). */
+const INCIDENT_REFERENCE_MAX = 100;
+
+/**
+ * The linked incident as typed (issue 19): its 管理番号 (KH-2025-00005, in any width or case), or its id (the number in
+ * /incidents/123, "#123" accepted); "" is none. `findIncident` (the server's look-up) turns the text into the incident's
+ * id, or null when none matches; without it only an id can be read.
+ */
+function incidentReference(findIncident?: (typed: string) => number | null) {
+  return z
+    .string()
+    .transform((s) => s.normalize("NFKC").replace(/\s+/g, " ").trim())
+    .transform((s, ctx): number | null => {
+      if (s === "") return null;
+      if (s.length > INCIDENT_REFERENCE_MAX || /[\u0000-\u001f\u007f]/.test(s)) {
+        ctx.addIssue({ code: "custom", message: msg("consultations.errors.incidentId") });
+        return z.NEVER;
+      }
+      if (findIncident) {
+        const id = findIncident(s);
+        if (id === null) ctx.addIssue({ code: "custom", message: msg("consultations.errors.incidentMissing") });
+        return id ?? z.NEVER;
+      }
+      const digits = s.replace(/^#/, "");
+      if (!/^[1-9]\d{0,14}$/.test(digits)) {
+        ctx.addIssue({ code: "custom", message: msg("consultations.errors.incidentId") });
+        return z.NEVER;
+      }
+      return Number(digits);
+    });
+}
 
 /** Line endings as a textarea sends them (CRLF) stored as LF; trimmed; "" → null; at most FOLLOW_UP_MAX characters. */
 const followUp = plainText({ multiline: true })
@@ -138,19 +163,17 @@ const followUp = plainText({ multiline: true })
 // ---------- the form ----------
 
 /**
- * The consultation form. `today` is the Tokyo calendar day; `incidentExists` answers whether an incident id is on file
- * (the server passes a database look-up; without it any well-formed id passes).
+ * The consultation form. `today` is the Tokyo calendar day; `findIncident` finds the incident a typed 管理番号 or id
+ * names (the server passes a database look-up; without it any well-formed id passes).
  */
-export function consultationSchema(today: string, incidentExists?: (id: number) => boolean) {
+export function consultationSchema(today: string, findIncident?: (typed: string) => number | null) {
   return z
     .object({
       receivedOn: day(today, true),
       route: z.enum(ROUTE_CODES, { message: msg("consultations.errors.route") }),
       employeeRef,
       anonymous: checkbox,
-      incidentId: incidentId.refine((id) => id === null || !incidentExists || incidentExists(id), {
-        message: msg("consultations.errors.incidentMissing"),
-      }),
+      incidentId: incidentReference(findIncident),
       firstResponseOn: day(today, false),
       closedOn: day(today, false),
       followUp,

@@ -16,7 +16,7 @@
  * - `determination`  D1 | D2 | D9, or `unknown` (repeatable)
  * - `weekday`        0–6, 0 = Sunday: the Tokyo weekday of the day it occurred (repeatable)
  * - `hour`           0–23: the Tokyo hour it occurred, or `unknown` = recorded with a date only (repeatable)
- * - `q`              text in the summary, once
+ * - `q`              part of the 管理番号, summary or prevention (再発防止策), once (text-search.ts)
  * - `sort`           occurred_desc (default) | occurred_asc | severity_desc | ref_asc | updated_desc
  * - `page`           1…
  * e.g. `/incidents?period=FY2025&weekday=1&hour=14`, `/incidents?period=FY2025&severity=3&severity=unknown`.

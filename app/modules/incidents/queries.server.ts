@@ -5,12 +5,30 @@ import { clients, departments, incidentCodes, incidents } from "../../../db/sche
 import { type IncidentFilters, type ListQuery, PAGE_SIZE } from "./filters";
 import { shiftDay } from "./dates";
 import { normalizeName } from "./normalize";
+import { ftsPhrase, likeContains, searchForms, usesIndex } from "./text-search";
 import type { IncidentInput } from "./schema";
 import { MULTI_FIELDS, type MultiField } from "./taxonomy";
 
-/** `%`, `_` and `\` typed by a user are literal characters, not LIKE wildcards. */
-function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * The text search: 管理番号, summary or prevention containing the text (text-search.ts). Forms of 3+ characters through the
+ * FTS5 trigram index, shorter ones with LIKE on the same three columns.
+ */
+function textSearch(q: string): SQL | undefined {
+  const forms = searchForms(q);
+  const indexed = forms.filter(usesIndex);
+  const scanned = forms.filter((f) => !usesIndex(f));
+  const parts: SQL[] = [];
+  if (indexed.length) {
+    const match = indexed.map(ftsPhrase).join(" OR ");
+    parts.push(sql`${incidents.id} in (select rowid from incidents_fts where incidents_fts match ${match})`);
+  }
+  for (const f of scanned) {
+    const pattern = likeContains(f);
+    parts.push(
+      sql`(${incidents.summary} like ${pattern} escape '\\' or ${incidents.prevention} like ${pattern} escape '\\' or ${incidents.ref} like ${pattern} escape '\\')`,
+    );
+  }
+  return or(...parts);
 }
 
 /** Any of the values, a null among them meaning "is null" (SQL `in` never matches null). */
@@ -56,7 +74,10 @@ export function filterConditions(f: IncidentFilters): SQL[] {
   if (f.determination.length) c.push(inOrNull(incidents.determination, f.determination));
   if (f.weekday.length) c.push(inArray(occurredWeekday, f.weekday));
   if (f.hour.length) c.push(inOrNull(occurredHour, f.hour));
-  if (f.q) c.push(sql`${incidents.summary} like ${likeContains(f.q)} escape '\\'`);
+  if (f.q) {
+    const text = textSearch(f.q);
+    if (text) c.push(text);
+  }
   return c;
 }
 

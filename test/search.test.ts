@@ -1,0 +1,140 @@
+/**
+ * The list's text search (issue 19): 管理番号 (exact, partial, any width or case), summary and prevention through the
+ * FTS5 trigram index, short texts through LIKE, and the index kept in step by every way incidents change.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Db } from "../db/client.server";
+import { incidents } from "../db/schema";
+import { toCsv } from "~/modules/csv";
+import { undoBatch } from "~/modules/import/batches.server";
+import { importFile } from "~/modules/import/commit.server";
+import { EXPORT_HEADERS, exportCells, incidentExport } from "~/modules/incidents/export.server";
+import { emptyFilters, type IncidentFilters } from "~/modules/incidents/filters";
+import { createIncident, deleteIncident, updateIncident } from "~/modules/incidents/mutations.server";
+import { getIncident, listIncidents, toInput } from "~/modules/incidents/queries.server";
+import { ftsPhrase, searchForms } from "~/modules/incidents/text-search";
+import type { IncidentInput } from "~/modules/incidents/schema";
+import { erasePersonalData } from "~/modules/retention/retention.server";
+import { incidentInput, memoryDb, TODAY } from "./helpers";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "search-test-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const refsFound = (db: Db, q: string, more: Partial<IncidentFilters> = {}) =>
+  listIncidents(db, { filters: { ...emptyFilters(), ...more, q }, sort: "ref_asc", page: 1 }).rows.map((r) => r.ref);
+
+function seeded(): Db {
+  const db = memoryDb();
+  createIncident(db, incidentInput({ ref: "KH-2025-00005", summary: "窓口で大声を出し続けた。", prevention: "録音の告知を掲示する" }), { today: TODAY });
+  createIncident(db, incidentInput({ ref: "KH-2025-00050", summary: "電話で長時間の拘束。", prevention: null, department: "大阪支店" }), { today: TODAY });
+  createIncident(db, incidentInput({ ref: "kh-2024-00001", summary: "SNSに書き込むと脅した (100%返金を要求)", prevention: "対応は二人で" }), { today: TODAY });
+  return db;
+}
+
+describe("text search", () => {
+  it("finds an incident by its 管理番号, exactly or in part, in any width or case", () => {
+    const db = seeded();
+    expect(refsFound(db, "KH-2025-00005")).toEqual(["KH-2025-00005"]);
+    expect(refsFound(db, "ＫＨ－２０２５－００００５")).toEqual(["KH-2025-00005"]);
+    expect(refsFound(db, "kh-2025-00005")).toEqual(["KH-2025-00005"]);
+    expect(refsFound(db, "KH−2025ー00005")).toEqual(["KH-2025-00005"]);
+    expect(refsFound(db, "2025-000")).toEqual(["KH-2025-00005", "KH-2025-00050"]);
+    expect(refsFound(db, "KH-2024-00001")).toEqual(["kh-2024-00001"]);
+    expect(refsFound(db, "05")).toEqual(["KH-2025-00005", "KH-2025-00050"]);
+    expect(refsFound(db, "KH-2025-00006")).toEqual([]);
+  });
+
+  it("searches the summary and the prevention, with 3+ characters through the index and shorter ones by LIKE", () => {
+    const db = seeded();
+    expect(refsFound(db, "大声を")).toEqual(["KH-2025-00005"]);
+    expect(refsFound(db, "録音の告知")).toEqual(["KH-2025-00005"]);
+    expect(refsFound(db, "二人")).toEqual(["kh-2024-00001"]);
+    expect(refsFound(db, "電")).toEqual(["KH-2025-00050"]);
+    expect(refsFound(db, "sns")).toEqual(["kh-2024-00001"]);
+    expect(refsFound(db, "ＳＮＳ")).toEqual(["kh-2024-00001"]);
+  });
+
+  it("reads query syntax and wildcards typed by a user as text", () => {
+    const db = seeded();
+    expect(refsFound(db, "100%")).toEqual(["kh-2024-00001"]);
+    expect(refsFound(db, "%")).toEqual(["kh-2024-00001"]);
+    expect(refsFound(db, '(100%返金')).toEqual(["kh-2024-00001"]);
+    expect(refsFound(db, 'NEAR(大声 "録音')).toEqual([]);
+    expect(refsFound(db, "summary:大声")).toEqual([]);
+    expect(refsFound(db, "大声*")).toEqual([]);
+    expect(ftsPhrase('a"b')).toBe('"a""b"');
+    expect(searchForms("ＫＨ－１")).toEqual(["ＫＨ－１", "KH-1"]);
+  });
+
+  it("keeps the other filters with a text search", () => {
+    const db = seeded();
+    const osaka = listIncidents(db, { filters: { ...emptyFilters(), q: "2025" }, sort: "ref_asc", page: 1 }).rows.find((r) => r.department === "大阪支店")!;
+    expect(refsFound(db, "KH-2025", { departmentId: [osaka ? 2 : -1] })).toEqual(["KH-2025-00050"]);
+    expect(refsFound(db, "KH-2025", { status: ["open"] })).toEqual([]);
+  });
+
+  it("follows updates, deletes and retention's erasure", () => {
+    const db = seeded();
+    const id = db.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, "KH-2025-00005")).get()!.id;
+    const before = toInput(getIncident(db, id)!);
+    updateIncident(db, id, { ...before, summary: "受付で物を投げた。", prevention: "防犯ブザーを配る" }, before, { today: TODAY });
+    expect(refsFound(db, "大声を")).toEqual([]);
+    expect(refsFound(db, "録音の告知")).toEqual([]);
+    expect(refsFound(db, "物を投げ")).toEqual(["KH-2025-00005"]);
+    expect(refsFound(db, "防犯ブザー")).toEqual(["KH-2025-00005"]);
+    // Another update that leaves the searched fields alone keeps the index as it was.
+    const again = toInput(getIncident(db, id)!);
+    updateIncident(db, id, { ...again, severity: 4 }, again, { today: TODAY });
+    expect(refsFound(db, "物を投げ")).toEqual(["KH-2025-00005"]);
+    expect(deleteIncident(db, id)).toBe(true);
+    expect(refsFound(db, "物を投げ")).toEqual([]);
+    expect(refsFound(db, "KH-2025-00005")).toEqual([]);
+    // Retention erases the summary (prevention stays: it is not personal).
+    erasePersonalData(db, "2040-01-01", 5, { userId: null, name: "test", ip: null });
+    expect(refsFound(db, "長時間")).toEqual([]);
+    expect(refsFound(db, "二人で")).toEqual(["kh-2024-00001"]);
+    expect(db.$client.prepare("insert into incidents_fts(incidents_fts, rank) values('integrity-check', 1)").run()).toBeTruthy();
+  });
+
+  it("follows an import, an import that updates, and its undo", async () => {
+    const db = memoryDb();
+    const write = (name: string, rows: IncidentInput[]) => {
+      const file = path.join(tmp, name);
+      fs.writeFileSync(file, toCsv([[...EXPORT_HEADERS], ...rows.map(exportCells)]));
+      return file;
+    };
+    const first = await importFile(db, write("a.csv", [
+      incidentInput({ ref: "IM-1", summary: "取り込んだ苦情の本文" }),
+      incidentInput({ ref: "IM-2", summary: "別の件", client: "XYZ", prevention: "掲示板に方針を貼る" }),
+    ]), { today: TODAY, errorFilePath: path.join(tmp, "a.err.csv") });
+    expect(first.errors).toEqual([]);
+    expect(first.imported).toBe(2);
+    expect(refsFound(db, "取り込んだ")).toEqual(["IM-1"]);
+    expect(refsFound(db, "im-2")).toEqual(["IM-2"]);
+    expect(refsFound(db, "方針を")).toEqual(["IM-2"]);
+    const second = await importFile(db, write("b.csv", [
+      incidentInput({ ref: "IM-1", summary: "書き換えた本文" }),
+    ]), { today: TODAY, update: true, errorFilePath: path.join(tmp, "b.err.csv") });
+    expect(second.updated).toBe(1);
+    expect(refsFound(db, "取り込んだ")).toEqual([]);
+    expect(refsFound(db, "書き換えた")).toEqual(["IM-1"]);
+    undoBatch(db, second.batchId!);
+    expect(refsFound(db, "取り込んだ")).toEqual(["IM-1"]);
+    undoBatch(db, first.batchId!);
+    expect(refsFound(db, "取り込んだ")).toEqual([]);
+    expect(refsFound(db, "IM-")).toEqual([]);
+  });
+
+  it("a supervisor's export and list never reach another department's incident by its 管理番号", () => {
+    const db = seeded();
+    const tokyo = getIncident(db, db.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, "KH-2025-00005")).get()!.id)!;
+    const osaka = getIncident(db, db.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, "KH-2025-00050")).get()!.id)!;
+    const file = incidentExport(db, { ...emptyFilters(), q: "KH-2025-00050" }, { kind: "department", departmentId: tokyo.departmentId! });
+    expect(file.count()).toBe(0);
+    expect(incidentExport(db, { ...emptyFilters(), q: "KH-2025-00050" }, { kind: "department", departmentId: osaka.departmentId! }).count()).toBe(1);
+  });
+});
