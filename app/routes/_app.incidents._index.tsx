@@ -58,7 +58,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     departments: ownDepartment === null ? listDepartments(db) : listDepartments(db).filter((d) => d.id === ownDepartment),
     clients: listClientNames(db, 500, ownDepartment),
     // Names for the client_id chips (a supervisor's, like the suggestions, only of clients met in their department).
-    chosenClients: clientNamesById(db, query.filters.clientId, ownDepartment),
+    chosenClients: clientNamesById(
+      db,
+      [...query.filters.clientId, ...query.filters.clientNot].filter((c): c is number => c !== null),
+      ownDepartment,
+    ),
     departmentLocked: ownDepartment !== null,
     periods: periodChoices(todayInTokyo(), fiscalYearStartMonth),
     canCreate: can(user, "incidents.write"),
@@ -112,7 +116,7 @@ export default function IncidentList() {
 
   // Every value the form cannot show, as a chip whose × links to this list without that one value (back to page 1).
   const fieldLabel: Record<MultiParam, string> = {
-    department: t("field.department"), client_id: t("field.client"), behaviour: t("field.behaviours"),
+    department: t("field.department"), client_id: t("field.client"), client_not: t("list.drill.clientNot"), behaviour: t("field.behaviours"),
     channel: t("field.channel"), outcome: t("field.outcome"), severity: t("field.severity"), status: t("field.status"),
     determination: t("field.determination"), weekday: t("list.drill.weekday"), hour: t("list.drill.hour"),
   };
@@ -122,6 +126,7 @@ export default function IncidentList() {
       case "department":
         return departments.find((d) => String(d.id) === v)?.name ?? `#${v}`;
       case "client_id":
+      case "client_not":
         return chosenClients.find((c) => String(c.id) === v)?.name ?? `#${v}`;
       case "severity":
         return `${v} ${labelOf("severity", v, lang)}`;
