@@ -77,6 +77,8 @@ export default function IncidentList() {
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/incidents";
   const pageLink = (n: number) => `/incidents${listQueryToSearch({ ...query, page: n })}`;
+  // Column headers, also each cell's data-label: on a phone every row is a card that names its values (ADR 0029).
+  const columns = LIST_COLUMNS.map((f) => t(`field.${f}`));
   const first = page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1;
   const last = Math.min(page.total, page.page * page.pageSize);
 
@@ -264,31 +266,31 @@ export default function IncidentList() {
       ) : (
         <div className={`table-wrap${loading ? " loading" : ""}`}>
           <table className="incidents">
-            <TableHead labels={LIST_COLUMNS.map((f) => t(`field.${f}`))} />
+            <TableHead labels={columns} />
             <tbody>
               {page.rows.map((r) => (
                 <tr key={r.id}>
-                  <td>
+                  <td data-label={columns[0]}>
                     <Link to={`/incidents/${r.id}`}>{r.ref ?? `#${r.id}`}</Link>
                   </td>
-                  <td className="nowrap">{displayDateTime(r.occurredAt)}</td>
-                  <td>{r.department ?? ""}</td>
-                  <td>{r.client ?? ""}</td>
-                  <td className="nowrap">{labelOf("channel", r.channel, lang)}</td>
-                  <td>
+                  <td data-label={columns[1]} className="nowrap">{displayDateTime(r.occurredAt)}</td>
+                  <td data-label={columns[2]}>{r.department ?? ""}</td>
+                  <td data-label={columns[3]}>{r.client ?? ""}</td>
+                  <td data-label={columns[4]} className="nowrap">{labelOf("channel", r.channel, lang)}</td>
+                  <td data-label={columns[5]}>
                     {r.behaviours.map((b) => (
                       <span key={b} className="tag" title={labelOf("behaviours", b, lang)}>
                         {labelOf("behaviours", b, lang)}
                       </span>
                     ))}
                   </td>
-                  <td className={`sev sev-${r.severity ?? "x"}`}>{r.severity ? labelOf("severity", String(r.severity), lang) : ""}</td>
-                  <td className="nowrap">{labelOf("determination", r.determination, lang)}</td>
-                  <td>
+                  <td data-label={columns[6]} className={`sev sev-${r.severity ?? "x"}`}>{r.severity ? labelOf("severity", String(r.severity), lang) : ""}</td>
+                  <td data-label={columns[7]} className="nowrap">{labelOf("determination", r.determination, lang)}</td>
+                  <td data-label={columns[8]}>
                     <span className={`status status-${r.status}`}>{labelOf("status", r.status, lang)}</span>
                     {r.closedDateUnknown ? <span className="closed-unknown">{t("common.closedDateUnknown")}</span> : null}
                   </td>
-                  <td className="summary">{r.summary ?? ""}</td>
+                  <td data-label={columns[9]} className="summary">{r.summary ?? ""}</td>
                 </tr>
               ))}
             </tbody>
