@@ -83,6 +83,20 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/admin/backups", key: "nav.backups", permission: "settings.manage" },
 ];
 
+/** The main navigation's links, for the wide header and for the phone's menu (only one of them is displayed). */
+function NavLinks({ user }: { user: HeaderUser }) {
+  const { t } = useT();
+  return (
+    <>
+      {NAV.filter((n) => can(user, n.permission)).map((n) => (
+        <NavLink key={n.to} to={n.to} end={n.end}>
+          {t(n.key)}
+        </NavLink>
+      ))}
+    </>
+  );
+}
+
 function Document({ lang, user, failed = false, children }: { lang: Lang; user: HeaderUser | null; failed?: boolean; children: ReactNode }) {
   const { t, has } = useT();
   const location = useLocation();
@@ -112,13 +126,23 @@ function Document({ lang, user, failed = false, children }: { lang: Lang; user: 
             {t("app.name")}
           </Link>
           {user && !user.mustChangePassword ? (
-            <nav aria-label={t("nav.main")}>
-              {NAV.filter((n) => can(user, n.permission)).map((n) => (
-                <NavLink key={n.to} to={n.to} end={n.end}>
-                  {t(n.key)}
-                </NavLink>
-              ))}
-            </nav>
+            <>
+              <nav aria-label={t("nav.main")} className="nav-wide">
+                <NavLinks user={user} />
+              </nav>
+              {/* A phone's menu: a <details>, so it opens without JavaScript too; closed again on every new page. */}
+              <details className="nav-menu" key={location.pathname}>
+                <summary>{t("nav.menu")}</summary>
+                <nav aria-label={t("nav.main")}>
+                  <NavLinks user={user} />
+                  {/* On a phone the header has no room for who is signed in: the menu says it. */}
+                  <Link to="/account/password" className="nav-menu-who">
+                    {user.displayName ?? user.email} · {t(`role.${user.role}`)}
+                    {user.department ? ` · ${user.department}` : ""}
+                  </Link>
+                </nav>
+              </details>
+            </>
           ) : (
             <span className="nav-spacer" />
           )}
@@ -143,8 +167,10 @@ function Document({ lang, user, failed = false, children }: { lang: Lang; user: 
           <Form method="post" action="/lang" className="lang-switch">
             <input type="hidden" name="lang" value={lang === "ja" ? "en" : "ja"} />
             <input type="hidden" name="returnTo" value={location.pathname + location.search} />
-            <button type="submit" aria-label={t("nav.language")}>
-              {t("nav.switchTo")}
+            {/* The visible text is part of the button's name (WCAG 2.5.3 label in name): 「言語: English」. */}
+            <button type="submit">
+              <span className="visually-hidden">{t("nav.language")}: </span>
+              <span lang={lang === "ja" ? "en" : "ja"}>{t("nav.switchTo")}</span>
             </button>
           </Form>
         </header>

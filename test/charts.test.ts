@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  breakdownRows, formatCount, HEAT_LEVELS, heatLevel, heatmapGrid, HOURS, isEmptyBreakdown, MAX_ROWS, rowsClass,
+  axisLabel, breakdownRows, formatCount, HEAT_LEVELS, heatLevel, heatmapGrid, HOURS, isEmptyBreakdown, MAX_ROWS, rowsClass,
   seriesDataKey, trendRows, WEEKDAY_ROWS,
 } from "~/components/charts/chart-data";
 import { colorByIndex, colorOf, NEUTRAL, PALETTE, type ColorKind } from "~/modules/analytics/colors";
@@ -114,6 +114,16 @@ describe("chart colours", () => {
     const lightness = (hex: string) => 116 * Math.cbrt(luminance(hex)) - 16;
     const l = PALETTE.severity.map(lightness);
     for (let i = 1; i < l.length; i++) expect(l[i - 1] - l[i], `severity ${i} → ${i + 1}`).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe("axis labels", () => {
+  it("gives English labels the room of the Japanese ones, by width rather than by character count", () => {
+    expect(axisLabel("継続的な（繰り返される）、執拗な言動")).toBe("継続的な（繰り返される）、執拗…") // 15 characters, as before;
+    expect(axisLabel("Psychological attacks")).toBe("Psychological attacks"); // was cut to 「Psychological a…」
+    expect(axisLabel("Persistent, repeated demands or conduct (long)")).toBe("Persistent, repeated demands or…");
+    expect(Array.from(axisLabel("x".repeat(40))).length).toBe(32);
+    expect(axisLabel("株式会社ひかり運輸")).toBe("株式会社ひかり運輸");
   });
 });
 

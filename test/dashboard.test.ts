@@ -205,6 +205,29 @@ describe("drill-down", () => {
     for (const c of d.heatmap!.cells) if (c.href) expect(listed(c.href), `${c.weekday}/${c.hour}`).toBe(c.count);
     expect(checked).toBeGreaterThan(10);
   });
+
+  it("links the その他 and 不明 client bars too: the clients outside the top ten, and incidents without a client", () => {
+    const { db } = fixture();
+    // Twelve more clients, so two fall outside the top ten; the fixture's E has no client.
+    for (let i = 1; i <= 12; i++) {
+      for (let k = 0; k < (i <= 10 ? 3 : 1); k++) {
+        createIncident(db, incidentInput({ client: `顧客${i}` }), { today: TODAY });
+      }
+    }
+    const d = dashboard(db, "period=FY2025");
+    const listed = (href: string) => listIncidents(db, parseListQuery(new URL(href, "http://x").searchParams)).total;
+    const other = d.client.buckets.find((b) => b.key === "other")!;
+    const unknown = d.client.buckets.find((b) => b.key === "unknown")!;
+    expect(other.count).toBeGreaterThan(0);
+    expect(unknown.count).toBe(1); // E
+    expect(other.href).toMatch(/client_not=/);
+    expect(unknown.href).toMatch(/client_id=unknown/);
+    expect(listed(other.href!)).toBe(other.count);
+    expect(listed(unknown.href!)).toBe(unknown.count);
+    // The three buckets together are every incident of the period, each once.
+    const sum = d.client.buckets.reduce((n, b) => n + Number(b.count), 0);
+    expect(sum).toBe(d.headline.incidents);
+  });
 });
 
 describe("for executives", () => {

@@ -45,6 +45,10 @@ describe("the drill-down params in the URL", () => {
   it("writes each new param as documented", () => {
     const f = (over: Partial<IncidentFilters>) => listQueryToSearch({ filters: { ...emptyFilters(), ...over } });
     expect(f({ clientId: [5] })).toBe("?client_id=5");
+    // The dashboard's 不明 and その他 client bars: no client, and a client outside the top ones.
+    expect(f({ clientId: [null] })).toBe("?client_id=unknown");
+    expect(f({ clientNot: [3, 8] })).toBe("?client_not=3&client_not=8");
+    expect(parse("client_id=unknown&client_id=2&client_not=3&client_not=8").filters).toMatchObject({ clientId: [null, 2], clientNot: [3, 8] });
     expect(f({ departmentId: [null] })).toBe("?department=unknown");
     expect(f({ severity: [3, null] })).toBe("?severity=3&severity=unknown");
     expect(f({ outcome: [null] })).toBe("?outcome=unknown");
@@ -58,12 +62,12 @@ describe("the drill-down params in the URL", () => {
 
   it("drops values it cannot read, like the other params", () => {
     const q = parse(
-      "client_id=0&client_id=abc&client_id=unknown&client_id=4&weekday=7&weekday=Mon&weekday=-1&weekday=3" +
+      "client_id=0&client_id=abc&client_id=4&client_not=x&client_not=-2&weekday=7&weekday=Mon&weekday=-1&weekday=3" +
         "&hour=24&hour=1.5&hour=1e1&hour=&hour=09&department=Unknown&department=x&severity=5&severity=UNKNOWN" +
         "&channel=unknown&behaviour=unknown&status=unknown",
     );
     expect(q.filters).toMatchObject({
-      clientId: [4], weekday: [3], hour: [9], departmentId: [], severity: [], channel: [], behaviour: [], status: [],
+      clientId: [4], clientNot: [], weekday: [3], hour: [9], departmentId: [], severity: [], channel: [], behaviour: [], status: [],
     });
   });
 

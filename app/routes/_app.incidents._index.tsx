@@ -62,7 +62,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     departments: ownDepartment === null ? listDepartments(db) : listDepartments(db).filter((d) => d.id === ownDepartment),
     clients: listClientNames(db, 500, ownDepartment),
     // Names for the client_id chips (a supervisor's, like the suggestions, only of clients met in their department).
-    chosenClients: clientNamesById(db, query.filters.clientId, ownDepartment),
+    chosenClients: clientNamesById(
+      db,
+      [...query.filters.clientId, ...query.filters.clientNot].filter((c): c is number => c !== null),
+      ownDepartment,
+    ),
     departmentLocked: ownDepartment !== null,
     periods: periodChoices(todayInTokyo(), fiscalYearStartMonth),
     canCreate: can(user, "incidents.write"),
@@ -96,6 +100,8 @@ export default function IncidentList() {
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/incidents";
   const pageLink = (n: number) => `/incidents${listQueryToSearch({ ...query, page: n })}`;
+  // Column headers, also each cell's data-label: on a phone every row is a card that names its values (ADR 0029).
+  const columns = LIST_COLUMNS.map((f) => t(`field.${f}`));
   const first = page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1;
   const last = Math.min(page.total, page.page * page.pageSize);
 
@@ -135,7 +141,7 @@ export default function IncidentList() {
 
   // Every value the form cannot show, as a chip whose × links to this list without that one value (back to page 1).
   const fieldLabel: Record<MultiParam, string> = {
-    department: t("field.department"), client_id: t("field.client"), behaviour: t("field.behaviours"),
+    department: t("field.department"), client_id: t("field.client"), client_not: t("list.drill.clientNot"), behaviour: t("field.behaviours"),
     channel: t("field.channel"), outcome: t("field.outcome"), severity: t("field.severity"), status: t("field.status"),
     determination: t("field.determination"), weekday: t("list.drill.weekday"), hour: t("list.drill.hour"),
   };
@@ -145,6 +151,7 @@ export default function IncidentList() {
       case "department":
         return departments.find((d) => String(d.id) === v)?.name ?? `#${v}`;
       case "client_id":
+      case "client_not":
         return chosenClients.find((c) => String(c.id) === v)?.name ?? `#${v}`;
       case "severity":
         return `${v} ${labelOf("severity", v, lang)}`;
@@ -292,31 +299,31 @@ export default function IncidentList() {
       ) : (
         <div className={`table-wrap${loading ? " loading" : ""}`}>
           <table className="incidents">
-            <TableHead labels={LIST_COLUMNS.map((f) => t(`field.${f}`))} />
+            <TableHead labels={columns} />
             <tbody>
               {page.rows.map((r) => (
                 <tr key={r.id}>
-                  <td>
+                  <td data-label={columns[0]}>
                     <Link to={`/incidents/${r.id}`}>{r.ref ?? `#${r.id}`}</Link>
                   </td>
-                  <td className="nowrap">{displayDateTime(r.occurredAt)}</td>
-                  <td>{r.department ?? ""}</td>
-                  <td>{r.client ?? ""}</td>
-                  <td className="nowrap">{labelOf("channel", r.channel, lang)}</td>
-                  <td>
+                  <td data-label={columns[1]} className="nowrap">{displayDateTime(r.occurredAt)}</td>
+                  <td data-label={columns[2]}>{r.department ?? ""}</td>
+                  <td data-label={columns[3]}>{r.client ?? ""}</td>
+                  <td data-label={columns[4]} className="nowrap">{labelOf("channel", r.channel, lang)}</td>
+                  <td data-label={columns[5]}>
                     {r.behaviours.map((b) => (
                       <span key={b} className="tag" title={labelOf("behaviours", b, lang)}>
                         {labelOf("behaviours", b, lang)}
                       </span>
                     ))}
                   </td>
-                  <td className={`sev sev-${r.severity ?? "x"}`}>{r.severity ? labelOf("severity", String(r.severity), lang) : ""}</td>
-                  <td className="nowrap">{labelOf("determination", r.determination, lang)}</td>
-                  <td>
+                  <td data-label={columns[6]} className={`sev sev-${r.severity ?? "x"}`}>{r.severity ? labelOf("severity", String(r.severity), lang) : ""}</td>
+                  <td data-label={columns[7]} className="nowrap">{labelOf("determination", r.determination, lang)}</td>
+                  <td data-label={columns[8]}>
                     <span className={`status status-${r.status}`}>{labelOf("status", r.status, lang)}</span>
                     {r.closedDateUnknown ? <span className="closed-unknown">{t("common.closedDateUnknown")}</span> : null}
                   </td>
-                  <td className="summary">{r.summary ?? ""}</td>
+                  <td data-label={columns[9]} className="summary">{r.summary ?? ""}</td>
                 </tr>
               ))}
             </tbody>

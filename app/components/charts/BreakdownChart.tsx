@@ -11,7 +11,7 @@ import { useT } from "~/i18n/use-t";
 import type { MessageKey } from "~/i18n";
 import type { ColorKind } from "~/modules/analytics/colors";
 import type { Breakdown, ChartId } from "~/modules/analytics/dashboard-types";
-import { breakdownRows, isEmptyBreakdown, isSuppressed, rowsClass, type BreakdownRow } from "./chart-data";
+import { axisLabel, breakdownRows, isEmptyBreakdown, isSuppressed, rowsClass, type BreakdownRow } from "./chart-data";
 import { ChartCard, Swatch } from "./ChartCard";
 import { ClientOnly } from "./ClientOnly";
 
@@ -27,11 +27,15 @@ export const CHART_TITLE_KEYS: Record<ChartId, MessageKey> = {
   heatmap: "chart.title.heatmap",
 };
 
-// Long client or department names would squeeze the bars; the axis shows a prefix, the table the whole name.
-const AXIS_LABEL_MAX = 16;
-function axisLabel(label: string): string {
-  const chars = Array.from(label);
-  return chars.length > AXIS_LABEL_MAX ? `${chars.slice(0, AXIS_LABEL_MAX - 1).join("")}…` : label;
+// Long client or department names would squeeze the bars: the axis shows a prefix, its title and the table the whole name.
+function AxisTick({ x, y, payload }: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) {
+  const full = String(payload?.value ?? "");
+  return (
+    <text x={x} y={y} dy="0.355em" textAnchor="end" className="recharts-cartesian-axis-tick-value">
+      <title>{full}</title>
+      {axisLabel(full)}
+    </text>
+  );
 }
 
 export interface BreakdownBarsProps {
@@ -59,6 +63,7 @@ export function BreakdownBars({ rows, placeholder }: BreakdownBarsProps) {
               interval={0}
               tickLine={false}
               tickFormatter={(v: string) => axisLabel(String(v))}
+              tick={(props: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) => <AxisTick {...props} />}
             />
             {/* No animation: the labels appear with the bars, and a printed or captured page is complete at once. */}
             <Bar

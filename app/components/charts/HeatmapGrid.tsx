@@ -80,8 +80,11 @@ export function HeatmapGrid({ heatmap, title, csvHref, className }: HeatmapGridP
           <p>{t("chart.empty")}</p>
         </div>
       ) : (
-        // The wrapper scrolls sideways on a narrow screen instead of squeezing 24 columns unreadably.
-        <div className="heatmap-wrap">
+        // The wrapper scrolls sideways on a narrow screen instead of squeezing 24 columns unreadably: a labelled region
+        // a keyboard can focus and scroll, with a visible hint on a phone that the hours go on to 23時.
+        <>
+        <p className="heatmap-scroll-hint" id="heatmap-scroll-hint">{t("chart.heatmap.scrollHint")}</p>
+        <div className="heatmap-wrap" role="region" aria-label={t("chart.heatmap.scrollLabel", { title: heading })} aria-describedby="heatmap-scroll-hint" tabIndex={0}>
           <table className="heatmap" aria-labelledby={chartTitleId("heatmap")}>
             <thead>
               <tr>
@@ -127,6 +130,7 @@ export function HeatmapGrid({ heatmap, title, csvHref, className }: HeatmapGridP
             </tbody>
           </table>
         </div>
+        </>
       )}
     </ChartCard>
   );

@@ -136,6 +136,9 @@ export function TrendChart({ trend, switchLinks, title, csvHref, className }: Tr
                 data={rows}
                 margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
                 barCategoryGap="18%"
+                // A tap sends its mousemove just before the click: unthrottled, the month under the finger is already the
+                // active one when the click arrives (throttled to the next frame, a tap without hovering first did nothing).
+                throttledEvents={["touchmove", "pointermove", "scroll", "wheel"]}
                 onClick={(state) => {
                   // Clicking anywhere in a month's column opens it, not only a (possibly thin) segment.
                   const i = state.activeTooltipIndex;

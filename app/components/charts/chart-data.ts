@@ -130,3 +130,29 @@ export function heatmapGrid(heatmap: Heatmap): { weekday: number; cells: HeatCel
     }),
   }));
 }
+
+/**
+ * The most a breakdown's axis label takes, in half-width units: 16 Japanese characters, or 30 Latin ones (a character
+ * count alone cut English labels at half the room Japanese gets, e.g. 「Psychological a…」).
+ */
+export const AXIS_LABEL_UNITS = 32;
+
+/** How wide a character sets, in half-width units: 2 for CJK and other full-width characters, else 1. */
+function unitsOf(ch: string): number {
+  return /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+}
+
+/** The label as the axis shows it: whole when it fits AXIS_LABEL_UNITS, else cut with「…」 (the full text is its title). */
+export function axisLabel(label: string, max = AXIS_LABEL_UNITS): string {
+  const chars = Array.from(label);
+  const total = chars.reduce((n, c) => n + unitsOf(c), 0);
+  if (total <= max) return label;
+  let used = 1; // the ellipsis
+  let out = "";
+  for (const c of chars) {
+    if (used + unitsOf(c) > max) break;
+    used += unitsOf(c);
+    out += c;
+  }
+  return `${out.trimEnd()}…`;
+}

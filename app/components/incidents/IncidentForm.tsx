@@ -68,8 +68,9 @@ export function IncidentForm({ values, errors = {}, departments, clients, cancel
       <section className="form-section">
         <h2>{t("section.basic")}</h2>
         <div className="grid">
-          <TextField {...common("ref")} value={str("ref")} hint={t("hint.ref")} maxLength={TEXT_LIMITS.short} />
+          {/* The required fields first: someone reporting on a phone right after the event fills these and moves on. */}
           <TextField {...common("occurred_at")} type="datetime-local" value={str("occurred_at")} required hint={t("hint.occurred_at")} />
+          <SelectField {...common("channel")} value={str("channel")} options={optionsOf("channel", lang)} emptyLabel={t("common.select")} required />
           {lockedDepartment ? (
             <div className="field">
               <label htmlFor="department">{t("field.department")}</label>
@@ -87,7 +88,7 @@ export function IncidentForm({ values, errors = {}, departments, clients, cancel
             />
           )}
           <YesNoField {...common("in_tokyo")} value={str("in_tokyo")} labels={yn} />
-          <SelectField {...common("channel")} value={str("channel")} options={optionsOf("channel", lang)} emptyLabel={t("common.select")} required />
+          <TextField {...common("ref")} value={str("ref")} hint={t("hint.ref")} maxLength={TEXT_LIMITS.short} />
         </div>
       </section>
 

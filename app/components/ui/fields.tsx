@@ -1,5 +1,6 @@
 /** Labelled form controls with a hint and a field-level error, wired for screen readers. */
 import type { ReactNode } from "react";
+import { useT } from "~/i18n/use-t";
 
 export interface Option {
   value: string;
@@ -22,10 +23,12 @@ function describedBy(name: string, hint?: string, error?: string): string | unde
 }
 
 function Frame({ name, label, error, hint, required, requiredLabel, children, asGroup }: Common & { children: ReactNode; asGroup?: boolean }) {
+  const { t } = useT();
+  // The badge always says 必須 in words (a red box alone was colour only, and empty to a screen reader).
   const heading = (
     <>
       {label}
-      {required ? <span className="req">{requiredLabel}</span> : null}
+      {required ? <span className="req">{requiredLabel || t("common.required")}</span> : null}
     </>
   );
   const tail = (
@@ -87,6 +90,7 @@ export function TextField(
         inputMode={inputMode}
         autoComplete={autoComplete}
         required={required}
+        aria-required={required || undefined}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(name, hint, error)}
       />
@@ -120,6 +124,7 @@ export function SelectField(props: Common & { value?: string; options: Option[];
         name={name}
         defaultValue={value ?? ""}
         required={required}
+        aria-required={required || undefined}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(name, hint, error)}
       >

@@ -3,6 +3,7 @@ import type { Texts } from "../texts";
 
 const ja = {
   "common.pagination": "ページ送り",
+  "common.required": "必須",
   "common.listSeparator": "、",
   "common.closedDateUnknown": "終了日不明",
   "common.yes": "はい",
@@ -37,6 +38,7 @@ const ja = {
 
 const en: Texts<typeof ja> = {
   "common.pagination": "Pagination",
+  "common.required": "required",
   "common.listSeparator": ", ",
   "common.closedDateUnknown": "close date unknown",
   "common.yes": "Yes",

@@ -7,7 +7,7 @@ import type { Db } from "../../../db/client.server";
 import { translate, type Lang } from "~/i18n";
 import { dayNumber, dayText } from "../incidents/dates";
 import { clientIdsMatching, clientNamesById, countIncidentsBetween, listDepartments, openCasesBefore } from "../incidents/queries.server";
-import { parseListQuery } from "../incidents/filters";
+import { parseListQuery, UNKNOWN } from "../incidents/filters";
 import { BEHAVIOURS, CHANNELS, codesOf, labelOf, OUTCOMES } from "../incidents/taxonomy";
 import { comparisonPeriods, fiscalYearOf, parsePeriod, type Period } from "../reports/periods";
 import { getSettings } from "../settings/settings.server";
@@ -250,7 +250,8 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
     covered: a.withBehaviour,
   };
 
-  // Clients: top 10 by count, then その他 (not listable: it is many clients), then incidents without a client.
+  // Clients: top 10 by count, then その他 (every other client: listed as "a client, none of the top ten"), then
+  // incidents without a client.
   const { top, others, none } = clientRanking(a);
   const topNames = clientNames(top.map(([id]) => id));
   const client = additive("client", [
@@ -261,8 +262,10 @@ export function buildDashboard(db: Db, q: DashboardQuery, user: Principal, o: Bu
       count: n,
       href: listHref(q, periodKey, { client_id: String(id) }),
     })),
-    ...(others ? [{ key: "other", label: t("dashboard.otherClients"), count: others, href: null }] : []),
-    ...(none ? [{ key: "unknown", label: t("common.unknown"), count: none, href: null }] : []),
+    ...(others
+      ? [{ key: "other", label: t("dashboard.otherClients"), count: others, href: listHref(q, periodKey, { client_not: top.map(([id]) => String(id)) }) }]
+      : []),
+    ...(none ? [{ key: "unknown", label: t("common.unknown"), count: none, href: listHref(q, periodKey, { client_id: UNKNOWN }) }] : []),
   ]);
 
   const coded = (id: Breakdown["id"], field: "channel" | "outcome", codes: readonly { code: string }[], counts: number[], param: string) =>

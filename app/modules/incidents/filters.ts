@@ -7,7 +7,9 @@
  * - `period`         FY2025, FY2025-Q1, 2025-04, 2025-04-01..2025-06-30 … (reports/periods), on the Tokyo day
  * - `department`     department id, or `unknown` = no department recorded (repeatable)
  * - `client`         part of a client's name (normalised substring match), once
- * - `client_id`      client id, exact (repeatable)
+ * - `client_id`      client id, exact, or `unknown` = no client recorded (repeatable)
+ * - `client_not`     a client is recorded and it is none of these ids (repeatable): the dashboard's その他 bar, the
+ *                    clients outside its top ten
  * - `behaviour`      behaviour code MA01…MB04 (repeatable; an incident matches if it has any of them)
  * - `channel`        C1…C9 (repeatable)
  * - `outcome`        O1…O9, or `unknown` (repeatable)
@@ -36,8 +38,10 @@ export interface IncidentFilters {
   departmentId: (number | null)[];
   /** Part of a client's name, matched against the normalised name. */
   client: string | null;
-  /** Exact clients, e.g. a bar of the dashboard's client chart (`client` above stays a search). */
-  clientId: number[];
+  /** Exact clients, e.g. a bar of the dashboard's client chart (`client` above stays a search); null = none recorded. */
+  clientId: (number | null)[];
+  /** Some client other than these (the dashboard's その他 bar); ANDed with clientId. */
+  clientNot: number[];
   behaviour: string[];
   channel: string[];
   outcome: (string | null)[];
@@ -61,6 +65,7 @@ export interface ListQuery {
 export const MULTI_PARAMS = {
   department: "departmentId",
   client_id: "clientId",
+  client_not: "clientNot",
   behaviour: "behaviour",
   channel: "channel",
   outcome: "outcome",
@@ -72,7 +77,7 @@ export const MULTI_PARAMS = {
 } as const satisfies Record<string, keyof IncidentFilters>;
 export type MultiParam = keyof typeof MULTI_PARAMS;
 /** Params the form has no field for (a dashboard drill-down sets them); the others have a select showing one value. */
-export const DRILL_PARAMS: readonly MultiParam[] = ["client_id", "weekday", "hour"];
+export const DRILL_PARAMS: readonly MultiParam[] = ["client_id", "client_not", "weekday", "hour"];
 
 const codes = (field: Parameters<typeof codesOf>[0]) => {
   const allowed = new Set(codesOf(field));
@@ -91,7 +96,8 @@ const orUnknown = <T>(inner: z.ZodType<T[], string[]>) =>
 
 const searchSchema = z.object({
   department: orUnknown(ids),
-  client_id: ids,
+  client_id: orUnknown(ids),
+  client_not: ids,
   behaviour: codes("behaviours"),
   channel: codes("channel"),
   outcome: orUnknown(codes("outcome")),
@@ -140,6 +146,7 @@ export function parseListQuery(params: URLSearchParams, fiscalStartMonth = 4): P
       departmentId: s.department,
       client: client || null,
       clientId: s.client_id,
+      clientNot: s.client_not,
       behaviour: s.behaviour,
       channel: s.channel,
       outcome: s.outcome,
@@ -165,7 +172,8 @@ export function listQueryToSearch(q: Partial<ListQuery> & { filters: IncidentFil
   if (f.period) p.set("period", f.period.key);
   f.departmentId.forEach((d) => p.append("department", value(d)));
   if (f.client) p.set("client", f.client);
-  f.clientId.forEach((c) => p.append("client_id", String(c)));
+  f.clientId.forEach((c) => p.append("client_id", value(c)));
+  f.clientNot.forEach((c) => p.append("client_not", String(c)));
   f.behaviour.forEach((c) => p.append("behaviour", c));
   f.channel.forEach((c) => p.append("channel", c));
   f.outcome.forEach((c) => p.append("outcome", value(c)));
@@ -183,7 +191,7 @@ export function listQueryToSearch(q: Partial<ListQuery> & { filters: IncidentFil
 
 export function emptyFilters(): IncidentFilters {
   return {
-    period: null, departmentId: [], client: null, clientId: [], behaviour: [], channel: [], outcome: [], severity: [],
+    period: null, departmentId: [], client: null, clientId: [], clientNot: [], behaviour: [], channel: [], outcome: [], severity: [],
     status: [], determination: [], weekday: [], hour: [], q: null,
   };
 }

@@ -1,5 +1,5 @@
 /** Reading incidents: the filtered, sorted, paged list and one incident in full. */
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, notInArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
 import { clients, departments, incidentCodes, incidents } from "../../../db/schema";
 import { type IncidentFilters, type ListQuery, PAGE_SIZE } from "./filters";
@@ -49,7 +49,8 @@ export function filterConditions(f: IncidentFilters): SQL[] {
   // the Tokyo day, so every value of the last day sorts below the next day's bare date.
   if (f.period) c.push(gte(incidents.occurredAt, f.period.from), lt(incidents.occurredAt, shiftDay(f.period.to, 1)));
   if (f.departmentId.length) c.push(inOrNull(incidents.departmentId, f.departmentId));
-  if (f.clientId.length) c.push(inArray(incidents.clientId, f.clientId));
+  if (f.clientId.length) c.push(inOrNull(incidents.clientId, f.clientId));
+  if (f.clientNot.length) c.push(isNotNull(incidents.clientId), notInArray(incidents.clientId, f.clientNot));
   if (f.client) {
     c.push(
       inArray(
