@@ -48,6 +48,30 @@ describe("text search", () => {
     expect(refsFound(db, "KH-2025-00006")).toEqual([]);
   });
 
+  it("reads a common text's page row by row in list order, with the same rows, order and count as gathering every match", () => {
+    const db = memoryDb();
+    for (let i = 1; i <= 60; i++) {
+      const day = `2024-${String(1 + (i % 9)).padStart(2, "0")}-${String(1 + (i % 27)).padStart(2, "0")}`;
+      createIncident(db, incidentInput({
+        ref: `KH-2026-${String(i).padStart(5, "0")}`, occurred_at: `${day}T${String(9 + (i % 8)).padStart(2, "0")}:00:00+09:00`,
+        reported_at: `${day}T18:00:00+09:00`,
+        severity: 1 + (i % 3), summary: i % 3 ? `繰り返し電話 ${i}` : `来店 ${i}`, prevention: i % 7 ? null : "繰り返し対策",
+      }), { today: TODAY });
+    }
+    for (const sort of ["occurred_desc", "occurred_asc", "severity_desc", "ref_asc", "updated_desc"] as const) {
+      for (const page of [1, 2]) {
+        for (const filters of [{ q: "繰り返し" }, { q: "繰り返し", severity: [2, 3] }, { q: "来店" }, { q: "KH-2026" }]) {
+          const query = { filters: { ...emptyFilters(), ...filters }, sort, page };
+          const probed = listIncidents(db, query, { commonTextMatches: 1 });
+          const gathered = listIncidents(db, query, { commonTextMatches: Number.MAX_SAFE_INTEGER });
+          expect(probed.rows.map((r) => r.ref)).toEqual(gathered.rows.map((r) => r.ref));
+          expect(probed.total).toBe(gathered.total);
+        }
+      }
+    }
+    expect(listIncidents(db, { filters: { ...emptyFilters(), q: "繰り返し" }, sort: "ref_asc", page: 1 }, { commonTextMatches: 1 }).total).toBe(42);
+  });
+
   it("searches the summary and the prevention, with 3+ characters through the index and shorter ones by LIKE", () => {
     const db = seeded();
     expect(refsFound(db, "大声を")).toEqual(["KH-2025-00005"]);

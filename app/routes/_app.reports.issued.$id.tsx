@@ -55,7 +55,7 @@ export default function IssuedReport() {
       </div>
       <section className={`notice no-print${meta.intact ? "" : " danger"}`} role="status">
         <p>
-          SHA-256: <code>{meta.sha256}</code> · {meta.intact ? t("reports.intact") : t("reports.tampered")}
+          SHA-256: <code className="break-all">{meta.sha256}</code> · {meta.intact ? t("reports.intact") : t("reports.tampered")}
         </p>
         <p>{diff.length === 0 ? t("reports.liveSame") : t("reports.liveDiffers", { n: diff.length })}</p>
         {diff.length ? <DifferenceTable differences={diff} /> : null}

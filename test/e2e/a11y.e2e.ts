@@ -51,6 +51,20 @@ async function aConsultation(page: Page): Promise<string | null> {
   return new URL(page.url()).pathname;
 }
 
+/**
+ * An issued report: the first one listed, or one issued for the first month of the demo year (a period no other browser
+ * test issues, so their "nothing new to issue" checks are not disturbed).
+ */
+async function anIssuedReport(page: Page): Promise<string | null> {
+  const found = await firstLink("/reports", /^\/reports\/issued\/\d+/)(page);
+  if (found) return found;
+  await page.goto(`${baseURL}/reports/${DEMO.firstMonth}`);
+  await page.getByRole("button", { name: "この内容で確定する" }).click();
+  const question = page.getByRole("alertdialog", { name: "報告書を確定しますか" });
+  await Promise.all([page.waitForURL(/\/reports\/issued\/\d+/), question.getByRole("button", { name: "確定する" }).click()]);
+  return new URL(page.url()).pathname;
+}
+
 /** Posts the page's main form as it is, skipping the browser's own checks, so the server's messages show. */
 async function submitEmpty(page: Page, form = "main form[method='post']") {
   const target = page.locator(form).first();
@@ -87,6 +101,10 @@ const PAGES: PageCase[] = [
   { name: "reports", path: "/reports", roles: ["admin", "hr", "executive"] },
   { name: "report", path: `/reports/${DEMO.fy}`, roles: ["admin", "hr", "executive"] },
   { name: "executive report", path: `/reports/${DEMO.fy}?audience=executive`, roles: ["hr"] },
+  { name: "issued report", path: anIssuedReport, roles: HR },
+  { name: "evidence", path: `/incidents/${scope.ownIncident}/evidence`, roles: STAFF },
+  { name: "notifications", path: "/notifications", roles: ALL },
+  { name: "notification settings", path: "/account/notifications", roles: ALL },
   { name: "measures", path: "/measures", roles: HR },
   { name: "measure", path: "/measures/G01", roles: HR },
   { name: "training", path: "/training", roles: HR },

@@ -13,14 +13,18 @@ import { MULTI_FIELDS, type MultiField } from "./taxonomy";
  * The text search: 管理番号, summary or prevention containing the text (text-search.ts). Forms of 3+ characters through the
  * FTS5 trigram index, shorter ones with LIKE on the same three columns.
  */
-function textSearch(q: string): SQL | undefined {
+function textSearch(q: string, probe: boolean): SQL | undefined {
   const forms = searchForms(q);
   const indexed = forms.filter(usesIndex);
   const scanned = forms.filter((f) => !usesIndex(f));
   const parts: SQL[] = [];
   if (indexed.length) {
-    const match = indexed.map(ftsPhrase).join(" OR ");
-    parts.push(sql`${incidents.id} in (select rowid from incidents_fts where incidents_fts match ${match})`);
+    const match = ftsMatch(indexed);
+    parts.push(
+      probe
+        ? sql`exists (select 1 from incidents_fts where incidents_fts match ${match} and incidents_fts.rowid = ${incidents.id})`
+        : sql`${incidents.id} in (select rowid from incidents_fts where incidents_fts match ${match})`,
+    );
   }
   for (const f of scanned) {
     const pattern = likeContains(f);
@@ -29,6 +33,24 @@ function textSearch(q: string): SQL | undefined {
     );
   }
   return or(...parts);
+}
+
+const ftsMatch = (indexed: string[]) => indexed.map(ftsPhrase).join(" OR ");
+
+/**
+ * A text found in more incidents than this is common (「対応」, 「繰り返し」): its first page is read in the list's order,
+ * asking the index about each row (a few ms), instead of gathering every match first (most of a second at 1M incidents,
+ * docs/decisions/0026). A rarer text is gathered first: probing row by row would visit most of the table to find 50.
+ */
+const COMMON_TEXT_MATCHES = 10_000;
+
+function isCommonText(db: Db, q: string, common: number): boolean {
+  const indexed = searchForms(q).filter(usesIndex);
+  if (!indexed.length) return false;
+  const n = db.$client
+    .prepare("select count(*) as n from (select rowid from incidents_fts where incidents_fts match ? limit ?)")
+    .get(ftsMatch(indexed), common + 1) as { n: number };
+  return n.n > common;
 }
 
 /** Any of the values, a null among them meaning "is null" (SQL `in` never matches null). */
@@ -43,7 +65,8 @@ const occurredWeekday = sql`cast(strftime('%w', ${incidents.occurredOn}) as inte
 // characters) has no time of day and gives null, which `hour=unknown` asks for.
 const occurredHour = sql`(case when length(${incidents.occurredAt}) > 10 then cast(substr(${incidents.occurredAt}, 12, 2) as integer) end)`;
 
-export function filterConditions(f: IncidentFilters): SQL[] {
+/** `probeText`: the text search asks the index row by row (for a common text's first page, see isCommonText). */
+export function filterConditions(f: IncidentFilters, { probeText = false }: { probeText?: boolean } = {}): SQL[] {
   const c: SQL[] = [];
   // On occurred_at, the list's sort key, so the first page is read from one index in order. Stored values start with
   // the Tokyo day, so every value of the last day sorts below the next day's bare date.
@@ -76,7 +99,7 @@ export function filterConditions(f: IncidentFilters): SQL[] {
   if (f.weekday.length) c.push(inArray(occurredWeekday, f.weekday));
   if (f.hour.length) c.push(inOrNull(occurredHour, f.hour));
   if (f.q) {
-    const text = textSearch(f.q);
+    const text = textSearch(f.q, probeText);
     if (text) c.push(text);
   }
   return c;
@@ -116,11 +139,13 @@ export interface IncidentListPage {
   pageSize: number;
 }
 
-export function listIncidents(db: Db, query: ListQuery): IncidentListPage {
+/** `commonTextMatches`: where a text search counts as common (tests lower it to reach that path with a few rows). */
+export function listIncidents(db: Db, query: ListQuery, { commonTextMatches = COMMON_TEXT_MATCHES } = {}): IncidentListPage {
   const where = and(...filterConditions(query.filters));
   const total = db.select({ n: sql<number>`count(*)` }).from(incidents).where(where).get()!.n;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(query.page, pages);
+  const rowsWhere = query.filters.q && isCommonText(db, query.filters.q, commonTextMatches) ? and(...filterConditions(query.filters, { probeText: true })) : where;
   const rows = db
     .select({
       id: incidents.id,
@@ -140,7 +165,7 @@ export function listIncidents(db: Db, query: ListQuery): IncidentListPage {
     .from(incidents)
     .leftJoin(departments, eq(departments.id, incidents.departmentId))
     .leftJoin(clients, eq(clients.id, incidents.clientId))
-    .where(where)
+    .where(rowsWhere)
     .orderBy(...ORDER[query.sort])
     .limit(PAGE_SIZE)
     .offset((page - 1) * PAGE_SIZE)
