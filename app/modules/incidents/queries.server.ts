@@ -38,19 +38,25 @@ function textSearch(q: string, probe: boolean): SQL | undefined {
 const ftsMatch = (indexed: string[]) => indexed.map(ftsPhrase).join(" OR ");
 
 /**
- * A text found in more incidents than this is common (「対応」, 「繰り返し」): its first page is read in the list's order,
- * asking the index about each row (a few ms), instead of gathering every match first (most of a second at 1M incidents,
- * docs/decisions/0026). A rarer text is gathered first: probing row by row would visit most of the table to find 50.
+ * A text is common when it is in more than a tenth of the incidents (and more than COMMON_TEXT_MIN): 「繰り返し」 in 3/4
+ * of a million. Its first page is then read in the list's order, asking the index about each row: a probe costs about
+ * a quarter of a millisecond and a tenth of the rows match, so 50 are found within ~500 probes (7 ms for 「繰り返し」),
+ * where gathering every match first takes most of a second. A rarer text is gathered first (about 1 µs a match):
+ * probing row by row for 「土下座」 (1.7%) takes ~3,000 probes, 730 ms against 80 ms (docs/decisions/0026).
  */
-const COMMON_TEXT_MATCHES = 10_000;
+const COMMON_TEXT_SHARE = 10;
+const COMMON_TEXT_MIN = 1_000;
 
-function isCommonText(db: Db, q: string, common: number): boolean {
+function isCommonText(db: Db, q: string, common: number | null): boolean {
   const indexed = searchForms(q).filter(usesIndex);
   if (!indexed.length) return false;
+  // max(id) stands for the table's size: read from the end of the primary key, unlike count(*).
+  const size = (db.$client.prepare("select coalesce(max(id), 0) as n from incidents").get() as { n: number }).n;
+  const threshold = common ?? Math.max(COMMON_TEXT_MIN, Math.ceil(size / COMMON_TEXT_SHARE));
   const n = db.$client
     .prepare("select count(*) as n from (select rowid from incidents_fts where incidents_fts match ? limit ?)")
-    .get(ftsMatch(indexed), common + 1) as { n: number };
-  return n.n > common;
+    .get(ftsMatch(indexed), threshold + 1) as { n: number };
+  return n.n > threshold;
 }
 
 /** Any of the values, a null among them meaning "is null" (SQL `in` never matches null). */
@@ -139,8 +145,8 @@ export interface IncidentListPage {
   pageSize: number;
 }
 
-/** `commonTextMatches`: where a text search counts as common (tests lower it to reach that path with a few rows). */
-export function listIncidents(db: Db, query: ListQuery, { commonTextMatches = COMMON_TEXT_MATCHES } = {}): IncidentListPage {
+/** `commonTextMatches`: above how many matches a text search counts as common (tests set it to reach either path). */
+export function listIncidents(db: Db, query: ListQuery, { commonTextMatches = null as number | null } = {}): IncidentListPage {
   const where = and(...filterConditions(query.filters));
   const total = db.select({ n: sql<number>`count(*)` }).from(incidents).where(where).get()!.n;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));

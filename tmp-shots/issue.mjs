@@ -1,0 +1,13 @@
+import { chromium } from "playwright-core";
+const base = "http://localhost:3911";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-gpu"] });
+const page = await (await b.newContext({ locale: "ja-JP" })).newPage();
+await page.goto(base + "/login");
+await page.fill("#email", "hr@x.test"); await page.fill("#password", "correct horse battery staple");
+await Promise.all([page.waitForURL(u => !u.pathname.startsWith("/login")), page.click("form button.primary")]);
+await page.goto(base + "/reports/" + process.argv[2]);
+await page.getByRole("button", { name: "この内容で確定する" }).click();
+const q = page.getByRole("alertdialog", { name: "報告書を確定しますか" });
+await Promise.all([page.waitForURL(/\/reports\/issued\/\d+/), q.getByRole("button", { name: "確定する" }).click()]);
+console.log(new URL(page.url()).pathname);
+await b.close();
