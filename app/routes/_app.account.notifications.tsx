@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const parsed = mailPreferenceSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return invalidForm({ notifyMail: { key: "notifications.prefs.choose" } });
+  if (!parsed.success) return invalidForm({ notifyMail: { key: "notifications.errors.choose" } });
   setMailPreference(getDb(), user.id, parsed.data.notifyMail);
   return redirect("/account/notifications?saved=1");
 }

@@ -208,6 +208,11 @@ const TARGETS: Record<string, Target> = {
     fields: { receivedOn: "date", route: "code", employeeRef: "line", anonymous: "code", incidentId: "int", firstResponseOn: "date", closedOn: "date", followUp: "lines" },
     good: { receivedOn: "2025-04-01", route: "phone" },
   },
+  // The list's saved-view forms, the notifications and the mail preference: one choice each, always refused when poisoned
+  // (an id or a page number would not be: 1e3 is a number).
+  "_app.incidents._index.tsx": { paths: () => ["/incidents"], role: "hr", fields: { intent: "code" }, cases: 6 },
+  "_app.notifications.tsx": { paths: () => ["/notifications"], role: "supervisor", fields: { intent: "code" }, cases: 6 },
+  "_app.account.notifications.tsx": { paths: () => ["/account/notifications"], role: "supervisor", fields: { notifyMail: "code" }, cases: 6 },
   "_app.incidents.new.tsx": { paths: () => ["/incidents/new"], role: "hr", fields: incidentKinds, good: incidentGood },
   // HR: a supervisor's department is set from the account, whatever the form says (a poison there would not count).
   "_app.incidents.$id.edit.tsx": { paths: (c) => [`/incidents/${c.ownIncident}/edit`, "/incidents/99999999/edit", "/incidents/%00/edit"], role: "hr", fields: incidentKinds, good: incidentGood },

@@ -84,10 +84,10 @@ describe("every page in both languages", () => {
       await setLang(lang);
       await page.goto(`${baseURL}/`);
       await shown();
-      const links = await page.locator("header nav a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
+      const links = await page.locator("header nav.nav-wide a").evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
       expect(links.length).toBeGreaterThan(8);
       for (const href of links) {
-        await page.locator(`header nav a[href="${href}"]`).click();
+        await page.locator(`header nav.nav-wide a[href="${href}"]`).click();
         await page.waitForURL((u) => u.pathname === href);
         expect(keysShown(await shown()), `${lang} ${href}`).toEqual([]);
       }

@@ -29,6 +29,11 @@ export function SavedViews({ views, currentSearch, maxName }: { views: SavedView
   const errorFor = (intent: string, id: number | null) =>
     failed && failed.intent === intent && failed.id === id ? t(failed.error.key, failed.error.params) : undefined;
   const saveError = errorFor("saveView", null);
+  // A refusal no form on the page stands for (an intent the page never sends, a view that is not listed): said above.
+  const unplaced =
+    failed && !saveError && !views.some((v) => errorFor("renameView", v.id) || errorFor("deleteView", v.id))
+      ? t(failed.error.key, failed.error.params)
+      : undefined;
   // After a save the name field is emptied for the next one (the form stays mounted, so nothing typed since is lost).
   const newForm = useRef<HTMLFormElement>(null);
   useEffect(() => {
@@ -40,6 +45,11 @@ export function SavedViews({ views, currentSearch, maxName }: { views: SavedView
       {result && "done" in result ? (
         <p className="saved-views-done" role="status">
           {t(`list.views.${result.done}`)}
+        </p>
+      ) : null}
+      {unplaced ? (
+        <p className="field-error" role="alert">
+          {unplaced}
         </p>
       ) : null}
       {views.length === 0 ? (
