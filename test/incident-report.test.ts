@@ -197,6 +197,9 @@ describe("the corrective-action report", () => {
       const other = addUser(db, "b@example.com", "hr", null);
       addUser(db, "gone@example.com", "hr", null, "退職 者", true);
       addUser(db, "exec@example.com", "executive", null, "役員");
+      const elsewhere = db.$client.prepare("insert into departments (name, normalized_name) values ('大阪支店', '大阪支店') returning id").get() as { id: number };
+      const otherBoss = addUser(db, "osaka@example.com", "supervisor", elsewhere.id, "大阪 上長");
+      // Another department's supervisor cannot open this incident, so could never mark the action done: not offered.
       expect(ownerChoices(db, dept).map((o) => [o.name, o.ownDepartment])).toEqual([["部署 太郎", true], ["b@example.com", false]]);
       const form = new FormData();
       form.set("action_0", "共有する");
@@ -207,14 +210,17 @@ describe("the corrective-action report", () => {
       form.set("due_2", "2025-05-20");
       const input = reportFormInput(form);
       expect(input.actions.map((a) => [a.owner, a.ownerUserId])).toEqual([["", mine], ["総務(旧記入)", undefined]]);
-      const f = resolveOwners(db, { ...complete, actions: input.actions.map(({ row: _r, ...a }) => ({ ...a, due: a.due })) });
+      const f = resolveOwners(db, { ...complete, actions: input.actions.map(({ row: _r, ...a }) => ({ ...a, due: a.due })) }, dept);
       expect(f.actions.map((a) => [a.owner, a.ownerUserId])).toEqual([["部署 太郎", mine], ["総務(旧記入)", undefined]]);
       try {
-        resolveOwners(db, { ...complete, actions: [{ action: "x", owner: "", ownerUserId: 9999, due: "2025-05-10", done: false }] }, () => 3);
+        resolveOwners(db, { ...complete, actions: [{ action: "x", owner: "", ownerUserId: 9999, due: "2025-05-10", done: false }] }, dept, () => 3);
         expect.unreachable();
       } catch (e) {
         expect((e as AppError).fieldErrors).toEqual({ owner_3: { key: "incidentReport.errors.ownerUnknown" } });
       }
+      // Posted anyway (an edited form): refused like an unknown user.
+      expect(() => resolveOwners(db, { ...complete, actions: [{ action: "x", owner: "", ownerUserId: otherBoss, due: "2025-05-10", done: false }] }, dept))
+        .toThrow(AppError);
       void other;
       // An old row without the new fields reads as it was written.
       db.$client.prepare("insert into incident_reports (incident_id, status, actions) values (?, 'approved', ?)").run(id, JSON.stringify([{ action: "旧", owner: "店長", due: "2025-01-01", done: false }]));

@@ -69,7 +69,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, id } = await loadIncidentFor(request, params.id, "incidents.write");
+  const { user, id, incident } = await loadIncidentFor(request, params.id, "incidents.write");
   const db = getDb();
   const form = await readForm(request);
   const intent = String(form.get("intent") ?? "save");
@@ -80,7 +80,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const version = parseVersion(form.get(VERSION_FIELD));
   let f: ReportFields;
   try {
-    f = resolveOwners(db, parsed.data, (i) => input.actions[i]?.row ?? i);
+    f = resolveOwners(db, parsed.data, incident.departmentId, (i) => input.actions[i]?.row ?? i);
   } catch (e) {
     return atVersion(version, replyWithError(e));
   }

@@ -201,11 +201,9 @@ export function completeActions(
  * The chosen owners' names: each action with an `ownerUserId` gets that user's display name (or e-mail when they have
  * none). An id that is no user is the row's field error (what the select posts is only ever a user's).
  */
-export function resolveOwners(db: Db, f: ReportFields, rowOf: (index: number) => number = (i) => i): ReportFields {
-  const ids = [...new Set(f.actions.flatMap((a) => (a.ownerUserId ? [a.ownerUserId] : [])))];
-  const found = new Map(
-    ids.length ? db.select({ id: users.id, email: users.email, name: users.displayName }).from(users).where(inArray(users.id, ids)).all().map((u) => [u.id, u.name || u.email]) : [],
-  );
+export function resolveOwners(db: Db, f: ReportFields, departmentId: number | null, rowOf: (index: number) => number = (i) => i): ReportFields {
+  // Only someone offered on the form: a supervisor of another department could not open the incident to finish it.
+  const found = new Map(ownerChoices(db, departmentId).map((o) => [o.id, o.name]));
   const problems: FieldErrors = {};
   const actions = f.actions.map((a, i) => {
     if (!a.ownerUserId) return a;
@@ -217,13 +215,16 @@ export function resolveOwners(db: Db, f: ReportFields, rowOf: (index: number) =>
   return { ...f, actions };
 }
 
-/** Who may be chosen as an action's owner: active users who may open incidents, the incident's department's first. */
+/**
+ * Who may be chosen as an action's owner: active users who may open this incident (admins, HR, and the supervisors of
+ * its department; not executives nor other departments' supervisors), the incident's department's first.
+ */
 export function ownerChoices(db: Db, departmentId: number | null): { id: number; name: string; ownDepartment: boolean }[] {
   const rows = db
     .select({ id: users.id, email: users.email, name: users.displayName, role: users.role, departmentId: users.departmentId, disabledAt: users.disabledAt })
     .from(users)
     .all()
-    .filter((u) => u.disabledAt === null && u.role !== "executive");
+    .filter((u) => u.disabledAt === null && u.role !== "executive" && (u.role !== "supervisor" || (departmentId !== null && u.departmentId === departmentId)));
   return rows
     .map((u) => ({ id: u.id, name: u.name || u.email, ownDepartment: departmentId !== null && u.departmentId === departmentId }))
     .sort((a, b) => Number(b.ownDepartment) - Number(a.ownDepartment) || a.name.localeCompare(b.name, "ja"));
