@@ -26,6 +26,7 @@ import { currentUser } from "~/modules/auth/guard.server";
 import { getDb } from "~/modules/db.server";
 import { unreadCount } from "~/modules/notifications/notifications.server";
 import { NotificationBell } from "~/components/ui/NotificationBell";
+import { useKeyboardScrollRegions } from "~/components/ui/scroll-regions";
 import stylesheet from "~/styles/app.css";
 
 /** What a route may declare in its `handle` export. */
@@ -101,6 +102,7 @@ function Document({ lang, user, failed = false, children }: { lang: Lang; user: 
   const { t, has } = useT();
   const location = useLocation();
   const nonce = useNonce();
+  useKeyboardScrollRegions(location.key);
   // A page names its title by dictionary key (`handle.titleKey`), so the tab reads in the user's language.
   const titleKey = useMatches()
     .map((m) => (m.handle as PageHandle | undefined)?.titleKey)

@@ -389,7 +389,7 @@ export default function ImportPage() {
         ) : (
           <table className="grid-table history">
             <TableHead
-              labels={[t("importPage.when"), t("importPage.fileName"), t("importPage.result"), t("importPage.stored"), t("importPage.by"), ""]}
+              labels={[t("importPage.when"), t("importPage.fileName"), t("importPage.result"), t("importPage.stored"), t("importPage.by"), t("importPage.actions")]}
             />
             <tbody>
               {batches.map((b) => (
