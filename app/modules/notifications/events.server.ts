@@ -154,11 +154,8 @@ export function notifyReportSubmitted(db: Conn, incidentId: number, actorUserId:
   );
 }
 
-/** A corrective action as stored (ownerUserId, doneOn and doneBy are missing on rows written before issue 19). */
-type StoredAction = CorrectiveAction;
-
 /** The same action (text and due date) keeps its key wherever it moves in the list; the text itself is not stored. */
-function actionKey(incidentId: number, a: StoredAction): string {
+function actionKey(incidentId: number, a: CorrectiveAction): string {
   const h = createHash("sha256").update(`${a.action}\u0000${a.due}`).digest("hex").slice(0, 16);
   return `action_overdue:${incidentId}:${h}`;
 }
@@ -167,7 +164,7 @@ function actionKey(incidentId: number, a: StoredAction): string {
  * Who is told of an overdue action: its owner (ownerUserId) when that user is active and may open the incident;
  * otherwise the department's supervisors; when there are none, HR and admins, so that no overdue action goes untold.
  */
-function ownersOf(db: Conn, a: StoredAction, departmentId: number | null): Recipient[] {
+function ownersOf(db: Conn, a: CorrectiveAction, departmentId: number | null): Recipient[] {
   if (typeof a.ownerUserId === "number") {
     const owner = db
       .select({ id: users.id, notifyMail: users.notifyMail, role: users.role, departmentId: users.departmentId })
@@ -193,9 +190,9 @@ export function notifyOverdueActions(db: Conn, today: string): number {
     .all();
   let added = 0;
   for (const r of rows) {
-    let actions: StoredAction[];
+    let actions: CorrectiveAction[];
     try {
-      actions = JSON.parse(r.actions) as StoredAction[];
+      actions = JSON.parse(r.actions) as CorrectiveAction[];
     } catch {
       continue;
     }

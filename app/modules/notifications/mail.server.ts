@@ -9,9 +9,9 @@
 import { and, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import { createTransport } from "nodemailer";
 import type { Db } from "../../../db/client.server";
-import { departments, notifications, users } from "../../../db/schema";
+import { notifications, users } from "../../../db/schema";
 import { translate } from "~/i18n/dictionary.server";
-import { describe, type NotificationRow } from "./text.server";
+import { departmentNames, describe, type NotificationRow } from "./text.server";
 import { publicOrigin, smtpFrom, smtpUrl } from "./mail-config.server";
 
 export const MAX_MAIL_ATTEMPTS = 5;
@@ -34,11 +34,6 @@ export function mailerFromEnv(env: NodeJS.ProcessEnv = process.env): SendMail | 
   return async (m) => {
     await transport.sendMail({ to: m.to, subject: m.subject, text: m.text });
   };
-}
-
-function departmentNames(db: Db): (id: number | null | undefined) => string | null {
-  const names = new Map(db.select({ id: departments.id, name: departments.name }).from(departments).all().map((d) => [d.id, d.name]));
-  return (id) => (id == null ? null : (names.get(id) ?? null));
 }
 
 /** One notification as mail lines: the Japanese title, the categories, the link. */

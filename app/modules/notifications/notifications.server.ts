@@ -4,10 +4,10 @@
  */
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../../db/client.server";
-import { departments, notifications, users } from "../../../db/schema";
+import { notifications, users } from "../../../db/schema";
 import { AppError } from "../errors";
 import type { Lang } from "../incidents/taxonomy";
-import { describe, type NotificationText } from "./text.server";
+import { departmentNames, describe, type NotificationText } from "./text.server";
 import { MAIL_PREFERENCES, type MailPreference } from "./preferences";
 
 export const NOTIFICATIONS_PAGE_SIZE = 20;
@@ -48,8 +48,7 @@ export function listNotifications(db: Db, userId: number, page: number, lang: La
     .limit(NOTIFICATIONS_PAGE_SIZE)
     .offset((current - 1) * NOTIFICATIONS_PAGE_SIZE)
     .all();
-  const names = new Map(db.select({ id: departments.id, name: departments.name }).from(departments).all().map((d) => [d.id, d.name]));
-  const dept = (id: number | null | undefined) => (id == null ? null : (names.get(id) ?? null));
+  const dept = departmentNames(db);
   const items = rows.map((r) => ({ id: r.id, createdAt: r.createdAt, read: r.readAt !== null, ...describe(r, dept, lang) }));
   return { items, page: current, pages, total, unread: unreadCount(db, userId) };
 }

@@ -2,6 +2,8 @@
  * A notification in words, for the list page and for mails: built when shown from its kind and payload (codes and
  * identifiers), so it follows the reader's language and the department's current name.
  */
+import type { Conn } from "../../../db/client.server";
+import { departments } from "../../../db/schema";
 import { translate } from "~/i18n/dictionary.server";
 import type { Lang } from "../incidents/taxonomy";
 import { labelOf } from "../incidents/taxonomy";
@@ -22,6 +24,12 @@ export interface NotificationText {
   detail: string | null;
   /** The app path it leads to: the incident, or the department's list for an import. */
   href: string;
+}
+
+/** Department names by id, read once, for describing many notifications (a retired or unknown id gives null). */
+export function departmentNames(db: Conn): (id: number | null | undefined) => string | null {
+  const names = new Map(db.select({ id: departments.id, name: departments.name }).from(departments).all().map((d) => [d.id, d.name]));
+  return (id) => (id == null ? null : (names.get(id) ?? null));
 }
 
 export function parsePayload(payload: string): NotificationPayload {
