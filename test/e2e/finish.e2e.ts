@@ -113,6 +113,8 @@ describe("finishing work", () => {
       { name: "書き起こし.txt", mimeType: "text/plain", buffer: Buffer.from("責任者を出せ") },
     ]);
     await Promise.all([page.waitForURL(/evidence=evidence.addedMany/), page.getByRole("button", { name: "アップロード" }).click()]);
+    // The URL changes as the navigation commits; the table is rendered just after, so wait for its rows.
+    await page.getByRole("link", { name: "書き起こし.txt", exact: true }).waitFor();
     expect(await page.locator(".evidence-table tbody tr").count()).toBe(2);
 
     await page.locator("#evidence-file").setInputFiles([
