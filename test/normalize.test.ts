@@ -1,3 +1,4 @@
+import { caseFold } from "unicode-case-folding";
 import { describe, expect, it } from "vitest";
 import { normalizeName } from "~/modules/incidents/normalize";
 import { parseIsoDateOrDateTime, todayInTokyo } from "~/modules/incidents/dates";
@@ -9,6 +10,23 @@ describe("normalizeName", () => {
     expect(normalizeName("abc商事")).toBe("abc商事");
     expect(normalizeName("株式会社　みなと  商事")).toBe("株式会社 みなと 商事");
     expect(normalizeName("ｶｽﾀﾏｰ")).toBe("カスタマー");
+  });
+
+  it("folds case in mixed text as full case folding does, and leaves text with nothing to fold as it is", () => {
+    expect(normalizeName("Straße 株式会社")).toBe("strasse 株式会社");
+    expect(normalizeName("ΣΊΣΥΦΟΣ商会")).toBe("σίσυφοσ商会");
+    expect(normalizeName("窓口で大声を出し続けた。")).toBe("窓口で大声を出し続けた。");
+    // normalizeName skips the folding when no character changes under it (Changes_When_Casefolded). The folding works
+    // code point by code point and is normalised again after, so the shortcut holds if every code point without the
+    // property folds to itself or to its own canonical decomposition (ǰ → j + ̌): checked for every code point there is.
+    const differs: string[] = [];
+    const folds = /\p{Changes_When_Casefolded}/u;
+    for (let cp = 0x80; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      if (!folds.test(c) && caseFold(c).normalize("NFD") !== c.normalize("NFD")) differs.push(cp.toString(16));
+    }
+    expect(differs).toEqual([]);
   });
 });
 

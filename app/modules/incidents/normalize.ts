@@ -11,8 +11,16 @@ const NON_ASCII = /[^\x20-\x7e]/;
  */
 export function normalizeName(value: string): string {
   const text = value.normalize("NFKC").trim().replace(/\s+/gu, " ");
-  return NON_ASCII.test(text) ? caseFold(text).normalize("NFKC") : text.toLowerCase();
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
+  return FOLDS.test(text) ? caseFold(text).normalize("NFKC") : text;
 }
+
+/**
+ * A character case folding changes (Unicode's Changes_When_Casefolded). Most Japanese text has none, and folding it
+ * character by character was a tenth of checking an import, for its summaries' duplicate keys (docs/decisions/0030).
+ * test/normalize.test.ts checks, for every code point, that one without it folds to itself or its canonical decomposition.
+ */
+const FOLDS = /\p{Changes_When_Casefolded}/u;
 
 /** Trimmed text or null when empty, for optional free-text fields. */
 export function textOrNull(value: string | null | undefined): string | null {
