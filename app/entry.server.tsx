@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/ui/nonce";
 import { startDailySweep } from "~/modules/notifications/sweep.server";
+import { catchUpSearchIndex } from "~/modules/incidents/search-index.server";
 import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
 
@@ -88,4 +89,17 @@ export function warmUp(): Promise<void> {
  */
 export function startNotificationSweep(): void {
   startDailySweep(getDb);
+}
+
+/**
+ * Called by the server once it listens: indexes for the text search what an interrupted import left waiting
+ * (docs/decisions/0030), in small steps on this thread. Nothing to do after a normal import, which does it itself.
+ */
+export function catchUpSearch(): Promise<void> {
+  return catchUpSearchIndex(getDb(), { stepRows: 2_000 }).then(
+    (r) => {
+      if (r.indexed) console.log(`検索用の索引に ${r.indexed} 件を追加しました (indexed ${r.indexed} incidents for search)`);
+    },
+    (e: unknown) => console.error("indexing incidents for search failed (the next import or start tries again):", e),
+  );
 }

@@ -151,6 +151,17 @@ export const incidents = sqliteTable(
 );
 
 /**
+ * Incidents an import stored that are not yet in the search index (docs/decisions/0030): the ids after `indexed_to`
+ * up to `last_id`. An import stores its rows without indexing them, inside its write lock; search-index.server.ts
+ * indexes them after the commit, a few thousand at a time, and deletes the row when it is done. The search index's
+ * triggers leave rows still waiting here alone (migration 0022).
+ */
+export const searchBacklog = sqliteTable("search_backlog", {
+  lastId: integer("last_id").primaryKey(),
+  indexedTo: integer("indexed_to").notNull(),
+});
+
+/**
  * The multi-valued coded fields (behaviours, legal_flags, responses, care), one row per incident and code. Stored
  * WITHOUT ROWID since migration 0012 (drizzle cannot declare it): the rows live in primary-key order.
  * `occurred_on` is copied from the incident so a breakdown by code over a period reads one covering index

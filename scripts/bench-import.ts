@@ -6,7 +6,9 @@
  *           plain text columns with no index, one transaction. It does not change with our schema or our code.
  *   import: the real importer (decode, map, read every value, validate, de-duplicate, write, one batch), with the node
  *           flags `npm run import` has, while a second process saves an incident the way the form does (waiting for
- *           the write lock) every 250 ms.
+ *           the write lock) every 250 ms. Its time ends at the commit; the text search index that `npm run import`
+ *           then brings up to date in short steps (docs/decisions/0030) is timed and printed on its own, and the
+ *           form saves go on meanwhile, so their longest wait covers it too.
  * It prints rows/s, the ratio import / bare, each phase's peak RSS and the longest wait of a form save, with targets.
  *
  * `npm run bench -- import --format xlsx [--rows N]` (default 330,000, about 50 MB; issue 16): the same incidents as an
@@ -91,6 +93,10 @@ export interface Phase {
   /** The import's own times: checking the file (no lock) and storing it (holding the write lock). */
   checkMs?: number;
   lockMs?: number;
+  /** After the import: its rows indexed for the text search, in steps (docs/decisions/0030). */
+  searchMs?: number;
+  searchSteps?: number;
+  searchLongestStepMs?: number;
 }
 
 /**
@@ -142,6 +148,11 @@ export async function benchImport(rows: number): Promise<boolean> {
     console.log(line("import", imp));
     if (imp.checkMs !== undefined) {
       console.log(`         checking ${(imp.checkMs / 1000).toFixed(1)} s without the write lock, storing ${((imp.lockMs ?? 0) / 1000).toFixed(1)} s holding it`);
+    }
+    if (imp.searchMs !== undefined) {
+      console.log(
+        `then the text search index: ${(imp.searchMs / 1000).toFixed(1)} s in ${imp.searchSteps} steps, the longest holding the write lock ${((imp.searchLongestStepMs ?? 0) / 1000).toFixed(2)} s`,
+      );
     }
     const ratio = imp.ms / bare.ms;
     const waitS = writer.longestWaitMs / 1000;

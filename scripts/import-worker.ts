@@ -4,7 +4,8 @@
  * answer the other users meanwhile.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { openDatabase } from "../db/client.server";
+import { type Db, openDatabase } from "../db/client.server";
+import { catchUpSearchIndex } from "../app/modules/incidents/search-index.server";
 import { DatabaseBusyError } from "../db/busy.server";
 import { importFile, UnusableFile, type ImportOptions } from "../app/modules/import/commit.server";
 import { throttleProgress } from "../app/modules/import/progress";
@@ -18,17 +19,23 @@ const onProgress = progress
   ? throttleProgress((p) => parentPort!.postMessage({ type: "progress", progress: p } satisfies ProgressMessage), 1000 / WORKER_PROGRESS_PER_SECOND)
   : undefined;
 
-async function run(): Promise<WorkerAnswer> {
-  const db = openDatabase();
+async function run(db: Db): Promise<WorkerAnswer> {
   try {
     return { ok: true, result: await importFile(db, file, { ...options, onProgress }) };
   } catch (e) {
     if (e instanceof UnusableFile) return { ok: false, error: { kind: "unusable", reason: e.reason, detail: e.detail, partial: e.partial } };
     if (e instanceof DatabaseBusyError) return { ok: false, error: { kind: "busy", waitedMs: e.waitedMs } };
     return { ok: false, error: { kind: "other", message: e instanceof Error ? (e.stack ?? e.message) : String(e) } };
-  } finally {
-    db.$client.close();
   }
 }
 
-parentPort!.postMessage(await run());
+const db = openDatabase();
+try {
+  const answer = await run(db);
+  parentPort!.postMessage(answer);
+  // The answer is out and the user sees the result; the new incidents are then indexed for the text search here, off
+  // the server's thread, in short write transactions (docs/decisions/0030). Left undone, the next start does it.
+  if (answer.ok && answer.result.committed) await catchUpSearchIndex(db).catch((e) => console.error("indexing the import for search failed:", e));
+} finally {
+  db.$client.close();
+}

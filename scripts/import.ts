@@ -13,6 +13,7 @@ import { translate } from "../app/i18n";
 import { AppError } from "../app/modules/errors";
 import type { Actor } from "../app/modules/auth/audit.server";
 import { listBatches, undoBatch } from "../app/modules/import/batches.server";
+import { catchUpSearchIndex } from "../app/modules/incidents/search-index.server";
 import { importFile, type ImportResult, UnusableFile } from "../app/modules/import/commit.server";
 import { dispatchSoon } from "../app/modules/notifications/mail.server";
 import { ENCODINGS, type Encoding } from "../app/modules/import/decode";
@@ -148,6 +149,14 @@ try {
   // The JSON keeps the contract's shape: errors carry row, column, value and the Japanese message.
   if (json) print({ ...result, errors: result.errors.map(({ messageKey: _k, ...e }) => e), preview: undefined });
   else report(result);
+  // The new incidents into the text search index, after the commit and outside its write lock (docs/decisions/0030).
+  if (result.committed) {
+    const started = performance.now();
+    const indexed = await catchUpSearchIndex(db);
+    if (!json && indexed.indexed) {
+      console.log(translate("ja", "cli.import.searchIndexed", { count: indexed.indexed.toLocaleString(), seconds: ((performance.now() - started) / 1000).toFixed(1) }));
+    }
+  }
   // Invalid rows fail the run unless --skip-invalid stored the valid ones; a dry run reports them with 1 as well.
   process.exit(result.invalid > 0 && (result.dryRun || !opts["skip-invalid"]) ? 1 : 0);
 } catch (e) {

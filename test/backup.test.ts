@@ -219,11 +219,23 @@ describe("backup → restore round trip", () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the latest migration (0021, the text search index with its triggers
-    // and the saved views): those dropped and its record removed.
+    // Make the copy look like it was taken before the latest migration (0022, the search index written after an
+    // import): the index and its triggers as 0021 made them, no backlog, and 0022's record removed.
     const old = new Database(taken.file);
-    old.exec(`drop trigger incidents_fts_insert; drop trigger incidents_fts_delete; drop trigger incidents_fts_update;
-      drop table incidents_fts; drop table saved_views;
+    old.exec(`drop trigger incidents_fts_insert; drop trigger incidents_fts_delete; drop trigger incidents_fts_update; drop table incidents_fts;
+      drop table search_backlog;
+      create virtual table incidents_fts using fts5(ref, summary, prevention, content='incidents', content_rowid='id', tokenize='trigram');
+      create trigger incidents_fts_insert after insert on incidents begin
+        insert into incidents_fts (rowid, ref, summary, prevention) values (new.id, new.ref, new.summary, new.prevention);
+      end;
+      create trigger incidents_fts_delete after delete on incidents begin
+        insert into incidents_fts (incidents_fts, rowid, ref, summary, prevention) values ('delete', old.id, old.ref, old.summary, old.prevention);
+      end;
+      create trigger incidents_fts_update after update of ref, summary, prevention on incidents begin
+        insert into incidents_fts (incidents_fts, rowid, ref, summary, prevention) values ('delete', old.id, old.ref, old.summary, old.prevention);
+        insert into incidents_fts (rowid, ref, summary, prevention) values (new.id, new.ref, new.summary, new.prevention);
+      end;
+      insert into incidents_fts (incidents_fts) values ('rebuild');
       delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
     old.close();
     const verified = await verifyBackupFile(taken.file);
@@ -232,6 +244,12 @@ describe("backup → restore round trip", () => {
     expect(r.pendingMigrations).toBe(1);
     expect(db.$client.prepare("select count(*) as n from incidents").get()).toEqual({ n: taken.counts.incidents });
     expect((db.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n).toBe(taken.counts.__drizzle_migrations);
+    // The migrated index finds what it held before, and passes its own check.
+    const word = db.$client.prepare("select substr(summary, 1, 4) from incidents where length(summary) >= 4 limit 1").pluck().get() as string;
+    const found = db.$client.prepare("select count(*) from incidents_fts where incidents_fts match ?").pluck().get(`"${word}"`) as number;
+    expect(found).toBeGreaterThan(0);
+    expect(found).toBe(db.$client.prepare("select count(*) from incidents where instr(lower(ref), lower(?)) or instr(lower(summary), lower(?)) or instr(lower(prevention), lower(?))").pluck().get(word, word, word));
+    db.$client.prepare("insert into incidents_fts(incidents_fts, rank) values('integrity-check', 1)").run();
     db.$client.close();
   }, 30_000);
 });

@@ -16,6 +16,7 @@ import { EXPORT_HEADERS, exportCells, incidentExport } from "~/modules/incidents
 import { emptyFilters, type IncidentFilters } from "~/modules/incidents/filters";
 import { createIncident, deleteIncident, updateIncident } from "~/modules/incidents/mutations.server";
 import { getIncident, listIncidents, toInput } from "~/modules/incidents/queries.server";
+import { catchUpSearchIndex, searchIndexBehind } from "~/modules/incidents/search-index.server";
 import { ftsPhrase, searchForms } from "~/modules/incidents/text-search";
 import type { IncidentInput } from "~/modules/incidents/schema";
 import { erasePersonalData } from "~/modules/retention/retention.server";
@@ -124,26 +125,47 @@ describe("text search", () => {
     expect(db.$client.prepare("insert into incidents_fts(incidents_fts, rank) values('integrity-check', 1)").run()).toBeTruthy();
   });
 
-  it("follows an import, an import that updates, and its undo", async () => {
+  const writeCsv = (name: string, rows: IncidentInput[]) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, toCsv([[...EXPORT_HEADERS], ...rows.map(exportCells)]));
+    return file;
+  };
+  const importRows = (db: Db, name: string, rows: IncidentInput[], update = false) =>
+    importFile(db, writeCsv(name, rows), { today: TODAY, update, errorFilePath: path.join(tmp, `${name}.err.csv`) });
+  /** How many stored incidents wait for the search index (counted: an import's ids have gaps where rows were left out). */
+  const searchBacklogRows = (db: Db) =>
+    db.$client.prepare("select count(*) from search_backlog b join incidents i on i.id > b.indexed_to and i.id <= b.last_id").pluck().get();
+  /**
+   * FTS5's own check of the index against the incidents: a row indexed twice, wrongly or not at all fails it (so it
+   * also fails while rows wait in the backlog).
+   */
+  const indexWhole = (db: Db) => () => db.$client.prepare("insert into incidents_fts(incidents_fts, rank) values('integrity-check', 1)").run();
+
+  it("follows an import once its backlog is indexed, an import that updates, and its undo", async () => {
     const db = memoryDb();
-    const write = (name: string, rows: IncidentInput[]) => {
-      const file = path.join(tmp, name);
-      fs.writeFileSync(file, toCsv([[...EXPORT_HEADERS], ...rows.map(exportCells)]));
-      return file;
-    };
-    const first = await importFile(db, write("a.csv", [
+    const first = await importRows(db, "a.csv", [
       incidentInput({ ref: "IM-1", summary: "取り込んだ苦情の本文" }),
       incidentInput({ ref: "IM-2", summary: "別の件", client: "XYZ", prevention: "掲示板に方針を貼る" }),
-    ]), { today: TODAY, errorFilePath: path.join(tmp, "a.err.csv") });
+      incidentInput({ ref: "IM-3", summary: "三件目の苦情", occurred_at: "2024-06-01T10:00:00+09:00" }),
+    ]);
     expect(first.errors).toEqual([]);
-    expect(first.imported).toBe(2);
+    expect(first.imported).toBe(3);
+    // Stored, listed, but not yet in the search index: the import left them in the backlog (docs/decisions/0030).
+    expect(searchBacklogRows(db)).toBe(3);
+    expect(searchIndexBehind(db)).toBe(true); // the list says so beside a text search
+    expect(refsFound(db, "取り込んだ")).toEqual([]);
+    expect(await catchUpSearchIndex(db, { stepRows: 2 })).toMatchObject({ indexed: 3, steps: 2 });
+    expect(searchBacklogRows(db)).toBe(0);
+    expect(searchIndexBehind(db)).toBe(false);
+    expect(indexWhole(db)).not.toThrow();
     expect(refsFound(db, "取り込んだ")).toEqual(["IM-1"]);
     expect(refsFound(db, "im-2")).toEqual(["IM-2"]);
     expect(refsFound(db, "方針を")).toEqual(["IM-2"]);
-    const second = await importFile(db, write("b.csv", [
-      incidentInput({ ref: "IM-1", summary: "書き換えた本文" }),
-    ]), { today: TODAY, update: true, errorFilePath: path.join(tmp, "b.err.csv") });
+    expect(refsFound(db, "三件目")).toEqual(["IM-3"]);
+    // Replacements are indexed as they are stored, like any edit.
+    const second = await importRows(db, "b.csv", [incidentInput({ ref: "IM-1", summary: "書き換えた本文" })], true);
     expect(second.updated).toBe(1);
+    expect(searchBacklogRows(db)).toBe(0);
     expect(refsFound(db, "取り込んだ")).toEqual([]);
     expect(refsFound(db, "書き換えた")).toEqual(["IM-1"]);
     undoBatch(db, second.batchId!);
@@ -151,6 +173,34 @@ describe("text search", () => {
     undoBatch(db, first.batchId!);
     expect(refsFound(db, "取り込んだ")).toEqual([]);
     expect(refsFound(db, "IM-")).toEqual([]);
+    expect(indexWhole(db)).not.toThrow();
+  });
+
+  it("keeps the index whole when rows waiting for it are edited, deleted or undone, and indexes them as they are then", async () => {
+    const db = memoryDb();
+    const batch = await importRows(db, "c.csv", [
+      incidentInput({ ref: "WAIT-1", summary: "待っている間に直した" }),
+      incidentInput({ ref: "WAIT-2", summary: "待っている間に消した" }),
+      incidentInput({ ref: "WAIT-3", summary: "そのまま索引へ", occurred_at: "2024-06-01T10:00:00+09:00" }),
+    ]);
+    const later = await importRows(db, "d.csv", [incidentInput({ ref: "WAIT-4", summary: "取り消す取り込み" })]);
+    expect(searchBacklogRows(db)).toBe(4);
+    const idOf = (ref: string) => db.select({ id: incidents.id }).from(incidents).where(eq(incidents.ref, ref)).get()!.id;
+    const before = toInput(getIncident(db, idOf("WAIT-1"))!);
+    updateIncident(db, idOf("WAIT-1"), { ...before, summary: "索引の前に書き直した本文" }, before, { today: TODAY });
+    expect(deleteIncident(db, idOf("WAIT-2"))).toBe(true);
+    undoBatch(db, later.batchId!);
+    // A form's new incident is indexed at once, backlog or not.
+    createIncident(db, incidentInput({ ref: "FORM-1", summary: "フォームから登録" }), { today: TODAY });
+    expect(refsFound(db, "フォームから")).toEqual(["FORM-1"]);
+
+    expect(await catchUpSearchIndex(db)).toMatchObject({ indexed: 2 });
+    expect(indexWhole(db)).not.toThrow();
+    expect(refsFound(db, "書き直した")).toEqual(["WAIT-1"]);
+    expect(refsFound(db, "待っている間")).toEqual([]);
+    expect(refsFound(db, "そのまま索引")).toEqual(["WAIT-3"]);
+    expect(refsFound(db, "取り消す")).toEqual([]);
+    expect(batch.imported).toBe(3);
   });
 
   it("a supervisor's export and list never reach another department's incident by its 管理番号", () => {

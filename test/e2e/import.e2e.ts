@@ -107,6 +107,8 @@ describe("importing a Shift_JIS file on the import page", () => {
     expect(await totalIncidents()).toBe(before + 3);
     expect(await totalIncidents("?client=%E3%83%9F%E3%83%8A%E3%83%88")).toBe(1);
     expect(await page.locator("table.incidents tbody").innerText()).toContain("WEB-001");
+    // The import's worker indexes them for the text search just after its answer (docs/decisions/0030).
+    await expect.poll(() => totalIncidents("?q=WEB-001"), { timeout: 10_000 }).toBe(1);
   });
 
   it("undoes the batch from the history", async () => {

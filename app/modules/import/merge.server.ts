@@ -116,6 +116,11 @@ function merge(db: Db, staging: Staging, counts: RowOutcomes, opts: MergeOptions
     const last = i === ranges.length - 1;
     meter?.storing(last ? stored : Math.floor(stored * (1 - CODES_SHARE + (CODES_SHARE * (i + 1)) / ranges.length)));
   });
+  // The new incidents wait for the search index in search_backlog: indexed after the commit, outside this write lock
+  // (search-index.server.ts, docs/decisions/0030). The demo's rows (no batch) were indexed by the insert trigger.
+  if (opts.batchId && stored > 0) {
+    sqlite.prepare("insert into main.search_backlog (last_id, indexed_to) select max(id), :base from main.incidents").run({ base });
+  }
 
   // Replacements (`--update`): few, and each keeps the version it replaces so the batch can be undone.
   const updates = sqlite.prepare(`select seq, target from staging.rows where action = ${Action.Update} order by seq`).raw().all() as [number, number][];
