@@ -129,6 +129,11 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 120, windowMs: 60_000 };
 
 const env: ApiEnvironment = { db: getDb, now: () => new Date(), limiter: new RateLimiter(DEFAULT_RATE_LIMIT) };
 
+/** The database the API uses (the app's; a test's own under configureApi). */
+export function apiDb(): Db {
+  return env.db();
+}
+
 /** Replaces parts of the environment (tests); returns a function that puts the old ones back. */
 export function configureApi(changes: Partial<ApiEnvironment>): () => void {
   const before = { ...env };

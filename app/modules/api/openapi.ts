@@ -58,7 +58,8 @@ export function openApiDocument(): JsonSchema {
       version: "1.0.0",
       description:
         "Tokens are issued by an admin at /admin/api-tokens and act as one user: that user's role and department apply. " +
-        "Every call is audited and limited per token (120 requests per minute). Every 4xx/5xx answer has the Error shape. " +
+        "Every call is audited and limited per token (120 requests per minute). Every 4xx/5xx answer has the Error shape, " +
+        "also 404 for a path not listed here and 405 (with Allow) for a method a path does not have. " +
         "docs/decisions/0031-json-api.md",
     },
     servers: [{ url: "/api/v1" }],
