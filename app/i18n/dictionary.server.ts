@@ -67,6 +67,7 @@ export const ROOT_NAMESPACES = ["nav", "common", "error", "drafts"] as const sat
  * that failed sent no messages, so the root sends these with every page. A test checks that every key thrown is here.
  */
 export const BOUNDARY_KEYS = [
+  "api.errors.tokenNotFound",
   "auth.errors.emailTaken", "auth.errors.selfDemotion", "auth.errors.userNotFound",
   "concurrency.conflict", "concurrency.errors.versionMissing",
   "consultations.notFound",
