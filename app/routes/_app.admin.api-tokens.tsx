@@ -43,7 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!Number.isSafeInteger(id) || id < 1 || !revokeToken(db, id, actorOf(me, context))) fail(404, "api.errors.tokenNotFound");
     return { revoked: id };
   }
-  if (intent !== "issue") fail(400, "error.badRequest");
+  // Anything but a revoke is read as the issue form, whose every field is checked (nothing is issued unless all are valid).
   const values: Values = {
     clientName: String(form.get("clientName") ?? ""),
     userId: String(form.get("userId") ?? ""),
