@@ -82,6 +82,7 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/admin/settings", key: "nav.settings", permission: "settings.manage" },
   { to: "/admin/retention", key: "nav.retention", permission: "settings.manage" },
   { to: "/admin/backups", key: "nav.backups", permission: "settings.manage" },
+  { to: "/admin/api-tokens", key: "nav.apiTokens", permission: "users.manage" },
 ];
 
 /** The main navigation's links, for the wide header and for the phone's menu (only one of them is displayed). */

@@ -572,3 +572,52 @@ export const savedViews = sqliteTable(
   (t) => [uniqueIndex("saved_views_user_name_unique").on(t.userId, t.normalizedName)],
 );
 export type SavedView = typeof savedViews.$inferSelect;
+
+/**
+ * Tokens of the JSON API (/api/v1, issue 20, docs/decisions/0031-json-api.md): one per client system, acting as one
+ * user (whose role and department apply) with some scopes. Only the secret's SHA-256 is stored; the secret is shown
+ * once when issued. Revoked and expired tokens stay for the audit trail.
+ */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    clientName: text("client_name").notNull(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    /** JSON array of scopes (`aggregates:read`, `incidents:read`, `incidents:write`), as granted when issued. */
+    scopes: text("scopes").notNull(),
+    /** SHA-256 (hex) of the secret. */
+    secretHash: text("secret_hash").notNull(),
+    /** The last Tokyo calendar day the token works (YYYY-MM-DD). */
+    expiresOn: text("expires_on").notNull(),
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: text("created_at").notNull().default(now),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_secret_hash_unique").on(t.secretHash), index("api_tokens_user").on(t.userId)],
+);
+export type ApiToken = typeof apiTokens.$inferSelect;
+
+/**
+ * Answers to POSTs carrying an Idempotency-Key (24 h): the same key and body replays the stored answer, the same key
+ * with another body is refused. Written in the same transaction as what the request created.
+ */
+export const apiIdempotency = sqliteTable(
+  "api_idempotency",
+  {
+    tokenId: integer("token_id")
+      .notNull()
+      .references(() => apiTokens.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    /** SHA-256 (hex) of the method, path and body. */
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    /** The JSON body answered. */
+    body: text("body").notNull(),
+    location: text("location"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenId, t.key] }), index("api_idempotency_created").on(t.createdAt)],
+);

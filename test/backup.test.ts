@@ -236,12 +236,14 @@ describe("backup → restore round trip", () => {
         insert into incidents_fts (rowid, ref, summary, prevention) values (new.id, new.ref, new.summary, new.prevention);
       end;
       insert into incidents_fts (incidents_fts) values ('rebuild');
-      delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
+      drop table api_idempotency; drop table api_tokens;
+      delete from __drizzle_migrations where created_at in (select created_at from __drizzle_migrations order by created_at desc limit 2)`);
     old.close();
+    // 0022 and the API tokens' migration after it (issue 20) are both pending.
     const verified = await verifyBackupFile(taken.file);
-    expect(verified.pendingMigrations).toBe(1);
+    expect(verified.pendingMigrations).toBe(2);
     const r = await restoreDatabase(taken.file, dbPath, { actor, backupDir: backups });
-    expect(r.pendingMigrations).toBe(1);
+    expect(r.pendingMigrations).toBe(2);
     expect(db.$client.prepare("select count(*) as n from incidents").get()).toEqual({ n: taken.counts.incidents });
     expect((db.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n).toBe(taken.counts.__drizzle_migrations);
     // The migrated index finds what it held before, and passes its own check.

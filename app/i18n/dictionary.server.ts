@@ -4,6 +4,7 @@
  */
 import type { Lang } from "~/modules/incidents/taxonomy";
 import { format, langFromCookie, type Messages, type Params } from "./format";
+import { api } from "./namespaces/api";
 import { audit } from "./namespaces/audit";
 import { auth } from "./namespaces/auth";
 import { backups } from "./namespaces/backups";
@@ -37,7 +38,7 @@ import { users } from "./namespaces/users";
 const NAMESPACES = {
   nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, importProgress, auth, dashboard, chart, users,
   audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, drafts, concurrency, departments,
-  notifications,
+  notifications, api,
 };
 
 export type Namespace = keyof typeof NAMESPACES;
@@ -66,6 +67,7 @@ export const ROOT_NAMESPACES = ["nav", "common", "error", "drafts"] as const sat
  * that failed sent no messages, so the root sends these with every page. A test checks that every key thrown is here.
  */
 export const BOUNDARY_KEYS = [
+  "api.errors.tokenNotFound",
   "auth.errors.emailTaken", "auth.errors.selfDemotion", "auth.errors.userNotFound",
   "concurrency.conflict", "concurrency.errors.versionMissing",
   "consultations.notFound",

@@ -121,6 +121,7 @@ const PAGES: PageCase[] = [
   { name: "settings", path: "/admin/settings", roles: ADMIN },
   { name: "retention", path: "/admin/retention", roles: ADMIN },
   { name: "backups", path: "/admin/backups", roles: ADMIN },
+  { name: "api tokens", path: "/admin/api-tokens", roles: ADMIN },
   { name: "not found", path: "/incidents/99999999", roles: ["hr"] },
   { name: "forbidden", path: "/incidents", roles: ["executive"] },
 ];

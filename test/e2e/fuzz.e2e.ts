@@ -176,6 +176,20 @@ const TARGETS: Record<string, Target> = {
   },
   "_app.admin.retention.tsx": { paths: () => ["/admin/retention"], role: "admin", fields: { confirm: "free" }, noMessage: true, cases: 4 },
   "_app.admin.backups.tsx": { paths: () => ["/admin/backups"], role: "admin", fields: { intent: "free" }, noMessage: true, cases: 1, fixed: 2, writes: ["backups"] },
+  // Issuing a token: the good expiry is long past, so no case issues one (each would change the database).
+  "_app.admin.api-tokens.tsx": {
+    paths: () => ["/admin/api-tokens"],
+    role: "admin",
+    fields: { intent: "free", clientName: "line", userId: "int", scopes: "code", expiresOn: "date", id: "free" },
+    good: { intent: "issue", clientName: "ファズ連携", userId: "1", scopes: "incidents:read", expiresOn: "2000-01-01" },
+  },
+  // The JSON API: a session cookie does not authenticate it, so every post is a JSON 401, 404 or 405 (no HTML page).
+  "api.$.ts": { paths: () => ["/api/v1/nothing", "/api/%FF"], role: "admin", fields: { x: "free" }, noMessage: true, cases: 2, fixed: 2 },
+  "api.v1.incidents.ts": { paths: () => ["/api/v1/incidents"], role: "admin", fields: { occurred_at: "date", channel: "code" }, noMessage: true, cases: 4 },
+  "api.v1.incidents_.$id.ts": { paths: () => ["/api/v1/incidents/1", "/api/v1/incidents/%00"], role: "admin", fields: { x: "free" }, noMessage: true, cases: 2, fixed: 2 },
+  "api.v1.aggregates.ts": { paths: () => ["/api/v1/aggregates"], role: "admin", fields: { x: "free" }, noMessage: true, cases: 1, fixed: 2 },
+  "api.v1.reports.$period.ts": { paths: () => ["/api/v1/reports/FY2025"], role: "admin", fields: { x: "free" }, noMessage: true, cases: 1, fixed: 2 },
+  "api.v1.openapi[.]json.ts": { paths: () => ["/api/v1/openapi.json"], role: "admin", fields: { x: "free" }, noMessage: true, cases: 1, fixed: 2 },
   "_app.admin.users._index.tsx": {
     paths: () => ["/admin/users"],
     role: "admin",

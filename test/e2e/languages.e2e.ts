@@ -17,7 +17,7 @@ const PAGES = [
   "/", "/incidents", "/incidents/new", `/incidents/${scope.ownIncident}`, `/incidents/${scope.ownIncident}/edit`,
   `/incidents/${scope.ownIncident}/delete`, `/incidents/${scope.ownIncident}/report`, "/import", "/reports", `/reports/${DEMO.fy}`,
   `/reports/${DEMO.fy}?audience=executive`, "/measures", "/measures/G01", "/training", "/consultations", "/consultations/new",
-  "/admin/users", "/admin/users/1", "/admin/departments", "/admin/audit", "/admin/settings", "/admin/retention", "/admin/backups", "/account/password",
+  "/admin/users", "/admin/users/1", "/admin/departments", "/admin/audit", "/admin/settings", "/admin/retention", "/admin/backups", "/admin/api-tokens", "/account/password",
   "/notifications", "/account/notifications",
 ];
 /** Error pages: the page that failed sent no messages, the root's cover what they show. */

@@ -24,6 +24,7 @@ const ja = {
   "nav.consultations": "相談窓口",
   "nav.retention": "保存期間",
   "nav.backups": "バックアップ",
+  "nav.apiTokens": "APIトークン",
   "nav.notifications": "通知 {n}件未読",
   "nav.notificationsNone": "通知 未読なし",
 } as const;
@@ -51,6 +52,7 @@ const en: Texts<typeof ja> = {
   "nav.consultations": "Consultation desk",
   "nav.retention": "Retention",
   "nav.backups": "Backups",
+  "nav.apiTokens": "API tokens",
   "nav.notifications": "Notifications, {n} unread",
   "nav.notificationsNone": "Notifications, none unread",
 };

@@ -47,5 +47,8 @@ export const AUDIT_ACTION_NAMES = [
   "backup.created",
   "backup.failed",
   "backup.restored",
+  "api.called",
+  "api_token.issued",
+  "api_token.revoked",
 ] as const;
 export type AuditActionName = (typeof AUDIT_ACTION_NAMES)[number];

@@ -88,7 +88,8 @@ const optInt = (min: number, minKey: MessageKey) =>
     .max(MAX_INT, { message: msg("error.tooLarge") })
     .nullable();
 
-const typedShape = {
+/** Each field's typed rule; the JSON API describes and checks its request body with them (api/schemas.ts). */
+export const typedShape = {
   ref: optText(TEXT_LIMITS.short),
   occurred_at: storedDateTime,
   reported_at: storedDateTime.nullable(),
