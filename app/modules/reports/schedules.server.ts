@@ -285,7 +285,7 @@ export interface ScheduleView {
 
 const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-export function listSchedules(db: Db, lang: Lang, now: Date = new Date()): ScheduleView[] {
+export function listSchedules(db: Db, lang: Lang): ScheduleView[] {
   const fsm = getSettings(db).fiscalYearStartMonth;
   const label = (key: string) => {
     const p = parsePeriod(key, fsm);
