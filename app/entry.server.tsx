@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/ui/nonce";
 import { startDailySweep } from "~/modules/notifications/sweep.server";
+import { startReportScheduler as startScheduledReports } from "~/modules/reports/schedules.server";
 import { catchUpSearchIndex } from "~/modules/incidents/search-index.server";
 import { prepareCube } from "~/modules/analytics/cube.server";
 import { getDb } from "~/modules/db.server";
@@ -89,6 +90,14 @@ export function warmUp(): Promise<void> {
  */
 export function startNotificationSweep(): void {
   startDailySweep(getDb);
+}
+
+/**
+ * Called by scripts/start.ts once the server listens: the scheduled reports (issue 20, docs/decisions/0032) — every
+ * closed period of an active schedule not yet issued is issued now and then hourly, on this process's connection.
+ */
+export function startReportScheduler(): void {
+  startScheduledReports(getDb);
 }
 
 /**

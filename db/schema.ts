@@ -386,6 +386,54 @@ export const issuedReports = sqliteTable(
 export type IssuedReport = typeof issuedReports.$inferSelect;
 
 /**
+ * Scheduled reports (issue 20, docs/decisions/0032): an admin asks for a report of every month, fiscal quarter or fiscal
+ * year, for HR or executives, from a first period on. The app issues each period once it has closed. A schedule is
+ * never deleted, only stopped, so its issuances keep their meaning.
+ */
+export const reportSchedules = sqliteTable(
+  "report_schedules",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    frequency: text("frequency", { enum: ["monthly", "quarterly", "fiscal_year"] }).notNull(),
+    audience: text("audience", { enum: ["hr", "executive"] }).notNull(),
+    /** The first period issued, a key of the frequency's kind: `2025-04`, `FY2025-Q1`, `FY2025`. */
+    startsWith: text("starts_with").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    /** Null while active; set once when stopped. */
+    stoppedAt: text("stopped_at"),
+    stoppedBy: text("stopped_by"),
+  },
+  (t) => [
+    check("report_schedules_frequency", sql`${t.frequency} in ('monthly', 'quarterly', 'fiscal_year')`),
+    check("report_schedules_audience", sql`${t.audience} in ('hr', 'executive')`),
+  ],
+);
+export type ReportSchedule = typeof reportSchedules.$inferSelect;
+
+/**
+ * One row per (schedule, period) issued: the UNIQUE pair is what makes a period issued once, even when the server's
+ * scheduler and a cron `npm run report -- --issue-due` run at the same moment (the loser's transaction inserts nothing
+ * and rolls its report back).
+ */
+export const reportIssuances = sqliteTable(
+  "report_issuances",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    scheduleId: integer("schedule_id")
+      .notNull()
+      .references(() => reportSchedules.id),
+    periodKey: text("period_key").notNull(),
+    issuedReportId: integer("issued_report_id")
+      .notNull()
+      .references(() => issuedReports.id),
+    issuedAt: text("issued_at").notNull(),
+  },
+  (t) => [uniqueIndex("report_issuances_schedule_period").on(t.scheduleId, t.periodKey)],
+);
+export type ReportIssuance = typeof reportIssuances.$inferSelect;
+
+/**
  * The policy's 「カスタマーハラスメント是正処置計画書兼報告書」 for an incident (one per incident): what happened, why,
  * the corrective actions, the supervisor's comment and approval. Submitting it sets the incident's
  * report_submitted_at (response-flow step ⑤).
@@ -527,7 +575,7 @@ export const notifications = sqliteTable(
     userId: integer("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["incident_created", "incidents_imported", "report_submitted", "action_overdue"] }).notNull(),
+    kind: text("kind", { enum: ["incident_created", "incidents_imported", "report_submitted", "action_overdue", "report_issued"] }).notNull(),
     eventKey: text("event_key").notNull(),
     incidentId: integer("incident_id").references(() => incidents.id, { onDelete: "cascade" }),
     payload: text("payload").notNull().default("{}"),
@@ -543,7 +591,7 @@ export const notifications = sqliteTable(
     index("notifications_user_created").on(t.userId, t.createdAt),
     index("notifications_user_unread").on(t.userId).where(sql`${t.readAt} is null`),
     index("notifications_mail_due").on(t.mailStatus).where(sql`${t.mailStatus} in ('pending', 'failed')`),
-    check("notifications_kind", sql`${t.kind} in ('incident_created', 'incidents_imported', 'report_submitted', 'action_overdue')`),
+    check("notifications_kind", sql`${t.kind} in ('incident_created', 'incidents_imported', 'report_submitted', 'action_overdue', 'report_issued')`),
     check("notifications_mail_mode", sql`${t.mailMode} in ('immediate', 'digest')`),
     check("notifications_mail_status", sql`${t.mailStatus} in ('none', 'pending', 'sent', 'failed')`),
   ],

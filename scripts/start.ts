@@ -184,7 +184,7 @@ async function serve(network: NetworkConfig, port: number): Promise<void> {
     const actual = typeof addr === "object" && addr ? addr.port : port;
     console.log(translate("ja", "cli.start.listening", { port: actual, database: databasePath() }));
     console.log(translate("ja", "cli.start.origins", { origins: network.origins.join(", ") }));
-    const entry = build.entry.module as { warmUp?: () => Promise<void>; startNotificationSweep?: () => void; catchUpSearch?: () => Promise<void> };
+    const entry = build.entry.module as { warmUp?: () => Promise<void>; startNotificationSweep?: () => void; startReportScheduler?: () => void; catchUpSearch?: () => Promise<void> };
     const warmUp = entry.warmUp;
     const warmedUp = new Promise<void>((resolve) => setImmediate(() => void Promise.resolve(warmUp?.()).finally(resolve)));
     // The check reads the whole file and the warm-up most of it: one after the other, the first dashboard comes sooner
@@ -193,6 +193,8 @@ async function serve(network: NetworkConfig, port: number): Promise<void> {
     if (!checkedAtStart) void Promise.race([warmedUp, checkAfter]).then(() => checkInBackground(databasePath()));
     // Overdue corrective actions, mail retries and digests: at start (after the warm-up) and then daily.
     void warmedUp.then(() => entry.startNotificationSweep?.());
+    // Scheduled reports whose period has closed (issue 20): at start, catching up missed ones, and then hourly.
+    void warmedUp.then(() => entry.startReportScheduler?.());
     // Incidents an interrupted import left out of the search index (docs/decisions/0030).
     void warmedUp.then(() => entry.catchUpSearch?.());
   });

@@ -32,13 +32,14 @@ import { registers } from "./namespaces/registers";
 import { report } from "./namespaces/report";
 import { reports } from "./namespaces/reports";
 import { retention } from "./namespaces/retention";
+import { schedules } from "./namespaces/schedules";
 import { settings } from "./namespaces/settings";
 import { users } from "./namespaces/users";
 
 const NAMESPACES = {
   nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, importProgress, auth, dashboard, chart, users,
   audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, drafts, concurrency, departments,
-  notifications, api,
+  notifications, api, schedules,
 };
 
 export type Namespace = keyof typeof NAMESPACES;
@@ -82,6 +83,7 @@ export const BOUNDARY_KEYS = [
   "notifications.notFound",
   "list.views.errors.duplicate", "list.views.errors.notFound", "list.views.errors.tooMany", "list.views.errors.unknownIntent",
   "registers.measure.notFound", "reports.badPeriod", "reports.executiveFyOnly", "reports.executiveSmallMonths", "reports.notFound",
+  "schedules.notFound",
 ] as const satisfies readonly MessageKey[];
 
 /** The root loader's messages: the shared namespaces and what the error page may show. */

@@ -34,6 +34,7 @@ function targetLink(type: string | null, id: string | null): string | null {
   if (type === "measure") return `/measures/${id}`;
   if (type === "consultation") return `/consultations/${id}`;
   if (type === "department") return "/admin/departments";
+  if (type === "report_schedule") return "/reports/schedules";
   return null;
 }
 

@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const lang = langFromCookie(request.headers.get("Cookie"));
   const hr = can(user, "reports.hr");
   return {
-    messages: messages(request, ["reports", "report", "list"]),
+    messages: messages(request, ["reports", "report", "list", "schedules"]),
     hr,
     current: `FY${fiscalYearOf(today, fiscalYearStartMonth) - 1}`,
     // An executive's report is for a fiscal year that has ended (docs/decisions/0022): only those are offered.
@@ -60,6 +60,11 @@ export default function Reports() {
           </button>
         </div>
       </Form>
+      {hr ? (
+        <p>
+          <Link to="/reports/schedules">{t("schedules.link")}</Link>
+        </p>
+      ) : null}
       <h2>{t("reports.issuedList")}</h2>
       {issued.length === 0 ? (
         <p className="muted">{t("reports.noneIssued")}</p>

@@ -102,6 +102,7 @@ const PAGES: PageCase[] = [
   { name: "report", path: `/reports/${DEMO.fy}`, roles: ["admin", "hr", "executive"] },
   { name: "executive report", path: `/reports/${DEMO.fy}?audience=executive`, roles: ["hr"] },
   { name: "issued report", path: anIssuedReport, roles: HR },
+  { name: "report schedules", path: "/reports/schedules", roles: ADMIN },
   { name: "evidence", path: `/incidents/${scope.ownIncident}/evidence`, roles: STAFF },
   { name: "notifications", path: "/notifications", roles: ALL },
   { name: "notification settings", path: "/account/notifications", roles: ALL },

@@ -281,6 +281,13 @@ const TARGETS: Record<string, Target> = {
     fields: { heldOn: "date", title: "line", attendees: "int", invited: "int", notes: "lines", intent: "free", id: "free" } satisfies Record<(typeof TRAINING_FIELDS)[number] | "intent" | "id", Kind>,
     good: { heldOn: "2025-04-01", title: "研修", attendees: "1", invited: "2" },
   },
+  "_app.reports.schedules.tsx": {
+    paths: () => ["/reports/schedules"],
+    role: "admin",
+    // The first period must match its frequency's form (2025-04, FY2025-Q1, FY2025): every poison is refused.
+    fields: { frequency: "code", audience: "code", startsWith: "code", intent: "free", id: "free" },
+    good: { frequency: "quarterly", audience: "hr", startsWith: "FY2025-Q1" },
+  },
   "_app.reports.$period.tsx": {
     paths: () => ["/reports/FY2025", "/reports/%00", "/reports/FY99999999"],
     role: "hr",
@@ -570,7 +577,7 @@ describe("every form, fed hostile input", () => {
       ["anon", "/login"], ["hr", "/incidents/new"], ["hr", `/incidents/${ctx.ownIncident}/edit`], ["hr", `/incidents/${ctx.ownIncident}/report`],
       ["hr", `/incidents/${ctx.ownIncident}`], ["hr", "/import"], ["hr", "/consultations/new"], ["hr", `/consultations/${ctx.consultation}`],
       ["hr", "/measures/G01"], ["hr", "/training"], ["admin", "/admin/users"], ["admin", `/admin/users/${ctx.userId}`],
-      ["admin", "/admin/settings"], ["admin", "/admin/retention"], ["admin", "/admin/backups"], ["supervisor", "/account/password"],
+      ["admin", "/admin/settings"], ["admin", "/reports/schedules"], ["admin", "/admin/retention"], ["admin", "/admin/backups"], ["supervisor", "/account/password"],
     ];
     const found: string[] = [];
     for (const [role, page] of pages) {

@@ -26,6 +26,8 @@ export const AUDIT_ACTION_NAMES = [
   "report.viewed",
   "report.issued",
   "report.exported",
+  "report_schedule.created",
+  "report_schedule.stopped",
   "user.created",
   "user.updated",
   "user.password_reset",

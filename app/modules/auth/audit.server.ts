@@ -21,7 +21,9 @@ export interface Actor {
 }
 
 export interface AuditTarget {
-  type: "incident" | "import_batch" | "user" | "settings" | "report" | "audit_log" | "measure" | "training" | "consultation" | "backup" | "import_mapping" | "department" | "api_token";
+  type:
+    | "incident" | "import_batch" | "user" | "settings" | "report" | "audit_log" | "measure" | "training" | "consultation" | "backup"
+    | "import_mapping" | "department" | "api_token" | "report_schedule";
   id?: string | number | null;
 }
 

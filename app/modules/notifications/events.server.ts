@@ -30,6 +30,10 @@ export interface NotificationPayload {
   count?: number;
   /** An overdue action: its due date. */
   due?: string;
+  /** A scheduled report issued (issue 20): its period key, audience and issued report's id. */
+  period?: string;
+  audience?: "hr" | "executive";
+  issuedReportId?: number;
 }
 
 /** Roles that may be told anything at all: everyone but executives. */
@@ -90,6 +94,23 @@ function tell(
       .run().changes;
   }
   return added;
+}
+
+/**
+ * A scheduled report issued (issue 20): the HR version to HR and admins, the executive version to executives (who are
+ * told nothing else: it holds aggregates only). Told once per issued report.
+ */
+export function notifyReportIssued(db: Conn, e: { issuedReportId: number; periodKey: string; audience: "hr" | "executive" }): number {
+  const recipients =
+    e.audience === "hr"
+      ? hrAndAdmins(db)
+      : db.select({ id: users.id, notifyMail: users.notifyMail }).from(users).where(and(isNull(users.disabledAt), eq(users.role, "executive"))).all();
+  return tell(db, recipients, {
+    kind: "report_issued",
+    key: `report_issued:${e.issuedReportId}`,
+    incidentId: null,
+    payload: { period: e.periodKey, audience: e.audience, issuedReportId: e.issuedReportId },
+  });
 }
 
 /** The codes of an incident a notification names: 管理番号, department, channel, severity, behaviours. */

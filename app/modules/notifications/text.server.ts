@@ -7,6 +7,7 @@ import { departments } from "../../../db/schema";
 import { translate } from "~/i18n/dictionary.server";
 import type { Lang } from "../incidents/taxonomy";
 import { labelOf } from "../incidents/taxonomy";
+import { parsePeriod, periodLabel } from "../reports/periods";
 import type { NotificationKind, NotificationPayload } from "./events.server";
 
 export interface NotificationRow {
@@ -45,7 +46,12 @@ export function describe(n: NotificationRow, departmentName: (id: number | null 
   const p = parsePayload(n.payload);
   const ref = p.ref || translate(lang, "notifications.noRef");
   const department = departmentName(p.departmentId) ?? translate(lang, "notifications.noDepartment");
-  const params = { ref, department, count: p.count ?? 0, due: p.due ?? "" };
+  const period = p.period ? parsePeriod(p.period) : null;
+  const params = {
+    ref, department, count: p.count ?? 0, due: p.due ?? "",
+    period: period ? periodLabel(period, lang) : (p.period ?? ""),
+    audience: p.audience ? translate(lang, `notifications.audience.${p.audience}`) : "",
+  };
   const title = translate(lang, `notifications.kind.${n.kind}`, params);
   let detail: string | null = null;
   if (n.kind === "incident_created") {
@@ -56,6 +62,7 @@ export function describe(n: NotificationRow, departmentName: (id: number | null 
     ].filter(Boolean);
     detail = parts.length ? parts.join(" · ") : null;
   }
+  if (n.kind === "report_issued") return { title, detail, href: p.issuedReportId ? `/reports/issued/${p.issuedReportId}` : "/reports" };
   const href = n.incidentId !== null ? `/incidents/${n.incidentId}` : p.departmentId != null ? `/incidents?department=${p.departmentId}` : "/incidents";
   return { title, detail, href };
 }
