@@ -23,6 +23,7 @@ import { ja } from "~/i18n/dictionary.server";
 import { CONSULTATION_FIELDS } from "~/modules/consultations/schema";
 import { INCIDENT_FIELDS } from "~/modules/incidents/schema";
 import { MEASURE_FIELDS, TRAINING_FIELDS } from "~/modules/registers/schema";
+import { POLICY_FIELDS } from "~/modules/registers/policy";
 import { SETTINGS_FIELDS } from "~/modules/settings/schema";
 import { H, HOSTILE_TEXT, hostileFiles, randomCsv, Rng, ROW } from "../fuzz-inputs";
 import { startApp, type OwnServer } from "../../scripts/app-process";
@@ -266,6 +267,19 @@ const TARGETS: Record<string, Target> = {
     // `id` is read only to delete: not where a poison is sure to be refused.
     fields: { heldOn: "date", title: "line", attendees: "int", invited: "int", notes: "lines", intent: "free", id: "free" } satisfies Record<(typeof TRAINING_FIELDS)[number] | "intent" | "id", Kind>,
     good: { heldOn: "2025-04-01", title: "研修", attendees: "1", invited: "2" },
+  },
+  "_app.policy.tsx": {
+    paths: () => ["/policy"],
+    role: "hr",
+    fields: { title: "line", version: "line", adoptedOn: "date", announcedOn: "date", places: "lines", url: "line", notes: "lines" } satisfies Record<(typeof POLICY_FIELDS)[number], Kind>,
+    good: { title: "方針", version: "第1版", adoptedOn: "2025-04-01" },
+  },
+  "_app.admin.evidence-pack.tsx": {
+    paths: () => ["/admin/evidence-pack"],
+    role: "admin",
+    // Every case poisons one field; a pack made (a good period, no poison) would be an audited export.
+    fields: { period: "line", personalData: "code" },
+    good: { period: "FY2025" },
   },
   "_app.reports.$period.tsx": {
     paths: () => ["/reports/FY2025", "/reports/%00", "/reports/FY99999999"],

@@ -38,8 +38,10 @@ const ja = {
   "pack.periodHint": "例: FY2025(年度)、2025-Q2、2025-04、2025-04-01..2025-06-30",
   "pack.personal": "個人情報を含める",
   "pack.personalHint": "氏名・概要・具体的言動・HR向け報告書の本文などを含めます。管理者のみ選択でき、選択したことは監査ログに記録されます。",
-  "pack.personalAdminOnly": "個人情報を含めたパッケージは管理者のみ作成できます。",
+  "pack.errors.adminOnly": "個人情報を含めたパッケージは管理者のみ作成できます。",
+  "pack.errors.personalData": "「個人情報を含める」の値が正しくありません。",
   "pack.submit": "ZIPをダウンロード",
+  "pack.errors.summary": "入力内容に誤りがあります。パッケージは作成していません。",
   "pack.badPeriod": "期間「{period}」を読み取れません。例: FY2025、2025-Q2、2025-04、2025-04-01..2025-06-30",
 } as const;
 
@@ -80,8 +82,10 @@ const en: Texts<typeof ja> = {
   "pack.periodHint": "e.g. FY2025 (fiscal year), 2025-Q2, 2025-04, 2025-04-01..2025-06-30",
   "pack.personal": "Include personal data",
   "pack.personalHint": "Adds names, summaries, verbatim text, the HR reports' content… Admins only; the choice is recorded in the audit log.",
-  "pack.personalAdminOnly": "Only an admin can make a pack with personal data.",
+  "pack.errors.adminOnly": "Only an admin can make a pack with personal data.",
+  "pack.errors.personalData": "The value of \"Include personal data\" is not valid.",
   "pack.submit": "Download ZIP",
+  "pack.errors.summary": "Some entries are not valid. No pack was made.",
   "pack.badPeriod": "Cannot read the period \"{period}\". e.g. FY2025, 2025-Q2, 2025-04, 2025-04-01..2025-06-30",
 };
 

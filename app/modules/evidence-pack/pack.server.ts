@@ -62,7 +62,8 @@ export interface Manifest {
 }
 
 export interface EvidencePack {
-  zip: Uint8Array;
+  /** On a plain ArrayBuffer (fflate allocates one), which a Response body accepts. */
+  zip: Uint8Array<ArrayBuffer>;
   manifest: Manifest;
   /** The SHA-256 of the ZIP itself (recorded in the audit entry). */
   sha256: string;
@@ -294,7 +295,7 @@ export function buildEvidencePack(db: Db, period: Period, opts: PackOptions): Ev
   const zippable: Zippable = {};
   // Every entry dated at the generation time: the same data and time give the same ZIP.
   for (const [name, bytes] of [...files, ["manifest.json", jsonBytes(manifest)] as [string, Uint8Array]]) zippable[name] = [bytes, { mtime: now }];
-  const zip = zipSync(zippable, { level: 6 });
+  const zip = zipSync(zippable, { level: 6 }) as Uint8Array<ArrayBuffer>;
   const sha256 = sha256Hex(zip);
   audit(db, opts.actor, "evidence_pack.exported", { type: "evidence_pack", id: period.key }, {
     period: period.key,
