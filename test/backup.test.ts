@@ -215,12 +215,16 @@ describe("backup → restore round trip", () => {
     expect(fs.readdirSync(path.dirname(target)).filter((f) => f.includes("restoring"))).toEqual([]);
   }, 30_000);
 
+  /** 0022 and every migration after it (0023 the policy register): a new migration adds one, and its tables above. */
+  const MIGRATIONS_SINCE_0022 = 2;
+
   it("migrates a backup of an older version while restoring it", async () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the latest migration (0022, the search index written after an
-    // import): the index and its triggers as 0021 made them, no backlog, and 0022's record removed.
+    // Make the copy look like it was taken before migration 0022 (the search index written after an import): the
+    // index and its triggers as 0021 made them, no backlog, and no table of a later migration (0023, the policy
+    // register); the records of 0022 and later removed.
     const old = new Database(taken.file);
     old.exec(`drop trigger incidents_fts_insert; drop trigger incidents_fts_delete; drop trigger incidents_fts_update; drop table incidents_fts;
       drop table search_backlog;
@@ -236,12 +240,13 @@ describe("backup → restore round trip", () => {
         insert into incidents_fts (rowid, ref, summary, prevention) values (new.id, new.ref, new.summary, new.prevention);
       end;
       insert into incidents_fts (incidents_fts) values ('rebuild');
-      delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
+      drop table policy_versions;
+      delete from __drizzle_migrations where created_at in (select created_at from __drizzle_migrations order by created_at desc limit ${MIGRATIONS_SINCE_0022})`);
     old.close();
     const verified = await verifyBackupFile(taken.file);
-    expect(verified.pendingMigrations).toBe(1);
+    expect(verified.pendingMigrations).toBe(MIGRATIONS_SINCE_0022);
     const r = await restoreDatabase(taken.file, dbPath, { actor, backupDir: backups });
-    expect(r.pendingMigrations).toBe(1);
+    expect(r.pendingMigrations).toBe(MIGRATIONS_SINCE_0022);
     expect(db.$client.prepare("select count(*) as n from incidents").get()).toEqual({ n: taken.counts.incidents });
     expect((db.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n).toBe(taken.counts.__drizzle_migrations);
     // The migrated index finds what it held before, and passes its own check.
