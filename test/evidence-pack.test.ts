@@ -22,6 +22,7 @@ import { createTraining } from "~/modules/registers/training.server";
 import { buildComplianceReport } from "~/modules/reports/compliance.server";
 import { issueReport } from "~/modules/reports/issued.server";
 import { parsePeriod } from "~/modules/reports/periods";
+import { readPackRequest } from "~/modules/evidence-pack/request.server";
 import { startCli } from "./cli";
 import { incidentInput, memoryDb, TODAY } from "./helpers";
 
@@ -157,6 +158,19 @@ describe("the evidence pack", () => {
     const a = buildEvidencePack(db, FY2025, { personalData: false, actor: admin, today: TODAY, now: NOW });
     const b = buildEvidencePack(db, FY2025, { personalData: false, actor: admin, today: TODAY, now: NOW });
     expect(b.sha256).toBe(a.sha256);
+  });
+});
+
+describe("what the pack's form may ask for", () => {
+  it("personal data only for an admin; a period it cannot read, a strange checkbox value or a control character refused", () => {
+    const admin = { role: "admin" as const, departmentId: null };
+    const hrUser = { role: "hr" as const, departmentId: null };
+    expect(readPackRequest({ period: "FY2025", personalData: "on" }, admin, 4)).toMatchObject({ ok: true, personalData: true, period: { from: "2025-04-01" } });
+    expect(readPackRequest({ period: "FY2025", personalData: "" }, hrUser, 4)).toMatchObject({ ok: true, personalData: false });
+    expect(readPackRequest({ period: "FY2025", personalData: "on" }, hrUser, 4)).toEqual({ ok: false, error: "adminOnly" });
+    expect(readPackRequest({ period: "FY2025", personalData: "yes" }, admin, 4)).toEqual({ ok: false, error: "personalData" });
+    expect(readPackRequest({ period: "FY20x5", personalData: "" }, admin, 4)).toEqual({ ok: false, error: "badPeriod" });
+    expect(readPackRequest({ period: "FY2025\u0000", personalData: "" }, admin, 4)).toEqual({ ok: false, error: "forbidden" });
   });
 });
 

@@ -111,6 +111,7 @@ const PAGES: PageCase[] = [
   { name: "policy", path: "/policy", roles: ["hr", "executive"] },
   { name: "policy with errors", path: "/policy", roles: ["hr"], act: (page) => submitEmpty(page) },
   { name: "evidence pack", path: "/admin/evidence-pack", roles: ["admin", "hr"] },
+  { name: "evidence pack refused", path: "/admin/evidence-pack?error=badPeriod&period=FY20x5", roles: ["admin"] },
   { name: "consultations", path: "/consultations", roles: HR },
   { name: "consultation", path: aConsultation, roles: HR },
   { name: "new consultation", path: "/consultations/new", roles: HR },

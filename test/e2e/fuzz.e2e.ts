@@ -274,12 +274,13 @@ const TARGETS: Record<string, Target> = {
     fields: { title: "line", version: "line", adoptedOn: "date", announcedOn: "date", places: "lines", url: "line", notes: "lines" } satisfies Record<(typeof POLICY_FIELDS)[number], Kind>,
     good: { title: "方針", version: "第1版", adoptedOn: "2025-04-01" },
   },
-  "_app.admin.evidence-pack.tsx": {
-    paths: () => ["/admin/evidence-pack"],
+  "_app.admin.evidence-pack[.]zip.ts": {
+    paths: () => ["/admin/evidence-pack.zip"],
     role: "admin",
-    // Every case poisons one field; a pack made (a good period, no poison) would be an audited export.
+    // Every case poisons one field (a pack made would be an audited export); a refused post goes back to the page.
     fields: { period: "line", personalData: "code" },
     good: { period: "FY2025" },
+    redirect: "follow",
   },
   "_app.reports.$period.tsx": {
     paths: () => ["/reports/FY2025", "/reports/%00", "/reports/FY99999999"],
