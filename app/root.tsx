@@ -75,6 +75,7 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/reports", key: "nav.reports", permission: "reports.executive" },
   { to: "/measures", key: "nav.measures", permission: "registers.manage" },
   { to: "/training", key: "nav.training", permission: "registers.manage" },
+  { to: "/policy", key: "nav.policy", permission: "dashboard.view" },
   { to: "/consultations", key: "nav.consultations", permission: "consultations.manage" },
   { to: "/admin/users", key: "nav.users", permission: "users.manage" },
   { to: "/admin/departments", key: "nav.departments", permission: "departments.manage" },
@@ -83,6 +84,7 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/admin/retention", key: "nav.retention", permission: "settings.manage" },
   { to: "/admin/backups", key: "nav.backups", permission: "settings.manage" },
   { to: "/admin/api-tokens", key: "nav.apiTokens", permission: "users.manage" },
+  { to: "/admin/evidence-pack", key: "nav.evidencePack", permission: "registers.manage" },
 ];
 
 /** The main navigation's links, for the wide header and for the phone's menu (only one of them is displayed). */

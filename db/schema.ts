@@ -669,3 +669,28 @@ export const apiIdempotency = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tokenId, t.key] }), index("api_idempotency_created").on(t.createdAt)],
 );
+
+/**
+ * The policy register (issue 20): each version of the company's customer-harassment policy (基本方針), the day it was
+ * adopted, the day it was announced (周知日) and where it was published (a JSON array of free-text places: 社内イントラ,
+ * 店頭掲示, 自社ウェブサイト…). Measures G01/N1 ask the company to show exactly this. Versions are added, not edited:
+ * the version in force on a day is the latest adopted on or before it.
+ */
+export const policyVersions = sqliteTable(
+  "policy_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    title: text("title").notNull(),
+    version: text("version").notNull(),
+    adoptedOn: text("adopted_on").notNull(),
+    announcedOn: text("announced_on"),
+    /** JSON array of strings. */
+    places: text("places").notNull().default("[]"),
+    url: text("url"),
+    notes: text("notes"),
+    createdBy: text("created_by"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("policy_versions_adopted_on").on(t.adoptedOn)],
+);
+export type PolicyVersion = typeof policyVersions.$inferSelect;

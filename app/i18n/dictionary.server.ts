@@ -18,6 +18,7 @@ import { departments } from "./namespaces/departments";
 import { download } from "./namespaces/download";
 import { drafts } from "./namespaces/drafts";
 import { error } from "./namespaces/error";
+import { evidencePack } from "./namespaces/evidencePack";
 import { field } from "./namespaces/field";
 import { importProblems } from "./namespaces/import";
 import { importPage } from "./namespaces/importPage";
@@ -39,7 +40,7 @@ import { users } from "./namespaces/users";
 const NAMESPACES = {
   nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, importProgress, auth, dashboard, chart, users,
   audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, drafts, concurrency, departments,
-  notifications, api, schedules,
+  notifications, api, schedules, evidencePack,
 };
 
 export type Namespace = keyof typeof NAMESPACES;

@@ -23,6 +23,7 @@ import { ja } from "~/i18n/dictionary.server";
 import { CONSULTATION_FIELDS } from "~/modules/consultations/schema";
 import { INCIDENT_FIELDS } from "~/modules/incidents/schema";
 import { MEASURE_FIELDS, TRAINING_FIELDS } from "~/modules/registers/schema";
+import { POLICY_FIELDS } from "~/modules/registers/policy";
 import { SETTINGS_FIELDS } from "~/modules/settings/schema";
 import { H, HOSTILE_TEXT, hostileFiles, randomCsv, Rng, ROW } from "../fuzz-inputs";
 import { startApp, type OwnServer } from "../../scripts/app-process";
@@ -287,6 +288,20 @@ const TARGETS: Record<string, Target> = {
     // The first period must match its frequency's form (2025-04, FY2025-Q1, FY2025): every poison is refused.
     fields: { frequency: "code", audience: "code", startsWith: "code", intent: "free", id: "free" },
     good: { frequency: "quarterly", audience: "hr", startsWith: "FY2025-Q1" },
+  },
+  "_app.policy.tsx": {
+    paths: () => ["/policy"],
+    role: "hr",
+    fields: { title: "line", version: "line", adoptedOn: "date", announcedOn: "date", places: "lines", url: "line", notes: "lines" } satisfies Record<(typeof POLICY_FIELDS)[number], Kind>,
+    good: { title: "方針", version: "第1版", adoptedOn: "2025-04-01" },
+  },
+  "_app.admin.evidence-pack[.]zip.ts": {
+    paths: () => ["/admin/evidence-pack.zip"],
+    role: "admin",
+    // Every case poisons one field (a pack made would be an audited export); a refused post goes back to the page.
+    fields: { period: "line", personalData: "code" },
+    good: { period: "FY2025" },
+    redirect: "follow",
   },
   "_app.reports.$period.tsx": {
     paths: () => ["/reports/FY2025", "/reports/%00", "/reports/FY99999999"],

@@ -43,6 +43,8 @@ export const AUDIT_ACTION_NAMES = [
   "measure.updated",
   "training.created",
   "training.deleted",
+  "policy.created",
+  "evidence_pack.exported",
   "consultation.viewed",
   "consultation.created",
   "consultation.updated",

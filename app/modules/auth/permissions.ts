@@ -29,13 +29,15 @@ export type Permission =
   /** The measures register and the training sessions (admin, HR). */
   | "registers.manage"
   /** The consultation desk log (相談窓口): employees' consultations (admin, HR). */
-  | "consultations.manage";
+  | "consultations.manage"
+  /** An evidence pack with personal data in it (issue 20): admin only, and audited. */
+  | "evidencePack.personalData";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: [
     "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import", "incidents.export",
     "reports.hr", "reports.executive", "users.manage", "departments.manage", "settings.manage", "audit.read", "registers.manage",
-    "consultations.manage",
+    "consultations.manage", "evidencePack.personalData",
   ],
   hr: [
     "dashboard.view", "incidents.read", "incidents.write", "incidents.delete", "incidents.import", "incidents.export", "reports.hr", "reports.executive",

@@ -100,3 +100,27 @@ export function demoTraining(opts: DemoOptions): DemoTraining[] {
   }
   return sessions;
 }
+
+export interface DemoPolicy {
+  title: string;
+  version: string;
+  adoptedOn: string;
+  announcedOn: string | null;
+  places: string[];
+  url: string | null;
+}
+
+/**
+ * The policy register (issue 20): the basic policy adopted with G01 (the wording of /work/shared/seeds 003, 「カスタマー
+ * ハラスメントに対する基本方針」), and its revision for the national obligation (N1) once the demo reaches it. A version
+ * adopted after `until` is not there yet; an announcement after it is not made yet.
+ */
+export function demoPolicies(opts: DemoOptions): DemoPolicy[] {
+  const plans: DemoPolicy[] = [
+    { title: "カスタマーハラスメントに対する基本方針", version: "第1版", adoptedOn: MEASURE_PLANS.G01.on!, announcedOn: "2025-04-01", places: ["社内イントラ", "全店舗の店頭掲示", "自社ウェブサイト"], url: `${INTRANET}/policy/kasuhara` },
+    { title: "カスタマーハラスメントに対する基本方針(改正労働施策総合推進法対応)", version: "第2版", adoptedOn: MEASURE_PLANS.N1.on!, announcedOn: "2026-09-15", places: ["社内イントラ", "全店舗の店頭掲示", "自社ウェブサイト", "利用規約"], url: `${INTRANET}/policy/kasuhara` },
+  ];
+  return plans
+    .filter((p) => p.adoptedOn <= opts.until)
+    .map((p) => ({ ...p, announcedOn: p.announcedOn && p.announcedOn <= opts.until ? p.announcedOn : null }));
+}

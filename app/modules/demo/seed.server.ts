@@ -5,7 +5,8 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
-import { incidents, measures, trainingSessions } from "../../../db/schema";
+import { incidents, measures, policyVersions, trainingSessions } from "../../../db/schema";
+import { demoPolicies } from "./registers";
 import { todayInTokyo } from "../incidents/dates";
 import { checkedIncident, IncidentWriter } from "../incidents/mutations.server";
 import { Staging } from "../import/staging.server";
@@ -102,6 +103,10 @@ function seedRest(db: Db, tx: Conn, staging: Staging, options: ResolvedDemoOptio
     tx.insert(trainingSessions)
       .values(training.map((t) => ({ heldOn: t.held_on, title: t.title, invited: t.invited, attendees: t.attendees })))
       .run();
+  }
+
+  for (const p of demoPolicies(options)) {
+    tx.insert(policyVersions).values({ ...p, places: JSON.stringify(p.places), createdBy: "demo" }).run();
   }
 
   return { incidents: done, departments: DEMO_DEPARTMENTS.length, clients: DEMO_CLIENTS.length, training: training.length };
