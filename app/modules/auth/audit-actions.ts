@@ -41,6 +41,7 @@ export const AUDIT_ACTION_NAMES = [
   "measure.updated",
   "training.created",
   "training.deleted",
+  "headcount.saved",
   "consultation.viewed",
   "consultation.created",
   "consultation.updated",

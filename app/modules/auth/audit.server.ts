@@ -21,7 +21,7 @@ export interface Actor {
 }
 
 export interface AuditTarget {
-  type: "incident" | "import_batch" | "user" | "settings" | "report" | "audit_log" | "measure" | "training" | "consultation" | "backup" | "import_mapping" | "department";
+  type: "incident" | "import_batch" | "user" | "settings" | "report" | "audit_log" | "measure" | "training" | "headcount" | "consultation" | "backup" | "import_mapping" | "department";
   id?: string | number | null;
 }
 
