@@ -75,6 +75,7 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/reports", key: "nav.reports", permission: "reports.executive" },
   { to: "/measures", key: "nav.measures", permission: "registers.manage" },
   { to: "/training", key: "nav.training", permission: "registers.manage" },
+  { to: "/headcounts", key: "nav.headcounts", permission: "registers.manage" },
   { to: "/consultations", key: "nav.consultations", permission: "consultations.manage" },
   { to: "/admin/users", key: "nav.users", permission: "users.manage" },
   { to: "/admin/departments", key: "nav.departments", permission: "departments.manage" },
