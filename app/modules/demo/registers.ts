@@ -100,3 +100,30 @@ export function demoTraining(opts: DemoOptions): DemoTraining[] {
   }
   return sessions;
 }
+
+/** Employees of each demo department in the first fiscal year of the window (issue 20): a store of dozens, a call centre of more. */
+const HEADCOUNT_BASE: Record<string, number> = {
+  東京本店: 120, 新宿店: 86, 渋谷店: 78, カスタマーサポートセンター: 145, 営業部: 46, 大阪支店: 92, 名古屋支店: 68, 福岡営業所: 34,
+};
+
+export interface DemoHeadcount {
+  department: string;
+  fiscal_year: number;
+  headcount: number;
+}
+
+/** A headcount per demo department and fiscal year of the window, growing a little each year; deterministic per seed. */
+export function demoHeadcounts(opts: DemoOptions, departments: readonly string[]): DemoHeadcount[] {
+  const fiscalStart = opts.fiscalYearStartMonth ?? DEMO_DEFAULTS.fiscalYearStartMonth;
+  const window = demoWindow(opts.until, opts.years, fiscalStart);
+  const first = fiscalYearOf(window.from, fiscalStart);
+  const out: DemoHeadcount[] = [];
+  for (let fy = first; fy <= fiscalYearOf(window.to, fiscalStart); fy++) {
+    for (const department of departments) {
+      const rng = createRng(opts.seed, "headcount", `${department}|${fy}`);
+      const base = HEADCOUNT_BASE[department] ?? 50;
+      out.push({ department, fiscal_year: fy, headcount: Math.max(1, Math.round(base * (1 + 0.03 * (fy - first))) + rng.int(-3, 3)) });
+    }
+  }
+  return out;
+}

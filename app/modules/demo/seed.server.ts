@@ -5,7 +5,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
-import { incidents, measures, trainingSessions } from "../../../db/schema";
+import { headcounts, incidents, measures, trainingSessions } from "../../../db/schema";
 import { todayInTokyo } from "../incidents/dates";
 import { checkedIncident, IncidentWriter } from "../incidents/mutations.server";
 import { Staging } from "../import/staging.server";
@@ -20,6 +20,7 @@ import {
   incidentStream,
   resolveDemoOptions,
 } from "./generate";
+import { demoHeadcounts } from "./registers";
 import type { Seed } from "./random";
 import type { ResolvedDemoOptions } from "./options";
 
@@ -78,7 +79,7 @@ function seedRest(db: Db, tx: Conn, staging: Staging, options: ResolvedDemoOptio
   assertEmpty(tx);
   // The demo's departments and clients first, with their attributes, in catalogue order.
   const writer = new IncidentWriter(db, { today: options.until });
-  for (const d of DEMO_DEPARTMENTS) writer.departmentId(d.name, d.in_tokyo);
+  const departmentIds = new Map(DEMO_DEPARTMENTS.map((d) => [d.name, writer.departmentId(d.name, d.in_tokyo)!]));
   for (const c of DEMO_CLIENTS) writer.clientId(c.name, c.counterparty_type);
   mergeStaged(db, staging, { imported: done, updated: 0, duplicates: 0 }, { batchId: null, update: false, today: options.until });
 
@@ -101,6 +102,14 @@ function seedRest(db: Db, tx: Conn, staging: Staging, options: ResolvedDemoOptio
   if (training.length > 0) {
     tx.insert(trainingSessions)
       .values(training.map((t) => ({ heldOn: t.held_on, title: t.title, invited: t.invited, attendees: t.attendees })))
+      .run();
+  }
+
+  // Headcounts of every fiscal year of the window, so the report shows incidents per 100 employees (issue 20).
+  const heads = demoHeadcounts(options, DEMO_DEPARTMENTS.map((d) => d.name));
+  if (heads.length > 0) {
+    tx.insert(headcounts)
+      .values(heads.map((h) => ({ departmentId: departmentIds.get(h.department)!, fiscalYear: h.fiscal_year, headcount: h.headcount, updatedBy: "demo" })))
       .run();
   }
 
