@@ -7,7 +7,8 @@ import { actorOf, requireUser } from "~/modules/auth/guard.server";
 import { getDb } from "~/modules/db.server";
 import { formError, invalidForm, readForm } from "~/modules/http.server";
 import { todayInTokyo } from "~/modules/incidents/dates";
-import { cellName, headcountRows, parseFiscalYear, saveHeadcounts } from "~/modules/registers/headcounts.server";
+import { cellName, parseFiscalYear } from "~/modules/registers/headcount-form";
+import { headcountRows, saveHeadcounts } from "~/modules/registers/headcounts.server";
 import { fiscalYearOf, parsePeriod, periodLabel } from "~/modules/reports/periods";
 import { getSettings } from "~/modules/settings/settings.server";
 import type { PageHandle } from "~/root";
@@ -34,11 +35,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, "registers.manage");
   const form = await readForm(request);
   const fiscalYear = parseFiscalYear(String(form.get("fiscalYear") ?? ""));
-  if (fiscalYear === null) return formError(400, { key: "rates.register.badYear" });
+  if (fiscalYear === null) return formError(400, { key: "rates.errors.badYear" });
   const cells: Record<string, string> = {};
   for (const [k, v] of form.entries()) if (k.startsWith("hc_")) cells[k] = String(v);
   const result = saveHeadcounts(getDb(), fiscalYear, cells, actorOf(user, context));
-  if (!result.ok) return invalidForm(result.errors, result.values, { key: "rates.errors.summary" });
+  if (!result.ok) return invalidForm(result.errors, result.values, result.error ?? { key: "rates.errors.summary" });
   return { kind: "saved" as const, fiscalYear, changed: result.changed };
 }
 
@@ -60,7 +61,7 @@ export default function HeadcountsPage() {
       <p className="muted">{t("rates.register.intro")}</p>
       {badYear ? (
         <p className="error-summary" role="alert">
-          {t("rates.register.badYear")}
+          {t("rates.errors.badYear")}
         </p>
       ) : null}
       {done?.kind === "saved" ? (
@@ -144,7 +145,7 @@ export default function HeadcountsPage() {
                   <tr>
                     <th scope="row">{t("rates.register.total")}</th>
                     <td />
-                    <td className="num">{total.toLocaleString("ja-JP")}</td>
+                    <td>{total.toLocaleString("ja-JP")}</td>
                     <td />
                   </tr>
                 </tfoot>

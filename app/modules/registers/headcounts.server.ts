@@ -8,10 +8,7 @@ import type { Conn, Db } from "../../../db/client.server";
 import { departments, headcounts } from "../../../db/schema";
 import type { Message } from "~/i18n";
 import { audit, type Actor } from "../auth/audit.server";
-import { MAX_YEAR, MIN_YEAR } from "../reports/periods";
-
-/** Larger than any company; keeps a typo of extra zeros out of the rates. */
-export const HEADCOUNT_MAX = 1_000_000;
+import { cellName, parseHeadcount } from "./headcount-form";
 
 export interface HeadcountRow {
   departmentId: number;
@@ -23,14 +20,6 @@ export interface HeadcountRow {
   previous: number | null;
   updatedBy: string | null;
   updatedAt: string | null;
-}
-
-/** A fiscal year as the page's URL or form writes it (`2025`), or null. */
-export function parseFiscalYear(text: string | null | undefined): number | null {
-  const s = (text ?? "").normalize("NFKC").trim();
-  if (!/^\d{4}$/.test(s)) return null;
-  const y = Number(s);
-  return y >= MIN_YEAR && y <= MAX_YEAR ? y : null;
 }
 
 function figures(db: Conn, fiscalYear: number): Map<number, typeof headcounts.$inferSelect> {
@@ -65,23 +54,9 @@ export function headcountRows(db: Conn, fiscalYear: number): HeadcountRow[] {
     });
 }
 
-/** The form field of a department's cell. */
-export const cellName = (departmentId: number) => `hc_${departmentId}`;
-
-/** One cell as typed: a whole number of people above 0; full-width digits and thousands separators accepted. */
-export function parseHeadcount(text: string, department: string): { value: number } | { error: Message } {
-  const s = text.normalize("NFKC").trim().replace(/,/g, "");
-  if (s === "") return { error: { key: "rates.errors.required", params: { department } } };
-  if (!/^\d+$/.test(s)) return { error: { key: "rates.errors.notInteger", params: { department } } };
-  const n = Number(s);
-  if (n <= 0) return { error: { key: "rates.errors.notPositive", params: { department } } };
-  if (n > HEADCOUNT_MAX) return { error: { key: "rates.errors.tooLarge", params: { department, max: HEADCOUNT_MAX.toLocaleString("ja-JP") } } };
-  return { value: n };
-}
-
 export type HeadcountSaveResult =
   | { ok: true; changed: number }
-  | { ok: false; errors: Record<string, Message>; values: Record<string, string> };
+  | { ok: false; errors: Record<string, Message>; values: Record<string, string>; error?: Message };
 
 /**
  * Saves a year's figures from the posted cells: every row of the form must hold a valid number, else nothing is saved
@@ -89,6 +64,7 @@ export type HeadcountSaveResult =
  */
 export function saveHeadcounts(db: Db, fiscalYear: number, cells: Record<string, string>, actor: Actor): HeadcountSaveResult {
   const rows = headcountRows(db, fiscalYear);
+  if (rows.length === 0) return { ok: false, errors: {}, values: {}, error: { key: "rates.errors.noDepartments" } };
   const errors: Record<string, Message> = {};
   const values: Record<string, string> = {};
   const parsed: { row: HeadcountRow; value: number }[] = [];
