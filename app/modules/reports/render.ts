@@ -135,8 +135,10 @@ export function reportTables(r: ComplianceReport, lang: Lang, t: Translate = (k,
     r.benchmarks.some((b) => b.source)
       ? {
           title: t("rates.section.benchmarks"),
-          header: [t("report.col.item"), t("report.col.value"), t("rates.col.source"), t("rates.col.year")],
-          rows: r.benchmarks.map((b) => [b.label, percent(b.value), b.source ?? "", b.yearLabel ?? (b.year ? String(b.year) : "")]),
+          // The source is running text: the wide last column keeps the figures readable on a phone.
+          wide: true,
+          header: [t("report.col.item"), t("report.col.value"), t("rates.col.source")],
+          rows: r.benchmarks.map((b) => [b.label, percent(b.value), [b.source, b.yearLabel ?? b.year].filter(Boolean).join("、")]),
         }
       : {
           title: t("report.section.benchmarks"),
