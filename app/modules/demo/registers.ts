@@ -101,9 +101,12 @@ export function demoTraining(opts: DemoOptions): DemoTraining[] {
   return sessions;
 }
 
-/** Employees of each demo department in the first fiscal year of the window (issue 20): a store of dozens, a call centre of more. */
+/**
+ * Employees of each demo department in the first fiscal year of the window (issue 20), part-timers included: sized so
+ * the demo's ~1,000 incidents a year come to some 25 per 100 employees, the call centre the largest.
+ */
 const HEADCOUNT_BASE: Record<string, number> = {
-  東京本店: 120, 新宿店: 86, 渋谷店: 78, カスタマーサポートセンター: 145, 営業部: 46, 大阪支店: 92, 名古屋支店: 68, 福岡営業所: 34,
+  東京本店: 720, 新宿店: 520, 渋谷店: 470, カスタマーサポートセンター: 880, 営業部: 280, 大阪支店: 550, 名古屋支店: 410, 福岡営業所: 200,
 };
 
 export interface DemoHeadcount {
@@ -122,7 +125,7 @@ export function demoHeadcounts(opts: DemoOptions, departments: readonly string[]
     for (const department of departments) {
       const rng = createRng(opts.seed, "headcount", `${department}|${fy}`);
       const base = HEADCOUNT_BASE[department] ?? 50;
-      out.push({ department, fiscal_year: fy, headcount: Math.max(1, Math.round(base * (1 + 0.03 * (fy - first))) + rng.int(-3, 3)) });
+      out.push({ department, fiscal_year: fy, headcount: Math.max(1, Math.round(base * (1 + 0.03 * (fy - first))) + rng.int(-12, 12)) });
     }
   }
   return out;
