@@ -108,6 +108,9 @@ const PAGES: PageCase[] = [
   { name: "measures", path: "/measures", roles: HR },
   { name: "measure", path: "/measures/G01", roles: HR },
   { name: "training", path: "/training", roles: HR },
+  { name: "headcounts", path: "/headcounts", roles: HR },
+  // A year nobody entered: every cell empty, so the errors of each show.
+  { name: "headcounts with errors", path: "/headcounts?fy=2990", roles: ["hr"], act: (page) => submitEmpty(page) },
   { name: "consultations", path: "/consultations", roles: HR },
   { name: "consultation", path: aConsultation, roles: HR },
   { name: "new consultation", path: "/consultations/new", roles: HR },
