@@ -11,7 +11,7 @@ import { eq } from "drizzle-orm";
 import { openDatabase, type Db } from "../db/client.server";
 import { auditLog, headcounts, settings } from "../db/schema";
 import { translate } from "~/i18n";
-import { addDepartment } from "~/modules/departments/admin.server";
+import { addDepartment, mergeDepartment } from "~/modules/departments/admin.server";
 import { createIncident } from "~/modules/incidents/mutations.server";
 import { cellName } from "~/modules/registers/headcount-form";
 import { headcountRows, saveHeadcounts } from "~/modules/registers/headcounts.server";
@@ -53,6 +53,19 @@ describe("incidents per 100 employees", () => {
     expect(dept["新宿店"]).toMatchObject({ incidents: 2, headcount: 40, rate: 5 });
     expect(p.byDepartment).toHaveLength(2);
     expect(toMarkdown(r, "ja")).toContain("| 新宿店 | 5.00 | 2 | 40 |");
+  });
+
+  it("counts a merged department's headcount under the department it was merged into, as its incidents", () => {
+    const db = memoryDb();
+    add(db, "2025-05-01", { department: "渋谷店" });
+    add(db, "2025-06-01", { department: "渋谷店" });
+    for (const day of ["2025-05-02", "2025-06-02", "2025-07-02"]) add(db, day, { department: "新宿店" });
+    setHeadcount(db, "渋谷店", 2025, 30);
+    setHeadcount(db, "新宿店", 2025, 70);
+    mergeDepartment(db, idOf(db, "渋谷店"), 1, idOf(db, "新宿店"), ACTOR);
+    const p = buildComplianceReport(db, parsePeriod("FY2025")!, opts()).rates!.perHundred;
+    expect(p.company).toEqual({ incidents: 5, headcount: 100, rate: 5 });
+    expect(p.byDepartment).toEqual([{ code: null, label: "新宿店", incidents: 5, headcount: 100, rate: 5 }]);
   });
 
   it("gives null and 「人数未登録」 without a headcount, never 0", () => {

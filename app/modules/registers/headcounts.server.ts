@@ -3,7 +3,7 @@
  * incidents per 100 employees. A year is entered for every department in one form and saved all or nothing, with the
  * audit entry in the same transaction.
  */
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
 import { departments, headcounts } from "../../../db/schema";
 import type { Message } from "~/i18n";
@@ -97,16 +97,30 @@ export function saveHeadcounts(db: Db, fiscalYear: number, cells: Record<string,
   return { ok: true, changed: changes.length };
 }
 
-/** Headcounts of some fiscal years: fiscal year → department id → headcount. */
+/**
+ * Headcounts of some fiscal years: fiscal year → department id → headcount. A department merged into another counts
+ * under the one it was merged into, as its incidents now do (its own row stays for history).
+ */
 export function headcountsOf(db: Conn, fiscalYears: number[]): Map<number, Map<number, number>> {
   const out = new Map<number, Map<number, number>>(fiscalYears.map((y) => [y, new Map()]));
   if (fiscalYears.length === 0) return out;
+  const mergedInto = new Map(
+    db.select({ id: departments.id, into: departments.mergedIntoId }).from(departments).where(isNotNull(departments.mergedIntoId)).all().map((d) => [d.id, d.into!]),
+  );
+  const survivor = (id: number) => {
+    let at = id;
+    // A chain of merges ends at a department not merged; the bound guards against a cycle in bad data.
+    for (let i = 0; i < 100 && mergedInto.has(at); i++) at = mergedInto.get(at)!;
+    return at;
+  };
   for (const r of db
     .select({ d: headcounts.departmentId, y: headcounts.fiscalYear, n: headcounts.headcount })
     .from(headcounts)
-    .where(and(inArray(headcounts.fiscalYear, fiscalYears)))
+    .where(inArray(headcounts.fiscalYear, fiscalYears))
     .all()) {
-    out.get(r.y)!.set(r.d, r.n);
+    const year = out.get(r.y)!;
+    const id = survivor(r.d);
+    year.set(id, (year.get(id) ?? 0) + r.n);
   }
   return out;
 }
