@@ -219,11 +219,13 @@ describe("backup → restore round trip", () => {
     const { dbPath, backups } = place();
     const db = await populated(dbPath, 50);
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
-    // Make the copy look like it was taken before the latest migration (0022, the search index written after an
-    // import): the index and its triggers as 0021 made them, no backlog, and 0022's record removed.
+    // Make the copy look like it was taken before the two latest migrations (0022, the search index written after an
+    // import; 0023, the headcount register): the index and its triggers as 0021 made them, no backlog, no headcounts,
+    // and both records removed.
     const old = new Database(taken.file);
     old.exec(`drop trigger incidents_fts_insert; drop trigger incidents_fts_delete; drop trigger incidents_fts_update; drop table incidents_fts;
       drop table search_backlog;
+      drop table headcounts;
       create virtual table incidents_fts using fts5(ref, summary, prevention, content='incidents', content_rowid='id', tokenize='trigram');
       create trigger incidents_fts_insert after insert on incidents begin
         insert into incidents_fts (rowid, ref, summary, prevention) values (new.id, new.ref, new.summary, new.prevention);
@@ -236,12 +238,12 @@ describe("backup → restore round trip", () => {
         insert into incidents_fts (rowid, ref, summary, prevention) values (new.id, new.ref, new.summary, new.prevention);
       end;
       insert into incidents_fts (incidents_fts) values ('rebuild');
-      delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)`);
+      delete from __drizzle_migrations where rowid in (select rowid from __drizzle_migrations order by created_at desc limit 2)`);
     old.close();
     const verified = await verifyBackupFile(taken.file);
-    expect(verified.pendingMigrations).toBe(1);
+    expect(verified.pendingMigrations).toBe(2);
     const r = await restoreDatabase(taken.file, dbPath, { actor, backupDir: backups });
-    expect(r.pendingMigrations).toBe(1);
+    expect(r.pendingMigrations).toBe(2);
     expect(db.$client.prepare("select count(*) as n from incidents").get()).toEqual({ n: taken.counts.incidents });
     expect((db.$client.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n).toBe(taken.counts.__drizzle_migrations);
     // The migrated index finds what it held before, and passes its own check.
