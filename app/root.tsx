@@ -76,6 +76,7 @@ const NAV: { to: string; key: MessageKey; permission: Permission; end?: boolean 
   { to: "/measures", key: "nav.measures", permission: "registers.manage" },
   { to: "/training", key: "nav.training", permission: "registers.manage" },
   { to: "/policy", key: "nav.policy", permission: "dashboard.view" },
+  { to: "/headcounts", key: "nav.headcounts", permission: "registers.manage" },
   { to: "/consultations", key: "nav.consultations", permission: "consultations.manage" },
   { to: "/admin/users", key: "nav.users", permission: "users.manage" },
   { to: "/admin/departments", key: "nav.departments", permission: "departments.manage" },

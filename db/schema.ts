@@ -230,6 +230,27 @@ export const trainingSessions = sqliteTable(
   (t) => [index("training_sessions_held_on_idx").on(t.heldOn)],
 );
 
+/**
+ * Headcount per department per fiscal year (issue 20): the denominator of incidents per 100 employees. Entered by HR
+ * for every active department of a year in one form; a department merged or retired keeps the years it had.
+ */
+export const headcounts = sqliteTable(
+  "headcounts",
+  {
+    departmentId: integer("department_id").notNull().references(() => departments.id, { onDelete: "restrict" }),
+    /** The fiscal year by its starting calendar year (FY2025 = 2025), as settings.fiscalYearStartMonth counts it. */
+    fiscalYear: integer("fiscal_year").notNull(),
+    headcount: integer("headcount").notNull(),
+    updatedBy: text("updated_by"),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [
+    primaryKey({ name: "headcounts_pk", columns: [t.departmentId, t.fiscalYear] }),
+    index("headcounts_fiscal_year_idx").on(t.fiscalYear),
+    check("headcounts_headcount_positive", sql`${t.headcount} > 0`),
+  ],
+);
+
 /** One row (id = 1) of typed settings. */
 export const settings = sqliteTable(
   "settings",

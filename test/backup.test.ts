@@ -221,12 +221,12 @@ describe("backup → restore round trip", () => {
     const taken = await backupDatabase(dbPath, path.join(backups, "old.db"), { actor, trigger: "cli" });
     // Make the copy look like it was taken before 0022 (the search index written after an import): the index and its
     // triggers as 0021 made them, no backlog, and the records of 0022 and every later migration removed, with what the
-    // later ones made (issue 20: the API tokens, the report schedules, the policy register; the notifications rebuild runs again as it
-    // is).
+    // later ones made (issue 20: the API tokens, the report schedules, the policy register, the headcounts; the
+    // notifications rebuild runs again as it is).
     const journal = JSON.parse(fs.readFileSync(path.resolve("db/migrations/meta/_journal.json"), "utf8")) as { entries: { idx: number; when: number }[] };
     const since0022 = journal.entries.filter((e) => e.idx >= 22);
     const old = new Database(taken.file);
-    old.exec("drop table if exists report_issuances; drop table if exists report_schedules; drop table if exists api_idempotency; drop table if exists api_tokens; drop table if exists policy_versions;");
+    old.exec("drop table if exists report_issuances; drop table if exists report_schedules; drop table if exists api_idempotency; drop table if exists api_tokens; drop table if exists policy_versions; drop table if exists headcounts;");
     old.exec(`drop trigger incidents_fts_insert; drop trigger incidents_fts_delete; drop trigger incidents_fts_update; drop table incidents_fts;
       drop table search_backlog;
       create virtual table incidents_fts using fts5(ref, summary, prevention, content='incidents', content_rowid='id', tokenize='trigram');

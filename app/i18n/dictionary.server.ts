@@ -29,6 +29,7 @@ import { incidentReport } from "./namespaces/incidentReport";
 import { list } from "./namespaces/list";
 import { nav } from "./namespaces/nav";
 import { notifications } from "./namespaces/notifications";
+import { rates } from "./namespaces/rates";
 import { registers } from "./namespaces/registers";
 import { report } from "./namespaces/report";
 import { reports } from "./namespaces/reports";
@@ -40,7 +41,7 @@ import { users } from "./namespaces/users";
 const NAMESPACES = {
   nav, common, error, field, incidentForm, incident, list, import: importProblems, importPage, importProgress, auth, dashboard, chart, users,
   audit, settings, retention, backups, report, reports, incidentReport, registers, consultations, cli, download, drafts, concurrency, departments,
-  notifications, api, schedules, evidencePack,
+  notifications, api, schedules, evidencePack, rates,
 };
 
 export type Namespace = keyof typeof NAMESPACES;

@@ -41,7 +41,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const issued = listIssued(db, { periodKey: period.key, audience });
   const latest = issued[0] ? getIssued(db, issued[0].id) : null;
   return {
-    messages: messages(request, ["reports", "report", "dashboard", "chart"]),
+    messages: messages(request, ["reports", "report", "dashboard", "chart", "rates"]),
     report,
     audience,
     canIssue: can(user, "reports.hr"),

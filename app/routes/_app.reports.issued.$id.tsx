@@ -36,7 +36,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { report, ...meta } = issued;
   // Printed with the report: who issued it by name (their e-mail when they have none).
   const issuedBy = peopleNames(db, [meta.issuedBy], []).byEmail[meta.issuedBy] ?? meta.issuedBy;
-  return { report, meta: { ...meta, issuedBy }, differences: differences(report, live), messages: messages(request, ["reports", "report", "dashboard"]) };
+  return { report, meta: { ...meta, issuedBy }, differences: differences(report, live), messages: messages(request, ["reports", "report", "dashboard", "rates"]) };
 }
 
 export default function IssuedReport() {

@@ -113,6 +113,9 @@ const PAGES: PageCase[] = [
   { name: "policy with errors", path: "/policy", roles: ["hr"], act: (page) => submitEmpty(page) },
   { name: "evidence pack", path: "/admin/evidence-pack", roles: ["admin", "hr"] },
   { name: "evidence pack refused", path: "/admin/evidence-pack?error=badPeriod&period=FY20x5", roles: ["admin"] },
+  { name: "headcounts", path: "/headcounts", roles: HR },
+  // A year nobody entered: every cell empty, so the errors of each show.
+  { name: "headcounts with errors", path: "/headcounts?fy=2990", roles: ["hr"], act: (page) => submitEmpty(page) },
   { name: "consultations", path: "/consultations", roles: HR },
   { name: "consultation", path: aConsultation, roles: HR },
   { name: "new consultation", path: "/consultations/new", roles: HR },

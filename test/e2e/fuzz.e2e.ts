@@ -303,6 +303,13 @@ const TARGETS: Record<string, Target> = {
     good: { period: "FY2025" },
     redirect: "follow",
   },
+  "_app.headcounts.tsx": {
+    paths: () => ["/headcounts", "/headcounts?fy=%00"],
+    role: "hr",
+    // The year is poisoned in every case; the cells (hc_<department id>) are all required, so a post without them is
+    // refused as well.
+    fields: { fiscalYear: "int" },
+  },
   "_app.reports.$period.tsx": {
     paths: () => ["/reports/FY2025", "/reports/%00", "/reports/FY99999999"],
     role: "hr",
@@ -591,7 +598,7 @@ describe("every form, fed hostile input", () => {
     const pages: [Role | "anon", string][] = [
       ["anon", "/login"], ["hr", "/incidents/new"], ["hr", `/incidents/${ctx.ownIncident}/edit`], ["hr", `/incidents/${ctx.ownIncident}/report`],
       ["hr", `/incidents/${ctx.ownIncident}`], ["hr", "/import"], ["hr", "/consultations/new"], ["hr", `/consultations/${ctx.consultation}`],
-      ["hr", "/measures/G01"], ["hr", "/training"], ["admin", "/admin/users"], ["admin", `/admin/users/${ctx.userId}`],
+      ["hr", "/measures/G01"], ["hr", "/training"], ["hr", "/headcounts"], ["admin", "/admin/users"], ["admin", `/admin/users/${ctx.userId}`],
       ["admin", "/admin/settings"], ["admin", "/reports/schedules"], ["admin", "/admin/retention"], ["admin", "/admin/backups"], ["supervisor", "/account/password"],
     ];
     const found: string[] = [];

@@ -45,6 +45,7 @@ export const AUDIT_ACTION_NAMES = [
   "training.deleted",
   "policy.created",
   "evidence_pack.exported",
+  "headcount.saved",
   "consultation.viewed",
   "consultation.created",
   "consultation.updated",

@@ -22,8 +22,8 @@ export interface Actor {
 
 export interface AuditTarget {
   type:
-    | "incident" | "import_batch" | "user" | "settings" | "report" | "audit_log" | "measure" | "training" | "consultation" | "backup"
-    | "import_mapping" | "department" | "api_token" | "report_schedule" | "policy" | "evidence_pack";
+    | "incident" | "import_batch" | "user" | "settings" | "report" | "audit_log" | "measure" | "training" | "headcount" | "consultation"
+    | "backup" | "import_mapping" | "department" | "api_token" | "report_schedule" | "policy" | "evidence_pack";
   id?: string | number | null;
 }
 

@@ -124,3 +124,33 @@ export function demoPolicies(opts: DemoOptions): DemoPolicy[] {
     .filter((p) => p.adoptedOn <= opts.until)
     .map((p) => ({ ...p, announcedOn: p.announcedOn && p.announcedOn <= opts.until ? p.announcedOn : null }));
 }
+
+/**
+ * Employees of each demo department in the first fiscal year of the window (issue 20), part-timers included: sized so
+ * the demo's ~1,000 incidents a year come to some 25 per 100 employees, the call centre the largest.
+ */
+const HEADCOUNT_BASE: Record<string, number> = {
+  東京本店: 720, 新宿店: 520, 渋谷店: 470, カスタマーサポートセンター: 880, 営業部: 280, 大阪支店: 550, 名古屋支店: 410, 福岡営業所: 200,
+};
+
+export interface DemoHeadcount {
+  department: string;
+  fiscal_year: number;
+  headcount: number;
+}
+
+/** A headcount per demo department and fiscal year of the window, growing a little each year; deterministic per seed. */
+export function demoHeadcounts(opts: DemoOptions, departments: readonly string[]): DemoHeadcount[] {
+  const fiscalStart = opts.fiscalYearStartMonth ?? DEMO_DEFAULTS.fiscalYearStartMonth;
+  const window = demoWindow(opts.until, opts.years, fiscalStart);
+  const first = fiscalYearOf(window.from, fiscalStart);
+  const out: DemoHeadcount[] = [];
+  for (let fy = first; fy <= fiscalYearOf(window.to, fiscalStart); fy++) {
+    for (const department of departments) {
+      const rng = createRng(opts.seed, "headcount", `${department}|${fy}`);
+      const base = HEADCOUNT_BASE[department] ?? 50;
+      out.push({ department, fiscal_year: fy, headcount: Math.max(1, Math.round(base * (1 + 0.03 * (fy - first))) + rng.int(-12, 12)) });
+    }
+  }
+  return out;
+}

@@ -5,8 +5,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { Conn, Db } from "../../../db/client.server";
-import { incidents, measures, policyVersions, trainingSessions } from "../../../db/schema";
-import { demoPolicies } from "./registers";
+import { headcounts, incidents, measures, policyVersions, trainingSessions } from "../../../db/schema";
 import { todayInTokyo } from "../incidents/dates";
 import { checkedIncident, IncidentWriter } from "../incidents/mutations.server";
 import { Staging } from "../import/staging.server";
@@ -21,6 +20,7 @@ import {
   incidentStream,
   resolveDemoOptions,
 } from "./generate";
+import { demoHeadcounts, demoPolicies } from "./registers";
 import type { Seed } from "./random";
 import type { ResolvedDemoOptions } from "./options";
 
@@ -79,7 +79,7 @@ function seedRest(db: Db, tx: Conn, staging: Staging, options: ResolvedDemoOptio
   assertEmpty(tx);
   // The demo's departments and clients first, with their attributes, in catalogue order.
   const writer = new IncidentWriter(db, { today: options.until });
-  for (const d of DEMO_DEPARTMENTS) writer.departmentId(d.name, d.in_tokyo);
+  const departmentIds = new Map(DEMO_DEPARTMENTS.map((d) => [d.name, writer.departmentId(d.name, d.in_tokyo)!]));
   for (const c of DEMO_CLIENTS) writer.clientId(c.name, c.counterparty_type);
   mergeStaged(db, staging, { imported: done, updated: 0, duplicates: 0 }, { batchId: null, update: false, today: options.until });
 
@@ -107,6 +107,14 @@ function seedRest(db: Db, tx: Conn, staging: Staging, options: ResolvedDemoOptio
 
   for (const p of demoPolicies(options)) {
     tx.insert(policyVersions).values({ ...p, places: JSON.stringify(p.places), createdBy: "demo" }).run();
+  }
+
+  // Headcounts of every fiscal year of the window, so the report shows incidents per 100 employees (issue 20).
+  const heads = demoHeadcounts(options, DEMO_DEPARTMENTS.map((d) => d.name));
+  if (heads.length > 0) {
+    tx.insert(headcounts)
+      .values(heads.map((h) => ({ departmentId: departmentIds.get(h.department)!, fiscalYear: h.fiscal_year, headcount: h.headcount, updatedBy: "demo" })))
+      .run();
   }
 
   return { incidents: done, departments: DEMO_DEPARTMENTS.length, clients: DEMO_CLIENTS.length, training: training.length };

@@ -19,9 +19,11 @@ import { dayNumber } from "../incidents/dates";
 import { clientNamesById, listDepartments } from "../incidents/queries.server";
 import { BEHAVIOURS, CARE, CHANNELS, labelOf, MEASURES, OUTCOMES, VALIDITIES } from "../incidents/taxonomy";
 import type { Settings } from "../../../db/schema";
-import { comparisonPeriods, periodLabel, type Period } from "./periods";
+import { comparisonPeriods, eraYear, periodLabel, type Period } from "./periods";
 import { consultationMetrics } from "../consultations/consultations.server";
 import { coverage, isStale } from "../registers/schema";
+import { getSettings } from "../settings/settings.server";
+import { closingCounts, closingSection, incidentRates, type ReportRates } from "./rates.server";
 
 export type Audience = "hr" | "executive";
 export type Step = "identify" | "report" | "two_responders_recorded" | "written_report" | "care";
@@ -82,8 +84,29 @@ export interface ComplianceReport {
    * 2026-12-04 (issue 19; reports issued before list the first 20). Executives get null: no lists of incidents.
    */
   missed: Record<Step, { count: number; incidents: { id: number; ref: string | null; occurredOn: string }[] }> | null;
-  /** MHLW 令和5年度 survey figures printed beside the company's (domain.md). */
-  benchmarks: { key: string; label: string; value: number }[];
+  /**
+   * Survey figures printed beside the company's (domain.md), each with its source and year: the survey's own year
+   * (`year`, 令和5年度 = 2023) and the day it was published. `source`, `year`, `published`, `url` added 2026-12-05
+   * (issue 20); reports issued before have only key, label and value.
+   */
+  benchmarks: Benchmark[];
+  /**
+   * Incidents per 100 employees (headcount register) and how fast incidents close (added 2026-12-05, issue 20;
+   * absent from reports issued before). See rates.server.ts for the rules.
+   */
+  rates?: ReportRates;
+}
+
+export interface Benchmark {
+  key: string;
+  label: string;
+  value: number;
+  source?: string;
+  year?: number;
+  published?: string;
+  /** The year as printed: 令和5年度 is a fiscal year, UA Zensen's 2024 a calendar year. */
+  yearLabel?: string;
+  url?: string;
 }
 
 export interface ReportOptions {
@@ -142,11 +165,41 @@ function commonSections(db: Db, period: Period, o: ReportOptions): Pick<Complian
       invited: sessions.invited,
       coverage: coverage(sessions.attendees, sessions.invited),
     },
-    benchmarks: [
-      { key: "workers_experienced", label: t("report.benchmark.workers"), value: 0.108 },
-      { key: "firms_with_consultations", label: t("report.benchmark.firms"), value: 0.279 },
-      { key: "persistent_conduct_share", label: t("report.benchmark.persistent"), value: 0.721 },
-    ],
+    benchmarks: benchmarks(o.lang),
+  };
+}
+
+/** The MHLW survey of 令和5年度 (domain.md), as cited by the report since issue 8. */
+const MHLW_2023 = { year: 2023, published: "2024-05-17", url: "https://www.mhlw.go.jp/content/11910000/001256082.pdf" } as const;
+/**
+ * UA Zensen's third customer-harassment survey (union members in retail and services, 33,133 answers, 2024-01-18 –
+ * 2024-03-18, published 2024-06-05), as reported by JILPT's Business Labor Trend 2024年8・9月号 (the URL below).
+ */
+const UA_ZENSEN_2024 = { year: 2024, published: "2024-06-05", url: "https://www.jil.go.jp/kokunai/blt/backnumber/2024/08_09/shuzai_01.html" } as const;
+
+export function benchmarks(lang: Lang): Benchmark[] {
+  const t = (k: Parameters<typeof translate>[1]) => translate(lang, k);
+  const mhlw = { source: t("rates.source.mhlw"), ...MHLW_2023, yearLabel: translate(lang, "rates.year", { year: MHLW_2023.year, era: eraYear(MHLW_2023.year), published: MHLW_2023.published }) };
+  const ua = { source: t("rates.source.uaZensen"), ...UA_ZENSEN_2024, yearLabel: translate(lang, "rates.yearCalendar", { year: UA_ZENSEN_2024.year, published: UA_ZENSEN_2024.published }) };
+  return [
+    { key: "workers_experienced", label: t("report.benchmark.workers"), value: 0.108, ...mhlw },
+    { key: "firms_with_consultations", label: t("report.benchmark.firms"), value: 0.279, ...mhlw },
+    { key: "persistent_conduct_share", label: t("report.benchmark.persistent"), value: 0.721, ...mhlw },
+    { key: "ua_zensen_experienced_2y", label: t("rates.benchmark.uaZensen"), value: 0.468, ...ua },
+  ];
+}
+
+/** The rates section of the HR report: every department's own count, and departments with a headcount but no incident. */
+function hrRates(db: Db, period: Period, total: number, departments: [number, number][], names: Map<number, string>): ReportRates {
+  const fsm = getSettings(db).fiscalYearStartMonth;
+  const label = (id: number) => names.get(id) ?? String(id);
+  return {
+    perHundred: incidentRates(
+      db, period, fsm, total,
+      departments.map(([id, n]) => ({ id, label: label(id), count: n })),
+      [...names.keys()].map((id) => ({ id, label: label(id) })),
+    ),
+    closing: closingSection(closingCounts(db, period), null),
   };
 }
 
@@ -266,6 +319,7 @@ export function buildComplianceReport(db: Db, period: Period, o: ReportOptions):
     care,
     ...common,
     missed,
+    rates: hrRates(db, period, a.total, departmentCounts(a), deptNames),
     consultations: (() => {
       const c = consultationMetrics(db, period.from, period.to);
       return { received: c.received, medianDaysToFirstResponse: c.medianDaysToFirstResponse, linkedShare: c.linkedShare, open: c.open };

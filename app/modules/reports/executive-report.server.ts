@@ -16,6 +16,8 @@ import { consultationMetrics } from "../consultations/consultations.server";
 import { OPEN_AGE_GROUPS } from "../analytics/aggregate.server";
 import { periodLabel, type Period } from "./periods";
 import type { ComplianceReport, ReportOptions, Row } from "./compliance.server";
+import { getSettings } from "../settings/settings.server";
+import { closingCounts, closingSection, incidentRates } from "./rates.server";
 
 type Common = Pick<ComplianceReport, "measures" | "national" | "training" | "benchmarks">;
 
@@ -46,7 +48,13 @@ export function buildExecutiveReport(db: Db, period: Period, o: ReportOptions, c
 
   const deptNames = new Map(listDepartments(db).map((d) => [d.id, d.name]));
   const label = (id: number) => (id === 0 ? t("common.unknown") : (deptNames.get(id) ?? String(id)));
-  const byDepartment: Row[] = view.departmentRows(label).map((d) => ({ code: d.id === 0 ? "unknown" : null, label: d.label, count: d.count }));
+  const departmentRows = view.departmentRows(label);
+  const byDepartment: Row[] = departmentRows.map((d) => ({ code: d.id === 0 ? "unknown" : null, label: d.label, count: d.count }));
+  // Rates from the protected counts only: a hidden (χ) count gives a χ rate, since rate × headcount is the count.
+  const rates = {
+    perHundred: incidentRates(db, period, getSettings(db).fiscalYearStartMonth, total, departmentRows),
+    closing: closingSection(closingCounts(db, period), threshold),
+  };
 
   const behaviours = view.counts("behaviour");
   const byBehaviour: Row[] = behaviours.length === 0 ? [] : [
@@ -109,6 +117,7 @@ export function buildExecutiveReport(db: Db, period: Period, o: ReportOptions, c
     },
     ...common,
     missed: null,
+    rates,
     consultations: {
       received,
       medianDaysToFirstResponse: fewConsultations ? null : consult.medianDaysToFirstResponse,

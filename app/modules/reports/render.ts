@@ -130,10 +130,59 @@ export function reportTables(r: ComplianceReport, lang: Lang, t: Translate = (k,
         ...(r.open.closedDateUnknown === undefined ? [] : [[t("report.open.closedDateUnknown"), r.open.closedDateUnknown]]),
       ],
     },
+    ...(r.rates ? rateTables(r.rates, t, lang) : []),
+    // Since issue 20 each figure carries its source and year; reports issued before print the MHLW heading alone.
+    r.benchmarks.some((b) => b.source)
+      ? {
+          title: t("rates.section.benchmarks"),
+          // The source is running text: the wide last column keeps the figures readable on a phone.
+          wide: true,
+          header: [t("report.col.item"), t("report.col.value"), t("rates.col.source")],
+          rows: r.benchmarks.map((b) => [b.label, percent(b.value), [b.source, b.yearLabel ?? b.year].filter(Boolean).join("、")]),
+        }
+      : {
+          title: t("report.section.benchmarks"),
+          header: [t("report.col.item"), t("report.col.value")],
+          rows: r.benchmarks.map((b) => [b.label, percent(b.value)]),
+        },
+  ];
+}
+
+/** Per 100 employees with two decimals; null → 人数未登録; χ stays χ. */
+function rateText(rate: number | null | string, t: Translate): string {
+  if (rate === null) return t("rates.noHeadcount");
+  return typeof rate === "number" ? rate.toFixed(2) : rate;
+}
+
+/** A weighted headcount may have a fraction: one decimal then. */
+const headcountText = (n: number | null, t: Translate) =>
+  n === null ? t("rates.noHeadcount") : Number.isInteger(n) ? n.toLocaleString("ja-JP") : n.toLocaleString("ja-JP", { maximumFractionDigits: 1 });
+
+function rateTables(rates: NonNullable<ComplianceReport["rates"]>, t: Translate, lang: Lang): Table[] {
+  const p = rates.perHundred;
+  const c = rates.closing;
+  const years = p.fiscalYears.map((y) => (lang === "en" ? `FY${y.fiscalYear}` : `${y.fiscalYear}年度`)).join("・");
+  const w30 = c.closedWithin30Days;
+  return [
     {
-      title: t("report.section.benchmarks"),
+      title: p.fiscalYears.length > 1 ? `${t("rates.section.perHundred")}(${t("rates.weightedNote", { years })})` : t("rates.section.perHundred"),
+      newPage: true,
+      header: [t("rates.col.target"), t("rates.col.rate"), t("rates.col.incidents"), t("rates.col.headcount")],
+      rows: [
+        [t("rates.company"), rateText(p.company.rate, t), p.company.incidents, headcountText(p.company.headcount, t)],
+        ...p.byDepartment.map((d): (string | number)[] => [d.label, rateText(d.rate, t), d.incidents, headcountText(d.headcount, t)]),
+      ],
+    },
+    {
+      title: t("rates.section.closing"),
       header: [t("report.col.item"), t("report.col.value")],
-      rows: r.benchmarks.map((b) => [b.label, percent(b.value)]),
+      rows: [
+        [t("rates.closing.closed"), c.closed],
+        [t("rates.closing.unknown"), c.closedDateUnknown],
+        [t("rates.closing.median"), c.medianDaysToClose === null ? "—" : typeof c.medianDaysToClose === "number" ? t("rates.closing.days", { n: c.medianDaysToClose }) : c.medianDaysToClose],
+        [t("rates.closing.within30"), typeof w30.rate === "string" ? w30.rate : percent(w30.rate)],
+        [t("rates.closing.within30Count"), `${w30.count} / ${w30.applicable}`],
+      ],
     },
   ];
 }
