@@ -40,6 +40,13 @@ function findStylesheet(root: string): void {
 
 /** A page for the answers given before Remix runs: plain, Japanese first, no script, no inline style. */
 function plainPage(res: Response, status: number, ja: string, en: string): void {
+  // The JSON API answers every refusal in its one error shape (docs/decisions/0031), these too.
+  if (res.req.path.startsWith("/api/")) {
+    const code = status === 503 ? "unavailable" : status === 403 ? "forbidden" : status >= 500 ? "internal" : "bad_request";
+    res.status(status).set("Cache-Control", "no-store").json({ error: { code, message: ja, messageEn: en } });
+    return;
+  }
+  [ja, en] = [escapeHtml(ja), escapeHtml(en)];
   res
     .status(status)
     .type("html")
@@ -196,9 +203,8 @@ export function createApp(build: ServerBuild, root: string = process.cwd(), opti
   app.use((req, res, next) => {
     const problem = options.databaseProblem?.();
     if (!problem) return next();
-    const [ja, en] = [escapeHtml(problem.ja), escapeHtml(problem.en)];
-    if (req.method === "GET" || req.method === "HEAD") return plainPage(res, 503, ja, en);
-    refuseBody(req, res, 503, ja, en);
+    if (req.method === "GET" || req.method === "HEAD") return plainPage(res, 503, problem.ja, problem.en);
+    refuseBody(req, res, 503, problem.ja, problem.en);
   });
 
   app.use((req, res, next) => {

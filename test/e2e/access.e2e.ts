@@ -314,6 +314,11 @@ describe("hardening", () => {
     const big = await clients.hr.post("/incidents/new", { summary: "あ".repeat(600_000) });
     expect(big.status).toBe(413);
     expect(await big.text()).toContain("大きすぎます");
+    // The API gets the same refusal in its JSON error shape, not a page (docs/decisions/0031).
+    const bigApi = await fetch(`${baseURL}/api/v1/incidents`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ summary: "あ".repeat(600_000) }) });
+    expect(bigApi.status).toBe(413);
+    expect(bigApi.headers.get("content-type")).toMatch(/^application\/json/);
+    expect((await bigApi.json()).error).toMatchObject({ code: "bad_request", message: expect.stringContaining("大きすぎます") });
     const bad = await clients.hr.get("/incidents/%E0%A4%A");
     const body = await bad.text();
     expect(bad.status).toBeGreaterThanOrEqual(400);
