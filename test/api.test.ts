@@ -150,6 +150,15 @@ describe("incidents", () => {
     const cross = await call("POST", "/api/v1/incidents", { token: hr.secret, body: { ...BODY, occurred_at: "2099-01-01" } });
     expect(cross.status).toBe(422);
     expect(cross.body.error.fields.occurred_at.code).toBe("error.futureDate");
+    // A required field left out is 必須, not "not one of the choices"; a value of the wrong JSON type says so.
+    const { occurred_at: _o, behaviours: _b, ...partial } = BODY;
+    const missing = await call("POST", "/api/v1/incidents", { token: hr.secret, body: { ...partial, severity: "3" } });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.fields).toMatchObject({
+      occurred_at: { code: "error.required", message: "必須項目です。" },
+      behaviours: { code: "error.required" },
+      severity: { code: "api.errors.wrongType" },
+    });
     const unknownField = await call("POST", "/api/v1/incidents", { token: hr.secret, body: { ...BODY, secret: 1 } });
     expect(unknownField.status).toBe(422);
     const broken = await call("POST", "/api/v1/incidents", { token: hr.secret, body: "{" });

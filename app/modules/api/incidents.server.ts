@@ -8,7 +8,8 @@ import type { Db } from "../../../db/client.server";
 import { apiIdempotency } from "../../../db/schema";
 import { audit } from "../auth/audit.server";
 import { canReachIncident, incidentScope } from "../auth/permissions";
-import { fieldErrorsOf } from "../forms";
+import type { z } from "zod";
+import { type FieldErrors, fieldErrorsOf } from "../forms";
 import { parseListQuery } from "../incidents/filters";
 import { createIncident } from "../incidents/mutations.server";
 import { getIncident, listIncidents, type IncidentDetail } from "../incidents/queries.server";
@@ -45,7 +46,7 @@ export function createIncidentViaApi(ctx: ApiContext, body: unknown, idempotency
 
   const write = (): { status: number; body: unknown; location: string | null } => {
     const parsed = incidentCreateSchema.safeParse(body);
-    if (!parsed.success) throw apiError(422, { fields: fieldErrorsOf(parsed.error.issues) });
+    if (!parsed.success) throw apiError(422, { fields: bodyErrors(body, parsed.error.issues) });
     const input = toInput(parsed.data as Record<string, unknown>);
     // A supervisor's incident is always their own department's, whatever the body says (as on the form).
     if (incidentScope(caller.user).kind === "department") input.department = caller.user.department;
@@ -104,4 +105,20 @@ export function getIncidentViaApi(ctx: ApiContext, idText: string | undefined): 
   // Personal detail was read: audited as the UI's view is.
   audit(ctx.db, ctx.actor, "incident.viewed", { type: "incident", id }, { via: "api", tokenId: ctx.caller.tokenId });
   return jsonResponse(200, toApiIncident(incident));
+}
+
+/**
+ * The field errors of a refused body. The form's schema speaks of choices and dates, as a form sends strings; a JSON
+ * client can also leave a field out or send a number as a string: those say 必須 and "wrong type" instead of the
+ * schema's fallback (選択肢にない値です).
+ */
+function bodyErrors(body: unknown, issues: readonly z.core.$ZodIssue[]): FieldErrors {
+  const fields = fieldErrorsOf(issues);
+  const given = body !== null && typeof body === "object" ? (body as Record<string, unknown>) : {};
+  for (const issue of issues) {
+    if (issue.code !== "invalid_type" || issue.path.length === 0) continue;
+    const field = String(issue.path[0]);
+    fields[field] = given[field] === undefined || given[field] === null ? { key: "error.required" } : { key: "api.errors.wrongType" };
+  }
+  return fields;
 }
