@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Message } from "~/i18n";
 import type { MessageKey } from "~/i18n";
+import { isValidDay } from "./incidents/dates";
 
 /** A zod message carrying an i18n key and its parameters. */
 export function msg(key: MessageKey, params?: Message["params"]): string {
@@ -48,4 +49,28 @@ export function replaceForbiddenCharacters(text: string, replacement: string): s
 export function plainText(opts: { multiline?: boolean } = {}) {
   const multiline = opts.multiline ?? false;
   return z.string().refine((s) => !hasForbiddenCharacters(s, multiline), { message: msg("error.forbiddenCharacters"), abort: true });
+}
+
+/** A real calendar day written `YYYY-MM-DD`. */
+export function isDay(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && isValidDay(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)));
+}
+
+/**
+ * A form's calendar day (`YYYY-MM-DD`, full-width digits read) not after `today` (Asia/Tokyo): "" is null, or refused
+ * with `requiredKey` when the day is required.
+ */
+export function pastDay(today: string, requiredKey: MessageKey | null) {
+  return z
+    .string()
+    .transform((s) => s.normalize("NFKC").trim())
+    .superRefine((s, ctx) => {
+      if (s === "") {
+        if (requiredKey) ctx.addIssue({ code: "custom", message: msg(requiredKey) });
+        return;
+      }
+      if (!isDay(s)) ctx.addIssue({ code: "custom", message: msg("error.invalidDate") });
+      else if (s > today) ctx.addIssue({ code: "custom", message: msg("error.futureDate", { today }) });
+    })
+    .transform((s) => (s === "" ? null : s));
 }

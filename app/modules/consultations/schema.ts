@@ -6,8 +6,7 @@
  * The employee is recorded by a pseudonymous reference (社員番号 etc.), never by name; an anonymous consultation has none.
  */
 import { z } from "zod";
-import { isValidDay } from "../incidents/dates";
-import { msg, plainText } from "../validation";
+import { isDay, msg, pastDay, plainText } from "../validation";
 import type { Lang } from "../incidents/taxonomy";
 import { parsePeriod, type Period } from "../reports/periods";
 
@@ -85,26 +84,6 @@ export function toFormValues(c: {
 
 // ---------- field helpers ----------
 
-function isDay(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && isValidDay(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)));
-}
-
-/** A calendar day (`YYYY-MM-DD`) not after today (Asia/Tokyo); "" is null unless required. */
-function day(today: string, required: boolean) {
-  return z
-    .string()
-    .transform((s) => s.normalize("NFKC").trim())
-    .superRefine((s, ctx) => {
-      if (s === "") {
-        if (required) ctx.addIssue({ code: "custom", message: msg("consultations.errors.receivedOnRequired") });
-        return;
-      }
-      if (!isDay(s)) ctx.addIssue({ code: "custom", message: msg("error.invalidDate") });
-      else if (s > today) ctx.addIssue({ code: "custom", message: msg("error.futureDate", { today }) });
-    })
-    .transform((s) => (s === "" ? null : s));
-}
-
 /** The pseudonymous reference: NFKC (full-width 社員番号 typed with an IME become ASCII), trimmed, ≤ 50 characters. */
 export function normalizeEmployeeRef(s: string): string {
   return s.normalize("NFKC").replace(/\s+/g, " ").trim();
@@ -169,13 +148,13 @@ const followUp = plainText({ multiline: true })
 export function consultationSchema(today: string, findIncident?: (typed: string) => number | null) {
   return z
     .object({
-      receivedOn: day(today, true),
+      receivedOn: pastDay(today, "consultations.errors.receivedOnRequired"),
       route: z.enum(ROUTE_CODES, { message: msg("consultations.errors.route") }),
       employeeRef,
       anonymous: checkbox,
       incidentId: incidentReference(findIncident),
-      firstResponseOn: day(today, false),
-      closedOn: day(today, false),
+      firstResponseOn: pastDay(today, null),
+      closedOn: pastDay(today, null),
       followUp,
     })
     // Run even when a field has failed (`when`), so every problem is shown at once; compare only days that are valid.

@@ -3,6 +3,7 @@
  * failed, and sends the daily digests. The running server calls it at start and then once a day (startDailySweep);
  * `npm run notify -- --sweep` runs it once, for cron. Running it twice tells nobody anything twice.
  */
+import { repeatInBackground } from "../repeat.server";
 import type { Db } from "../../../db/client.server";
 import { todayInTokyo } from "../incidents/dates";
 import { notifyOverdueActions } from "./events.server";
@@ -45,14 +46,5 @@ export function startDailySweep(db: () => Db, today: () => string = todayInTokyo
       .catch((e: unknown) => console.error("通知の定期処理に失敗しました (notification sweep failed):", e))
       .finally(() => (running = false));
   };
-  const first = setTimeout(sweep, 0);
-  const timer = setInterval(sweep, DAY_MS);
-  first.unref();
-  timer.unref();
-  return {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    },
-  };
+  return repeatInBackground(sweep, DAY_MS);
 }

@@ -3,8 +3,7 @@
  * keys), and which version is in force in a period. No server imports: the page's component uses it too.
  */
 import { z } from "zod";
-import { isValidDay } from "../incidents/dates";
-import { msg, plainText } from "../validation";
+import { msg, pastDay, plainText } from "../validation";
 import { isHttpUrl } from "./schema";
 
 export const POLICY_TITLE_MAX = 200;
@@ -26,22 +25,6 @@ const oneLine = (max: number) =>
         .min(1, { message: msg("policy.errors.required") })
         .max(max, { message: msg("policy.errors.tooLong", { n: max }) }),
     );
-
-const isDay = (s: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(s) && isValidDay(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)));
-
-function day(today: string, required: boolean) {
-  return z
-    .string()
-    .transform((s) => s.normalize("NFKC").trim())
-    .superRefine((s, ctx) => {
-      if (s === "") {
-        if (required) ctx.addIssue({ code: "custom", message: msg("policy.errors.required") });
-      } else if (!isDay(s)) ctx.addIssue({ code: "custom", message: msg("error.invalidDate") });
-      else if (s > today) ctx.addIssue({ code: "custom", message: msg("error.futureDate", { today }) });
-    })
-    .transform((s) => (s === "" ? null : s));
-}
 
 /** One place a line; blank lines dropped, duplicates kept once. */
 const places = plainText({ multiline: true })
@@ -71,8 +54,8 @@ export function policySchema(today: string) {
     .object({
       title: oneLine(POLICY_TITLE_MAX),
       version: oneLine(POLICY_VERSION_MAX),
-      adoptedOn: day(today, true),
-      announcedOn: day(today, false),
+      adoptedOn: pastDay(today, "policy.errors.required"),
+      announcedOn: pastDay(today, null),
       places,
       url,
       notes,

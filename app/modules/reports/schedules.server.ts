@@ -9,6 +9,7 @@
  * (schedule_id, period_key) of report_issuances decides a race between two issuers: the loser's transaction finds the
  * row (or fails to insert it) and rolls back its copy of the report, so a period is issued once.
  */
+import { repeatInBackground } from "../repeat.server";
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { retryWhileBusy } from "../../../db/busy.server";
@@ -190,17 +191,7 @@ export function startReportScheduler(
       .finally(() => (running = null));
     return running;
   };
-  const first = setTimeout(() => void run(), 0);
-  const timer = setInterval(() => void run(), opts.intervalMs ?? HOUR_MS);
-  first.unref();
-  timer.unref();
-  return {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(timer);
-    },
-    runNow: run,
-  };
+  return { ...repeatInBackground(() => void run(), opts.intervalMs ?? HOUR_MS), runNow: run };
 }
 
 /* ---------- The admin page: list, create, stop ---------- */
