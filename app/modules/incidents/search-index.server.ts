@@ -1,6 +1,6 @@
 /**
  * The search index's backlog (docs/decisions/0030): the incidents an import stored are indexed for the text search
- * after its commit, not inside its write lock. Each step indexes a few thousand of them in a short write transaction
+ * after its commit, not inside its write lock. Each step indexes up to SEARCH_STEP_ROWS of them in a short write transaction
  * of its own, so that form saves and other writers get the lock between steps. Whoever runs an import calls
  * catchUpSearchIndex after it (scripts/import.ts, scripts/import-worker.ts); the server also does at start, for a
  * backlog an interrupted run left.
@@ -8,7 +8,7 @@
 import type { Db } from "../../../db/client.server";
 import { beginImmediate } from "../../../db/busy.server";
 
-/** Incidents indexed per step: at most about 0.2 s of the write lock each on the benchmark machine (`npm run bench -- import`). */
+/** Incidents indexed per step: about 0.2 s of the write lock each, 0.5 s at most, on the benchmark machine (`npm run bench -- import`). */
 export const SEARCH_STEP_ROWS = 10_000;
 
 /** Whether some stored incidents are not in the search index yet (the list says so beside a text search). */
