@@ -15,9 +15,10 @@ import {
   updateConsultationForm, viewConsultation,
 } from "~/modules/consultations/consultations.server";
 import {
-  consultationQueryToSearch, consultationSchema, median, parseConsultationQuery, routeLabel, toFormValues,
+  consultationQueryToSearch, consultationSchema, parseConsultationQuery, routeLabel, toFormValues,
   type ConsultationField, type ConsultationInput,
 } from "~/modules/consultations/schema";
+import { median } from "~/modules/statistics";
 import { createIncident, deleteIncident } from "~/modules/incidents/mutations.server";
 import { parsePeriod } from "~/modules/reports/periods";
 import { incidentInput, memoryDb, TODAY } from "./helpers";

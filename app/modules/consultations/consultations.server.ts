@@ -11,8 +11,9 @@ import { audit, type Actor } from "../auth/audit.server";
 import { fieldErrorsOf, type FieldErrors } from "../forms";
 import { checkVersion, parseVersion, saveOrConflict, type Conflict } from "../concurrency";
 import { daysBetween } from "../incidents/dates";
+import { median } from "../statistics";
 import {
-  CONSULTATION_CONTENT_FIELDS, CONSULTATION_PAGE_SIZE, consultationSchema, median, toFormValues, type ConsultationFormValues,
+  CONSULTATION_CONTENT_FIELDS, CONSULTATION_PAGE_SIZE, consultationSchema, toFormValues, type ConsultationFormValues,
   type ConsultationInput, type ConsultationQuery,
 } from "./schema";
 

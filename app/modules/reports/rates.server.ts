@@ -7,6 +7,7 @@
  * year without a figure makes the headcount unknown (null, 「人数未登録」), never 0. The rate is not annualised: it is
  * the period's incidents per 100 employees.
  */
+import { median } from "../statistics";
 import { and, between, eq } from "drizzle-orm";
 import type { Conn } from "../../../db/client.server";
 import { incidents } from "../../../db/schema";
@@ -137,12 +138,6 @@ export function closingCounts(db: Conn, period: Pick<Period, "from" | "to">): Cl
   }
   days.sort((a, b) => a - b);
   return { closed: rows.length, closedDateUnknown: unknown, days };
-}
-
-export function median(sorted: number[]): number | null {
-  if (sorted.length === 0) return null;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**
